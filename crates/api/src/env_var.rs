@@ -1,0 +1,252 @@
+//! The Cloudinary *API environment variable*:
+//! `cloudinary://<api_key>:<api_secret>@<cloud_name>[?upload_prefix=<host>]`.
+
+use std::fmt;
+
+use crate::drivers::Region;
+
+/// Credentials read from an API environment variable.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EnvCredentials {
+    pub cloud_name: String,
+    pub api_key: String,
+    pub api_secret: String,
+    pub region: Region,
+}
+
+impl fmt::Debug for EnvCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnvCredentials")
+            .field("cloud_name", &self.cloud_name)
+            .field("api_key", &self.api_key)
+            .field("api_secret", &"<redacted>")
+            .field("region", &self.region)
+            .finish()
+    }
+}
+
+/// What is wrong with a pasted value. `Display` says it in the user's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvVarError {
+    Empty,
+    WrongScheme,
+    MissingAt,
+    MissingKey,
+    MissingSecret,
+    MissingCloudName,
+    UnknownUploadPrefix(String),
+    UnknownParameter(String),
+}
+
+impl fmt::Display for EnvVarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvVarError::Empty => write!(f, "Paste the API environment variable from the API Keys page of your Cloudinary Console."),
+            EnvVarError::WrongScheme => write!(f, "The value must start with cloudinary:// (for example cloudinary://123456789012345:abcd@my-cloud)."),
+            EnvVarError::MissingAt => write!(f, "The \"@\" before the cloud name is missing: use cloudinary://<api_key>:<api_secret>@<cloud_name>."),
+            EnvVarError::MissingKey => write!(f, "The API key is missing before the \":\"."),
+            EnvVarError::MissingSecret => write!(f, "The API secret is missing: replace <your_api_secret> with your actual secret."),
+            EnvVarError::MissingCloudName => write!(f, "The cloud name after the \"@\" is missing."),
+            EnvVarError::UnknownUploadPrefix(h) => write!(f, "The upload_prefix \"{h}\" is not a Cloudinary API host (api.cloudinary.com, api-eu.cloudinary.com or api-ap.cloudinary.com)."),
+            EnvVarError::UnknownParameter(p) => write!(f, "The parameter \"{p}\" is not known; only upload_prefix is allowed."),
+        }
+    }
+}
+
+impl std::error::Error for EnvVarError {}
+
+/// Parses a pasted API environment variable. Accepts the scheme in any case, a
+/// leading `CLOUDINARY_URL=` (or `export CLOUDINARY_URL=`), surrounding quotes
+/// and whitespace.
+pub fn parse_env_var(input: &str) -> Result<EnvCredentials, EnvVarError> {
+    let quotes = |c| c == '"' || c == '\'' || c == '`';
+    let mut s = input.trim().trim_matches(quotes).trim();
+    if let Some(rest) = strip_prefix_ci(s, "export ") {
+        s = rest.trim_start();
+    }
+    if let Some(rest) = strip_prefix_ci(s, "CLOUDINARY_URL") {
+        let rest = rest.trim_start();
+        if let Some(rest) = rest.strip_prefix('=') {
+            s = rest.trim();
+        }
+    }
+    s = s.trim_matches(quotes).trim();
+    if s.is_empty() {
+        return Err(EnvVarError::Empty);
+    }
+    let rest = strip_prefix_ci(s, "cloudinary://").ok_or(EnvVarError::WrongScheme)?;
+    let (creds, host_part) = rest.rsplit_once('@').ok_or(EnvVarError::MissingAt)?;
+    let (api_key, api_secret) = match creds.split_once(':') {
+        Some((k, s)) => (k, s),
+        None => (creds, ""),
+    };
+    let api_key = api_key.trim();
+    let api_secret = api_secret.trim();
+    if api_key.is_empty() || api_key.starts_with('<') {
+        return Err(EnvVarError::MissingKey);
+    }
+    if api_secret.is_empty() || api_secret.starts_with('<') {
+        return Err(EnvVarError::MissingSecret);
+    }
+    let (cloud_name, query) = match host_part.split_once('?') {
+        Some((c, q)) => (c, Some(q)),
+        None => (host_part, None),
+    };
+    let cloud_name = cloud_name.trim().trim_end_matches('/');
+    if cloud_name.is_empty() {
+        return Err(EnvVarError::MissingCloudName);
+    }
+    let mut region = Region::Us;
+    if let Some(query) = query {
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            if k != "upload_prefix" {
+                return Err(EnvVarError::UnknownParameter(k.to_string()));
+            }
+            let v = percent_decode(v);
+            region =
+                Region::from_host(&v).ok_or_else(|| EnvVarError::UnknownUploadPrefix(v.clone()))?;
+        }
+    }
+    Ok(EnvCredentials {
+        cloud_name: cloud_name.to_string(),
+        api_key: api_key.to_string(),
+        api_secret: percent_decode(api_secret),
+        region,
+    })
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    if s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+    {
+        Some(&s[prefix.len()..])
+    } else {
+        None
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hi = (bytes[i + 1] as char).to_digit(16);
+            let lo = (bytes[i + 2] as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hi, lo) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ok(s: &str) -> EnvCredentials {
+        parse_env_var(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+    }
+
+    #[test]
+    fn plain_form() {
+        let c = ok("cloudinary://123456789012345:abcDEF_-9@my-cloud");
+        assert_eq!(c.api_key, "123456789012345");
+        assert_eq!(c.api_secret, "abcDEF_-9");
+        assert_eq!(c.cloud_name, "my-cloud");
+        assert_eq!(c.region, Region::Us);
+    }
+
+    #[test]
+    fn decorations_are_accepted() {
+        for s in [
+            "CLOUDINARY_URL=cloudinary://1:s@c1",
+            "  'cloudinary://1:s@c1'  ",
+            "\"CLOUDINARY_URL=cloudinary://1:s@c1\"",
+            "CLOUDINARY_URL=\"cloudinary://1:s@c1\"",
+            "export CLOUDINARY_URL=cloudinary://1:s@c1",
+            "Cloudinary://1:s@c1",
+            "CLOUDINARY://1:s@c1\n",
+        ] {
+            let c = ok(s);
+            assert_eq!((c.api_key.as_str(), c.cloud_name.as_str()), ("1", "c1"), "{s}");
+        }
+    }
+
+    #[test]
+    fn upload_prefix_sets_region() {
+        let c = ok("cloudinary://1:s@c1?upload_prefix=https://api-eu.cloudinary.com");
+        assert_eq!(c.region, Region::Eu);
+        let c = ok("cloudinary://1:s@c1?upload_prefix=https%3A%2F%2Fapi-ap.cloudinary.com");
+        assert_eq!(c.region, Region::Ap);
+        let c = ok("cloudinary://1:s@c1?upload_prefix=https://api.cloudinary.com");
+        assert_eq!(c.region, Region::Us);
+    }
+
+    #[test]
+    fn every_malformed_form_says_why() {
+        let cases = [
+            ("", EnvVarError::Empty),
+            ("CLOUDINARY_URL=", EnvVarError::Empty),
+            ("https://1:s@c1", EnvVarError::WrongScheme),
+            ("cloudinary:/1:s@c1", EnvVarError::WrongScheme),
+            ("cloudinary://1:s", EnvVarError::MissingAt),
+            ("cloudinary://:s@c1", EnvVarError::MissingKey),
+            (
+                "cloudinary://<your_api_key>:<your_api_secret>@c1",
+                EnvVarError::MissingKey,
+            ),
+            ("cloudinary://1@c1", EnvVarError::MissingSecret),
+            ("cloudinary://1:@c1", EnvVarError::MissingSecret),
+            (
+                "cloudinary://1:<your_api_secret>@c1",
+                EnvVarError::MissingSecret,
+            ),
+            ("cloudinary://1:s@", EnvVarError::MissingCloudName),
+            (
+                "cloudinary://1:s@c1?upload_prefix=https://evil.example",
+                EnvVarError::UnknownUploadPrefix("https://evil.example".into()),
+            ),
+            (
+                "cloudinary://1:s@c1?secure=true",
+                EnvVarError::UnknownParameter("secure".into()),
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_env_var(input), Err(want.clone()), "{input:?}");
+            assert!(!want.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn debug_hides_secret() {
+        let c = ok("cloudinary://1:topsecret@c1");
+        assert!(!format!("{c:?}").contains("topsecret"));
+    }
+
+    proptest! {
+        #[test]
+        fn round_trips(key in "[0-9]{1,20}", secret in "[A-Za-z0-9_-]{1,40}", cloud in "[a-z][a-z0-9-]{1,30}",
+                       region in prop::sample::select(vec![Region::Us, Region::Eu, Region::Ap])) {
+            let s = format!("cloudinary://{key}:{secret}@{cloud}?upload_prefix={}", region.api_host());
+            let c = parse_env_var(&s).expect("valid");
+            prop_assert_eq!(c.api_key, key);
+            prop_assert_eq!(c.api_secret, secret);
+            prop_assert_eq!(c.cloud_name, cloud);
+            prop_assert_eq!(c.region, region);
+        }
+
+        #[test]
+        fn never_panics(s in "\\PC{0,80}") {
+            let _ = parse_env_var(&s);
+        }
+    }
+}

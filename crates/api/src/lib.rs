@@ -1,0 +1,17 @@
+//! The JSON contract between the Cloudinary Connections app and its server
+//! (`shared/docs/api.md`), and the rules both sides apply to it.
+//!
+//! This crate does no I/O and has no platform-specific dependency: it compiles
+//! for `wasm32-unknown-unknown` (the app) and natively (the server) alike.
+
+mod drivers;
+mod env_var;
+mod types;
+mod validate;
+
+pub use drivers::{default_driver, drivers, find_driver, Region, DEFAULT_DRIVER_ID};
+pub use env_var::{parse_env_var, EnvCredentials, EnvVarError};
+pub use types::*;
+pub use validate::{
+    normalize_name, validate_field, validate_input, validate_name, FieldErrors, NAME_MAX_CHARS,
+};

@@ -1,0 +1,376 @@
+//! Request and response bodies, exactly as `api.md` names them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A driver the server offers, with the fields its connections declare.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Driver {
+    pub id: String,
+    pub name: String,
+    pub fields: Vec<Field>,
+}
+
+/// One credential field a driver declares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    pub key: String,
+    pub label: String,
+    pub secret: bool,
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<Choice>>,
+    /// Value used when the field is left empty (only for fields that are not required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// How the value is checked; the app and the server apply the same rule.
+    #[serde(default)]
+    pub format: Format,
+}
+
+/// One option of a field with fixed choices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The format rule of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Any text up to `max_length`.
+    #[default]
+    Text,
+    /// 2–128 letters, digits and `-`, starting with a letter (Cloudinary cloud name).
+    CloudName,
+    /// Digits only (Cloudinary API key).
+    Digits,
+    /// Letters, digits, `-` and `_` (Cloudinary API secret).
+    Token,
+    /// One of the field's `choices`.
+    Choice,
+}
+
+/// Last verification result of a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Ok,
+    InvalidCredentials,
+    RateLimited,
+    Unreachable,
+    #[default]
+    Unverified,
+    Error,
+}
+
+impl State {
+    /// The wire name (`"ok"`, `"invalid_credentials"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Ok => "ok",
+            State::InvalidCredentials => "invalid_credentials",
+            State::RateLimited => "rate_limited",
+            State::Unreachable => "unreachable",
+            State::Unverified => "unverified",
+            State::Error => "error",
+        }
+    }
+
+    /// Parses a wire name; unknown names are `None`.
+    pub fn parse(s: &str) -> Option<State> {
+        [
+            State::Ok,
+            State::InvalidCredentials,
+            State::RateLimited,
+            State::Unreachable,
+            State::Unverified,
+            State::Error,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Status {
+    pub state: State,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<String>,
+}
+
+/// A stored connection as the server returns it. Secret values are never part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: i64,
+    pub name: String,
+    pub driver: String,
+    /// Non-secret field values only.
+    pub fields: BTreeMap<String, String>,
+    /// Keys of secret fields that hold a value.
+    pub secrets_set: Vec<String>,
+    pub status: Status,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// Body of create and update: all fields, secrets included.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionInput {
+    pub name: String,
+    pub driver: String,
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// One page of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    pub items: Vec<Connection>,
+    pub total: u64,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// Body of `POST /api/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    pub driver: String,
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<i64>,
+}
+
+/// Answer of `POST /api/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyResult {
+    pub state: State,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    Conflict,
+    Unauthorized,
+    PreconditionRequired,
+    PayloadTooLarge,
+    BadRequest,
+    Internal,
+}
+
+/// Every error answer of the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Field errors keyed `name`, `driver` or `fields.<key>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
+}
+
+/// Columns the list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    Id,
+    Name,
+    Driver,
+    CloudName,
+    Status,
+    LastVerified,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 8] = [
+        SortKey::Id,
+        SortKey::Name,
+        SortKey::Driver,
+        SortKey::CloudName,
+        SortKey::Status,
+        SortKey::LastVerified,
+        SortKey::CreatedAt,
+        SortKey::UpdatedAt,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Id => "id",
+            SortKey::Name => "name",
+            SortKey::Driver => "driver",
+            SortKey::CloudName => "cloud_name",
+            SortKey::Status => "status",
+            SortKey::LastVerified => "last_verified",
+            SortKey::CreatedAt => "created_at",
+            SortKey::UpdatedAt => "updated_at",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl Order {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::Asc => "asc",
+            Order::Desc => "desc",
+        }
+    }
+}
+
+/// Default and largest page size of `GET /api/connections`.
+pub const DEFAULT_LIMIT: u64 = 25;
+pub const MAX_LIMIT: u64 = 500;
+
+/// Query of `GET /api/connections`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<SortKey>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+}
+
+impl ListQuery {
+    /// The query string (without `?`), parameters percent-encoded.
+    pub fn to_query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(q) = self.q.as_deref().filter(|q| !q.is_empty()) {
+            parts.push(format!("q={}", percent_encode(q)));
+        }
+        if let Some(sort) = self.sort {
+            parts.push(format!("sort={}", sort.as_str()));
+        }
+        if let Some(order) = self.order {
+            parts.push(format!("order={}", order.as_str()));
+        }
+        if let Some(offset) = self.offset {
+            parts.push(format!("offset={offset}"));
+        }
+        if let Some(limit) = self.limit {
+            parts.push(format!("limit={limit}"));
+        }
+        parts.join("&")
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_round_trips_with_contract_names() {
+        let json = r#"{"id":17,"name":"Shop EU","driver":"cloudinary-default",
+            "fields":{"cloud_name":"demo","api_key":"123456789012345"},
+            "secrets_set":["api_secret"],
+            "status":{"state":"invalid_credentials","message":"no","checked_at":"2026-11-22T10:00:00Z"},
+            "created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","version":3}"#;
+        let c: Connection = serde_json::from_str(json).expect("parses");
+        assert_eq!(c.status.state, State::InvalidCredentials);
+        assert_eq!(c.fields["cloud_name"], "demo");
+        let back = serde_json::to_value(&c).expect("serializes");
+        assert_eq!(back["status"]["state"], "invalid_credentials");
+    }
+
+    #[test]
+    fn input_rejects_unknown_fields() {
+        let err = serde_json::from_str::<ConnectionInput>(
+            r#"{"name":"a","driver":"d","fields":{},"extra":1}"#,
+        );
+        assert!(err.is_err());
+    }
+
+    #[test]
+    fn error_body_shape() {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: ErrorCode::PreconditionRequired,
+                message: "m".into(),
+                fields: None,
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&body).expect("serializes"),
+            r#"{"error":{"code":"precondition_required","message":"m"}}"#
+        );
+    }
+
+    #[test]
+    fn query_string_encodes_filter() {
+        let q = ListQuery {
+            q: Some("a b&c".into()),
+            sort: Some(SortKey::CloudName),
+            order: Some(Order::Desc),
+            offset: Some(50),
+            limit: Some(25),
+        };
+        assert_eq!(
+            q.to_query_string(),
+            "q=a%20b%26c&sort=cloud_name&order=desc&offset=50&limit=25"
+        );
+        assert_eq!(ListQuery::default().to_query_string(), "");
+    }
+
+    #[test]
+    fn state_names_round_trip() {
+        for s in [
+            State::Ok,
+            State::InvalidCredentials,
+            State::RateLimited,
+            State::Unreachable,
+            State::Unverified,
+            State::Error,
+        ] {
+            assert_eq!(State::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(State::parse("nope"), None);
+    }
+}
