@@ -1,1 +1,4 @@
-fn main(){}
+//! Entry point of the standalone page: mounts the app into `#cloudinary-connections`.
+fn main() {
+    cloudinary_connections::mount_from_page();
+}

@@ -177,7 +177,11 @@ mod tests {
             "CLOUDINARY://1:s@c1\n",
         ] {
             let c = ok(s);
-            assert_eq!((c.api_key.as_str(), c.cloud_name.as_str()), ("1", "c1"), "{s}");
+            assert_eq!(
+                (c.api_key.as_str(), c.cloud_name.as_str()),
+                ("1", "c1"),
+                "{s}"
+            );
         }
     }
 

@@ -64,7 +64,10 @@ pub fn validate_field(field: &Field, value: &str, keep_secret: bool) -> Result<(
             if !v.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 return Err(format!("The {label} starts with a letter."));
             }
-            if let Some(bad) = v.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
+            if let Some(bad) = v
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+            {
                 return Err(format!(
                     "The {label} may contain only letters, digits and \"-\", not {}.",
                     describe(bad)
@@ -145,11 +148,7 @@ pub fn validate_input(
     }
     let mut fields = BTreeMap::new();
     for field in &driver.fields {
-        let value = input
-            .fields
-            .get(&field.key)
-            .map(|v| v.trim())
-            .unwrap_or("");
+        let value = input.fields.get(&field.key).map(|v| v.trim()).unwrap_or("");
         let keep = stored_secrets.contains(&field.key);
         match validate_field(field, value, keep) {
             Err(e) => {

@@ -1,0 +1,76 @@
+# Cloudinary Connections: `make run` and `make test` on a fresh Debian machine with Rust.
+# Every install step checks first, so a second run is quiet.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+TRUNK_VERSION := 0.21.14
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p}' Cargo.lock)
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+DIST := dist
+SERVER := target/release/connections-server
+
+.PHONY: run build test tools test-tools fmt-check lint unit browser e2e clean
+
+## run: install what is missing, build app and server, start at http://127.0.0.1:8080
+run: build
+	@CLOUDINARY_CONNECTIONS_DIST=$(DIST) $(SERVER)
+
+## build: the same without starting
+build: tools
+	@trunk build --release --quiet
+	@cargo build --release --quiet -p connections-server
+
+## test: formatting, lints, native tests, browser tests, end-to-end tests
+test: tools test-tools fmt-check lint unit browser e2e
+
+tools: .make/wasm-target .make/trunk .make/wasm-bindgen node_modules/.package-lock.json
+
+test-tools: .make/chromium
+
+.make:
+	@mkdir -p .make
+
+.make/wasm-target: | .make
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@touch $@
+
+.make/trunk: | .make
+	@trunk --version 2>/dev/null | grep -q "trunk $(TRUNK_VERSION)" || \
+		{ echo "Installing trunk $(TRUNK_VERSION) (about 10 minutes on 2 cores)…"; cargo install trunk --version $(TRUNK_VERSION) --locked --quiet; }
+	@touch $@
+
+.make/wasm-bindgen: Cargo.lock | .make
+	@wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $(WASM_BINDGEN_VERSION)" || \
+		{ echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 4 minutes)…"; cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --quiet; }
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error >/dev/null
+
+.make/chromium: | .make
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ echo "Installing Debian chromium and chromium-driver…"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@touch $@
+
+fmt-check:
+	@cargo fmt --all --check
+
+lint:
+	@cargo clippy --quiet --workspace --all-targets -- -D warnings
+	@cargo clippy --quiet -p cloudinary-connections --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	@cargo test --quiet --workspace
+
+browser:
+	@cargo test --quiet -p cloudinary-connections --target wasm32-unknown-unknown --test browser
+
+e2e: build
+	@node --test --test-concurrency=1 tests/e2e/
+
+clean:
+	@rm -rf .make $(DIST) target node_modules

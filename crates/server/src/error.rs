@@ -1,0 +1,117 @@
+//! The one error type of the API; it becomes the contract's Error body.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use connections_api::{ErrorBody, ErrorCode, ErrorDetail};
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// Invalid values; `fields` keyed `name`, `driver`, `fields.<key>`.
+    Validation {
+        message: String,
+        fields: BTreeMap<String, String>,
+    },
+    NotFound(String),
+    Conflict(String),
+    Unauthorized,
+    PreconditionRequired,
+    PayloadTooLarge,
+    BadRequest(String),
+    /// Something broke inside; the cause is logged, never sent.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn fields(fields: BTreeMap<String, String>) -> Self {
+        let message = if fields.len() == 1 {
+            "A value is not valid.".to_string()
+        } else {
+            format!("{} values are not valid.", fields.len())
+        };
+        ApiError::Validation { message, fields }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::internal(format_args!("database: {e}"))
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonDataError(e) => ApiError::Validation {
+                message: format!("The request body does not fit: {}", e.body_text()),
+                fields: BTreeMap::new(),
+            },
+            JsonRejection::JsonSyntaxError(_) => {
+                ApiError::BadRequest("The request body is not valid JSON.".into())
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::BadRequest("Send the body with Content-Type: application/json.".into())
+            }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            _ => ApiError::BadRequest("The request body could not be read.".into()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, fields) = match self {
+            ApiError::Validation { message, fields } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                message,
+                (!fields.is_empty()).then_some(fields),
+            ),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, ErrorCode::NotFound, m, None),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, ErrorCode::Conflict, m, None),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                "Sign in again: this request carries no valid token.".into(),
+                None,
+            ),
+            ApiError::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                ErrorCode::PreconditionRequired,
+                "Send If-Match with the version you edited.".into(),
+                None,
+            ),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                "The request body is larger than 64 KiB.".into(),
+                None,
+            ),
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, m, None),
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    "Something went wrong on the server. Try again.".into(),
+                    None,
+                )
+            }
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message,
+                fields,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}

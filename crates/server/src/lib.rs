@@ -1,0 +1,133 @@
+//! The Cloudinary Connections server: the JSON API of `shared/docs/api.md`
+//! and the built app, on one address.
+//!
+//! `app(state)` builds the whole router, so tests drive it with `oneshot`.
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod store;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use connections_api::Driver;
+use subtle::ConstantTimeEq;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::ApiError;
+use crate::store::Store;
+
+/// Everything a request handler may use.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub drivers: Arc<Vec<Driver>>,
+    pub token: Option<Arc<str>>,
+    pub cloudinary_api_base: Option<Arc<str>>,
+    pub dist: PathBuf,
+}
+
+impl AppState {
+    pub fn new(store: Store, dist: PathBuf) -> Self {
+        AppState {
+            store,
+            drivers: Arc::new(connections_api::drivers()),
+            token: None,
+            cloudinary_api_base: None,
+            dist,
+        }
+    }
+}
+
+/// Content-Security-Policy of the app's pages. The wasm app needs
+/// `'wasm-unsafe-eval'`; the only inline code allowed is Trunk's loader script,
+/// by the hash of its exact text (see [`inline_script_hashes`]).
+pub fn csp(script_hashes: &[String]) -> String {
+    let hashes: String = script_hashes.iter().map(|h| format!(" '{h}'")).collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'self'; frame-ancestors 'self'; form-action 'self'"
+    )
+}
+
+/// `sha256-…` of every inline `<script>` in `html`.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let Some(tag_end) = rest[start..].find('>') else {
+            break;
+        };
+        let body_start = start + tag_end + 1;
+        let Some(body_len) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &rest[body_start..body_start + body_len];
+        if !body.trim().is_empty() {
+            let digest = Sha256::digest(body.as_bytes());
+            out.push(format!(
+                "sha256-{}",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &rest[body_start + body_len..];
+    }
+    out
+}
+
+/// The whole server: `/api/*` and the app from `state.dist`.
+pub fn app(state: AppState) -> Router {
+    let index = state.dist.join("index.html");
+    let hashes = std::fs::read_to_string(&index)
+        .map(|html| inline_script_hashes(&html))
+        .unwrap_or_default();
+    let csp = HeaderValue::from_str(&csp(&hashes))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    let files = ServeDir::new(&state.dist).fallback(ServeFile::new(index));
+    Router::new()
+        .nest("/api", api::router(state.clone()))
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Requires `Authorization: Bearer <token>` when a token is configured.
+pub async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if let Some(token) = &state.token {
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let ok: bool = given.as_bytes().ct_eq(token.as_bytes()).into();
+        if !ok {
+            return ApiError::Unauthorized.into_response();
+        }
+    }
+    next.run(req).await
+}

@@ -1,0 +1,144 @@
+//! The one client of the JSON API (`shared/docs/api.md`), over gloo-net.
+
+use connections_api::{Driver, ErrorBody, ErrorCode, ListQuery, Page};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+
+/// What went wrong with a request, in terms the screens act on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No answer: server down, network gone.
+    Network,
+    Unauthorized,
+    NotFound(String),
+    /// Stale version (409).
+    Conflict(String),
+    /// 422 with field errors keyed `name`, `driver`, `fields.<key>`.
+    Validation {
+        message: String,
+        fields: BTreeMap<String, String>,
+    },
+    /// Any other error answer (4xx/5xx).
+    Server {
+        status: u16,
+        message: String,
+    },
+}
+
+/// Where the API is and how to authenticate; cheap to clone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Client {
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
+        let base = base.into().trim_end_matches('/').to_string();
+        Client { base, token }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn with_auth(&self, req: RequestBuilder) -> RequestBuilder {
+        match &self.token {
+            Some(t) => req.header("Authorization", &format!("Bearer {t}")),
+            None => req,
+        }
+    }
+
+    pub async fn drivers(&self) -> Result<Vec<Driver>, ApiError> {
+        let req = self.with_auth(Request::get(&self.url("/drivers")));
+        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+    }
+
+    pub async fn list(&self, query: &ListQuery) -> Result<Page, ApiError> {
+        let qs = query.to_query_string();
+        let path = if qs.is_empty() {
+            "/connections".to_string()
+        } else {
+            format!("/connections?{qs}")
+        };
+        let req = self.with_auth(Request::get(&self.url(&path)));
+        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+    }
+}
+
+async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    if resp.ok() {
+        return resp.json::<T>().await.map_err(|_| ApiError::Server {
+            status: resp.status(),
+            message: "The server sent an answer the app does not understand.".into(),
+        });
+    }
+    Err(error_from(
+        resp.status(),
+        resp.json::<ErrorBody>().await.ok(),
+    ))
+}
+
+/// Maps an error answer to an [`ApiError`]; `body` is the contract's Error body if it parsed.
+pub fn error_from(status: u16, body: Option<ErrorBody>) -> ApiError {
+    let message = body
+        .as_ref()
+        .map(|b| b.error.message.clone())
+        .unwrap_or_default();
+    match (status, body.as_ref().map(|b| b.error.code)) {
+        (401, _) | (_, Some(ErrorCode::Unauthorized)) => ApiError::Unauthorized,
+        (404, _) => ApiError::NotFound(message),
+        (409, _) => ApiError::Conflict(message),
+        (422, _) => ApiError::Validation {
+            message,
+            fields: body.and_then(|b| b.error.fields).unwrap_or_default(),
+        },
+        _ => ApiError::Server { status, message },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use connections_api::ErrorDetail;
+
+    fn body(code: ErrorCode, fields: Option<BTreeMap<String, String>>) -> Option<ErrorBody> {
+        Some(ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: "m".into(),
+                fields,
+            },
+        })
+    }
+
+    #[test]
+    fn maps_statuses() {
+        assert_eq!(error_from(401, None), ApiError::Unauthorized);
+        assert_eq!(
+            error_from(409, body(ErrorCode::Conflict, None)),
+            ApiError::Conflict("m".into())
+        );
+        let f: BTreeMap<_, _> = [("name".to_string(), "taken".to_string())].into();
+        assert_eq!(
+            error_from(422, body(ErrorCode::Validation, Some(f.clone()))),
+            ApiError::Validation {
+                message: "m".into(),
+                fields: f
+            }
+        );
+        assert_eq!(
+            error_from(502, None),
+            ApiError::Server {
+                status: 502,
+                message: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn base_url_has_no_trailing_slash() {
+        assert_eq!(Client::new("/api/", None).url("/drivers"), "/api/drivers");
+    }
+}
