@@ -1,0 +1,105 @@
+// Shared end-to-end harness: the real server binary with the built app and a
+// temporary data dir, a loopback stand-in for Cloudinary, and headless Chromium.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const SERVER = join(ROOT, 'target', 'release', 'connections-server');
+
+/** Starts the server on a free loopback port; resolves once it prints its URL. */
+export async function startServer({ env = {}, dataDir } = {}) {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'cc-e2e-'));
+  const child = spawn(SERVER, [], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      CLOUDINARY_CONNECTIONS_ADDR: '127.0.0.1:0',
+      CLOUDINARY_CONNECTIONS_DATA_DIR: dir,
+      CLOUDINARY_CONNECTIONS_DIST: join(ROOT, 'dist'),
+      RUST_LOG: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/running at (http:\/\/[^\s]+)/);
+      if (m) ok(m[1].replace(/\/$/, ''));
+    });
+    child.on('exit', (code) => fail(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    dataDir: dir,
+    logs: () => stderr,
+    async api(path, init = {}) {
+      const res = await fetch(url + path, {
+        ...init,
+        headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+    },
+    async stop({ keepData = false } = {}) {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!keepData && !dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A loopback stand-in for Cloudinary's Admin API: `GET /v1_1/{cloud}/ping`.
+ * Cloud names decide the answer: `bad-*` → 401, `missing-*` → 404, anything else → 200.
+ */
+export async function startFakeCloudinary() {
+  const calls = [];
+  const server = createServer((req, res) => {
+    calls.push({ url: req.url, auth: req.headers.authorization ?? '' });
+    const m = req.url.match(/^\/v1_1\/([^/]+)\/ping/);
+    if (!m) { res.writeHead(404); res.end(); return; }
+    const cloud = m[1];
+    const json = (status, body) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (cloud.startsWith('bad')) return json(401, { error: { message: 'Invalid api_key' } });
+    if (cloud.startsWith('missing')) return json(404, { error: { message: 'Unknown cloud' } });
+    return json(200, { status: 'ok' });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  return { base: `http://127.0.0.1:${port}`, calls, stop: () => new Promise((r) => server.close(r)) };
+}
+
+/** Headless Debian Chromium, as root, with no network beyond loopback. */
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
