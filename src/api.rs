@@ -1,6 +1,9 @@
 //! The one client of the JSON API (`shared/docs/api.md`), over gloo-net.
 
-use connections_api::{Driver, ErrorBody, ErrorCode, ListQuery, Page};
+use connections_api::{
+    Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, ListQuery, Page, VerifyRequest,
+    VerifyResult,
+};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -63,6 +66,71 @@ impl Client {
             format!("/connections?{qs}")
         };
         let req = self.with_auth(Request::get(&self.url(&path)));
+        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+    }
+
+    /// One connection; its `version` is what [`Client::update`] sends as If-Match.
+    pub async fn get(&self, id: i64) -> Result<Connection, ApiError> {
+        let req = self.with_auth(Request::get(&self.url(&format!("/connections/{id}"))));
+        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+    }
+
+    /// Creates a connection. `idempotency_key` makes a retried submission create nothing new.
+    pub async fn create(
+        &self,
+        input: &ConnectionInput,
+        idempotency_key: &str,
+    ) -> Result<Connection, ApiError> {
+        let req = self
+            .with_auth(Request::post(&self.url("/connections")))
+            .header("Idempotency-Key", idempotency_key)
+            .json(input)
+            .map_err(|_| ApiError::Network)?;
+        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+    }
+
+    /// Replaces a connection if it is still at `version` (else [`ApiError::Conflict`]).
+    pub async fn update(
+        &self,
+        id: i64,
+        version: i64,
+        input: &ConnectionInput,
+    ) -> Result<Connection, ApiError> {
+        let req = self
+            .with_auth(Request::put(&self.url(&format!("/connections/{id}"))))
+            .header("If-Match", &format!("\"{version}\""))
+            .json(input)
+            .map_err(|_| ApiError::Network)?;
+        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+    }
+
+    pub async fn delete(&self, id: i64) -> Result<(), ApiError> {
+        let req = self.with_auth(Request::delete(&self.url(&format!("/connections/{id}"))));
+        let resp = req.send().await.map_err(|_| ApiError::Network)?;
+        if resp.ok() {
+            Ok(())
+        } else {
+            Err(error_from(
+                resp.status(),
+                resp.json::<ErrorBody>().await.ok(),
+            ))
+        }
+    }
+
+    /// Re-verifies a stored connection and returns it with its new status.
+    pub async fn verify_stored(&self, id: i64) -> Result<Connection, ApiError> {
+        let req = self.with_auth(Request::post(
+            &self.url(&format!("/connections/{id}/verify")),
+        ));
+        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+    }
+
+    /// Verifies unsaved credentials (with `connection_id`, a missing secret is the stored one).
+    pub async fn verify(&self, request: &VerifyRequest) -> Result<VerifyResult, ApiError> {
+        let req = self
+            .with_auth(Request::post(&self.url("/verify")))
+            .json(request)
+            .map_err(|_| ApiError::Network)?;
         decode(req.send().await.map_err(|_| ApiError::Network)?).await
     }
 }

@@ -11,9 +11,16 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh element in the page to mount into, as the host shell would give.
 fn host_element() -> HtmlElement {
-    let document = web_sys::window().expect("window").document().expect("document");
+    let document = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document");
     let el = document.create_element("div").expect("div");
-    document.body().expect("body").append_child(&el).expect("append");
+    document
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
     el.dyn_into().expect("html element")
 }
 
@@ -44,7 +51,10 @@ async fn shell_shows_toolbar_and_an_error_with_retry_when_the_server_is_down() {
     let el = root.clone();
     leptos::mount::mount_to(el, move || view! { <App config=config/> }).forget();
 
-    assert!(until(|| !buttons(&root).is_empty()).await, "the shell renders");
+    assert!(
+        until(|| !buttons(&root).is_empty()).await,
+        "the shell renders"
+    );
     let names = buttons(&root);
     assert!(names.iter().any(|b| b.ends_with("Refresh")), "{names:?}");
     assert!(names.iter().any(|b| b == "Columns (2)"), "{names:?}");
@@ -52,7 +62,11 @@ async fn shell_shows_toolbar_and_an_error_with_retry_when_the_server_is_down() {
 
     let shown = until(|| root.query_selector("[role=alert]").ok().flatten().is_some()).await;
     assert!(shown, "an error state appears");
-    let alert = root.query_selector("[role=alert]").ok().flatten().expect("alert");
+    let alert = root
+        .query_selector("[role=alert]")
+        .ok()
+        .flatten()
+        .expect("alert");
     let text = alert.text_content().unwrap_or_default();
     assert!(text.contains("cannot be reached"), "{text}");
     assert!(buttons(&root).iter().any(|b| b == "Retry"));
