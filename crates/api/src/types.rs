@@ -105,6 +105,10 @@ pub struct Status {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_at: Option<String>,
+    /// Key of the field the problem most likely lies in (`cloud_name` for an unknown
+    /// cloud, `api_key` for rejected credentials), so the form can point at it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 /// A stored connection as the server returns it. Secret values are never part of it.
@@ -159,6 +163,9 @@ pub struct VerifyResult {
     pub state: State,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// As [`Status::field`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -48,6 +48,7 @@ impl Row {
                 state: State::parse(&self.status_state).unwrap_or_default(),
                 message: self.status_message.clone(),
                 checked_at: self.checked_at.clone(),
+                field: None,
             },
             created_at: self.created_at.clone(),
             updated_at: self.updated_at.clone(),
