@@ -39,6 +39,7 @@ export async function startServer({ env = {}, dataDir } = {}) {
   return {
     url,
     dataDir: dir,
+    pid: child.pid,
     logs: () => stderr,
     async api(path, init = {}) {
       const res = await fetch(url + path, {
