@@ -67,7 +67,7 @@ unit:
 	@cargo test --quiet --workspace
 
 browser:
-	@cargo test --quiet -p cloudinary-connections --target wasm32-unknown-unknown --test 'browser*'
+	@cargo test -p cloudinary-connections --target wasm32-unknown-unknown --test 'browser*'
 
 e2e: build
 	@node --test --test-concurrency=1 tests/e2e/
