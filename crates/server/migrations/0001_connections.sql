@@ -13,6 +13,8 @@ CREATE TABLE connections (
     secrets         TEXT    NOT NULL DEFAULT '{}',
     status_state    TEXT    NOT NULL DEFAULT 'unverified',
     status_message  TEXT,
+    -- key of the field a verification problem most likely lies in
+    status_field    TEXT,
     checked_at      TEXT,
     created_at      TEXT    NOT NULL,
     updated_at      TEXT    NOT NULL,
@@ -28,9 +30,18 @@ CREATE INDEX connections_created_at ON connections (created_at, id);
 CREATE INDEX connections_updated_at ON connections (updated_at, id);
 
 -- Idempotency-Key of create requests, remembered for at least 24 hours.
+-- `request_hash` is a keyed HMAC of the request body (it holds secrets), never the body.
 CREATE TABLE idempotency_keys (
     key            TEXT PRIMARY KEY,
     request_hash   TEXT NOT NULL,
-    connection_id  INTEGER,
+    connection_id  INTEGER NOT NULL,
     created_at     TEXT NOT NULL
+);
+CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+
+-- Server facts: `key_check` is a known text encrypted with the secrets' key, so a
+-- start with another key is refused instead of returning garbage.
+CREATE TABLE meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
 );

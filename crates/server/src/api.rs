@@ -1,24 +1,30 @@
-//! Handlers of `/api/*`: thin, each a call into the store or a driver.
+//! Handlers of `/api/*`: thin, each a call into `service` (or the store).
 
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::StatusCode;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use connections_api::{Driver, ListQuery, Page};
+use connections_api::{Connection, ConnectionInput, Driver, ListQuery, Page, VerifyRequest};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::{require_token, AppState};
+use crate::{require_token, service, AppState};
 
 /// Largest accepted request body.
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// Longest accepted `Idempotency-Key`.
+pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 
 pub fn router(state: AppState) -> Router {
     let protected = Router::new()
         .route("/drivers", get(drivers))
-        .route("/connections", get(list))
+        .route("/connections", get(list).post(create))
+        .route("/connections/{id}", get(get_one).put(update).delete(delete))
+        .route("/connections/{id}/verify", post(verify_stored))
+        .route("/verify", post(verify))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/health", get(health))
@@ -57,4 +63,144 @@ async fn list(
         )));
     }
     Ok((StatusCode::OK, Json(state.store.list(&query).await?)))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<ConnectionInput>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let Json(input) = body?;
+    let outcome = service::create(&state, input, key.as_deref()).await?;
+    let location = format!("/api/connections/{}", outcome.connection.id);
+    let mut response = with_etag(StatusCode::CREATED, outcome.connection);
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    if outcome.replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = path_id(id)?;
+    Ok(with_etag(StatusCode::OK, service::get(&state, id).await?))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Json<ConnectionInput>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let id = path_id(id)?;
+    let version = if_match(&headers)?;
+    let Json(input) = body?;
+    let connection = service::update(&state, id, version, input).await?;
+    Ok(with_etag(StatusCode::OK, connection))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    service::delete(&state, path_id(id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn verify_stored(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = path_id(id)?;
+    Ok(with_etag(
+        StatusCode::OK,
+        service::verify_stored(&state, id).await?,
+    ))
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    body: Result<Json<VerifyRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body?;
+    Ok(Json(service::verify_unsaved(&state, request).await?).into_response())
+}
+
+/// A connection with `ETag: "<version>"`.
+fn with_etag(status: StatusCode, connection: Connection) -> Response {
+    let etag = format!("\"{}\"", connection.version);
+    let mut response = (status, Json(connection)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+/// An id in the path that is not a number is an unknown connection.
+fn path_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
+    id.map(|Path(id)| id)
+        .map_err(|_| ApiError::NotFound("There is no connection with this ID.".into()))
+}
+
+/// The version of `If-Match: "<version>"` (quotes optional, `W/` accepted).
+fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Err(ApiError::PreconditionRequired);
+    };
+    parse_version(value.to_str().unwrap_or("")).ok_or_else(|| {
+        ApiError::BadRequest(
+            "If-Match must be the ETag of the version you edited, like \"3\".".into(),
+        )
+    })
+}
+
+/// Parses an entity tag holding a version: `"3"`, `3` or `W/"3"`.
+pub fn parse_version(tag: &str) -> Option<i64> {
+    let t = tag.trim();
+    let t = t.strip_prefix("W/").unwrap_or(t);
+    let t = t
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(t);
+    t.parse::<i64>().ok().filter(|v| *v > 0)
+}
+
+/// The `Idempotency-Key` header: 1–255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or("").trim();
+    if key.is_empty()
+        || key.len() > IDEMPOTENCY_KEY_MAX
+        || !key.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(ApiError::BadRequest(format!(
+            "Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters, e.g. a UUID."
+        )));
+    }
+    Ok(Some(key.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_version;
+
+    #[test]
+    fn versions_in_if_match() {
+        assert_eq!(parse_version("\"3\""), Some(3));
+        assert_eq!(parse_version("3"), Some(3));
+        assert_eq!(parse_version(" W/\"12\" "), Some(12));
+        assert_eq!(parse_version("*"), None);
+        assert_eq!(parse_version("\"abc\""), None);
+        assert_eq!(parse_version("\"0\""), None);
+    }
 }

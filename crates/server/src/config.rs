@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use secrecy::SecretString;
 
 /// Serves the Cloudinary Connections app and its JSON API.
 #[derive(Debug, Clone, Parser)]
@@ -45,7 +46,7 @@ pub struct Config {
     pub dist: PathBuf,
     pub token: Option<String>,
     pub cloudinary_api_base: Option<String>,
-    pub key: Option<String>,
+    pub key: Option<SecretString>,
 }
 
 impl Args {
@@ -82,7 +83,7 @@ impl Args {
             dist: self.dist,
             token,
             cloudinary_api_base,
-            key: self.key.filter(|k| !k.is_empty()),
+            key: self.key.filter(|k| !k.is_empty()).map(SecretString::from),
         })
     }
 }

@@ -115,3 +115,36 @@ impl IntoResponse for ApiError {
         (status, Json(body)).into_response()
     }
 }
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError;
+        match e {
+            StoreError::NameTaken(name) => ApiError::fields(BTreeMap::from([(
+                "name".to_string(),
+                name_taken_message(&name),
+            )])),
+            StoreError::NotFound => ApiError::NotFound("There is no connection with this ID.".into()),
+            StoreError::Stale { .. } => ApiError::Conflict(
+                "Someone else changed this connection in the meantime. Reload it to see the changes, then edit again."
+                    .into(),
+            ),
+            StoreError::KeyReused => ApiError::Validation {
+                message: "This Idempotency-Key was already used for a different request. Send a new key for a new connection."
+                    .into(),
+                fields: BTreeMap::new(),
+            },
+            StoreError::Decrypt(e) => ApiError::internal(e),
+            StoreError::Db(e) => e.into(),
+        }
+    }
+}
+
+/// The field message for a name another connection has.
+pub fn name_taken_message(name: &str) -> String {
+    if name.is_empty() {
+        "A connection with this name already exists.".into()
+    } else {
+        format!("A connection named \"{name}\" already exists.")
+    }
+}

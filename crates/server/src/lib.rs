@@ -5,11 +5,15 @@
 
 pub mod api;
 pub mod config;
+pub mod crypto;
 pub mod error;
+pub mod service;
 pub mod store;
+pub mod verify;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -32,9 +36,17 @@ pub struct AppState {
     pub store: Store,
     pub drivers: Arc<Vec<Driver>>,
     pub token: Option<Arc<str>>,
+    /// `CLOUDINARY_API_BASE`: replaces the Cloudinary host of every region.
     pub cloudinary_api_base: Option<Arc<str>>,
+    /// How long a verification waits for Cloudinary (5 s).
+    pub verify_timeout: Duration,
+    /// Client of verifications: rustls, no redirects, no proxy.
+    pub http: reqwest::Client,
     pub dist: PathBuf,
 }
+
+/// Default of [`AppState::verify_timeout`].
+pub const VERIFY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl AppState {
     pub fn new(store: Store, dist: PathBuf) -> Self {
@@ -43,6 +55,8 @@ impl AppState {
             drivers: Arc::new(connections_api::drivers()),
             token: None,
             cloudinary_api_base: None,
+            verify_timeout: VERIFY_TIMEOUT,
+            http: verify::http_client(),
             dist,
         }
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use connections_server::config::Args;
-use connections_server::store::Store;
+use connections_server::store::{OpenOptions, Store};
 use connections_server::{app, AppState};
 use tracing_subscriber::EnvFilter;
 
@@ -35,12 +35,13 @@ async fn run() -> Result<(), String> {
             config.data_dir.display()
         )
     })?;
-    let store = Store::open(&config.data_dir).await.map_err(|e| {
-        format!(
-            "CLOUDINARY_CONNECTIONS_DATA_DIR (--data-dir): cannot open the database in {}: {e}",
-            config.data_dir.display()
-        )
-    })?;
+    let store = Store::open(
+        &config.data_dir,
+        OpenOptions {
+            key: config.key.as_ref(),
+        },
+    )
+    .await?;
     let mut state = AppState::new(store, config.dist.clone());
     state.token = config.token.as_deref().map(Arc::from);
     state.cloudinary_api_base = config.cloudinary_api_base.as_deref().map(Arc::from);

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use connections_api::{Driver, ErrorBody, ErrorCode, Page};
-use connections_server::store::{Store, DB_FILE};
+use connections_server::store::{OpenOptions, Store, DB_FILE};
 use connections_server::{app, AppState};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -26,7 +26,9 @@ async fn harness(token: Option<&str>) -> Harness {
         "<html><body><script type=\"module\">init()</script></body></html>",
     )
     .expect("index");
-    let store = Store::open(dir.path()).await.expect("store opens");
+    let store = Store::open(dir.path(), OpenOptions { key: None })
+        .await
+        .expect("store opens");
     let mut state = AppState::new(store, dist);
     state.token = token.map(Arc::from);
     Harness {
