@@ -24,7 +24,7 @@ test('the Connections tab shows its toolbar, Add and the empty state', async () 
   await page.goto(server.url + '/');
 
   await page.getByRole('button', { name: 'Refresh' }).waitFor();
-  await page.getByRole('button', { name: 'Columns (2)' }).waitFor();
+  await page.getByRole('button', { name: 'Columns (3)' }).waitFor();
   await page.getByRole('button', { name: 'Add', exact: true }).waitFor();
   await page.getByText('No connections have been created yet').waitFor();
   assert.deepEqual(errors, [], 'no script errors (CSP included)');

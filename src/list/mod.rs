@@ -1,0 +1,508 @@
+//! The list screen (route `/`): toolbar, columns bar, table of one page, pager, states.
+//!
+//! The logic lives in plain types with native tests (`columns`, `selection`, `query`,
+//! `pager`, `prefs`); the components only wire signals to them. The server sorts, filters
+//! and pages; the app fetches and draws one page.
+
+mod columns;
+mod dialog;
+mod pager;
+mod prefs;
+mod query;
+mod selection;
+mod table;
+
+pub use columns::{Column, ColumnState, ColumnsBar};
+pub use pager::{clamp_offset, range_text, PAGE_SIZES};
+pub use prefs::{Prefs, STORAGE_KEY};
+pub use query::{cycle, Locator, Sort, Step, ViewQuery};
+pub use selection::{AllState, Selection};
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use connections_api::{Page, SortKey, Status};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use wasm_bindgen::JsCast;
+
+use crate::api::ApiError;
+use crate::app::use_client;
+use crate::messages as msg;
+use dialog::DeleteDialog;
+use pager::Pager;
+use table::{status_word, Table, TableState};
+
+/// Debounce of the quick filter.
+const FILTER_DELAY_MS: u32 = 250;
+/// How long the saved row stays marked.
+const SAVED_MARK_MS: i32 = 4000;
+/// Performance mark set each time a page of rows is in the DOM (read by the benchmark).
+pub const ROWS_SHOWN_MARK: &str = "cc:rows-shown";
+
+/// The reason to show for a failed request on one row.
+fn reason(e: &ApiError) -> String {
+    match e {
+        ApiError::Network => msg::ERR_UNREACHABLE.into(),
+        ApiError::Unauthorized => msg::ERR_UNAUTHORIZED.into(),
+        ApiError::NotFound(_) => msg::GONE.into(),
+        ApiError::Conflict(m) | ApiError::Validation { message: m, .. } => m.clone(),
+        ApiError::Server { message, .. } if !message.is_empty() => message.clone(),
+        ApiError::Server { .. } => msg::ERR_SERVER.into(),
+    }
+}
+
+fn mark_rows_shown() {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(ROWS_SHOWN_MARK);
+    }
+}
+
+fn row_element(id: i64) -> Option<web_sys::HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .query_selector(&format!(".cc-table tr[data-id=\"{id}\"]"))
+        .ok()
+        .flatten()?
+        .dyn_into()
+        .ok()
+}
+
+#[component]
+pub fn ConnectionList() -> impl IntoView {
+    let client = use_client();
+    let navigate = use_navigate();
+    let query_map = use_query_map();
+    let go = {
+        let navigate = navigate.clone();
+        UnsyncCallback::new(move |path: String| navigate(&path, Default::default()))
+    };
+    // Drops `?saved=` from the URL without a history entry.
+    let drop_saved = UnsyncCallback::new(move |()| {
+        navigate(
+            "/",
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        )
+    });
+
+    let prefs = Prefs::load();
+    let columns = RwSignal::new(prefs.columns);
+    let query = RwSignal::new(ViewQuery {
+        limit: prefs.page_size,
+        ..ViewQuery::default()
+    });
+    let limit = Memo::new(move |_| query.with(|q| q.limit));
+    Effect::new(move |_| {
+        Prefs {
+            columns: columns.get(),
+            page_size: limit.get(),
+        }
+        .save();
+    });
+
+    // The row the form just saved (`/?saved=<id>`): find its page, then mark it.
+    let saved_param =
+        move || query_map.with(|m| m.get("saved").and_then(|s| s.trim().parse::<i64>().ok()));
+    let locator = RwSignal::new(None::<Locator>);
+    let highlight = RwSignal::new(None::<i64>);
+    let announce = RwSignal::new(String::new());
+    let start_locating = move |id: i64| {
+        let l = Locator::new(id, query.with_untracked(|q| q.limit));
+        query.update(|q| {
+            *q = ViewQuery {
+                offset: l.first_offset(),
+                limit: q.limit,
+                ..ViewQuery::default()
+            }
+        });
+        locator.set(Some(l));
+    };
+    if let Some(id) = saved_param() {
+        start_locating(id);
+    }
+    Effect::new(move |_| {
+        if let Some(id) = saved_param() {
+            let busy = locator.with_untracked(|l| l.as_ref().map(|l| l.id)) == Some(id)
+                || highlight.get_untracked() == Some(id);
+            if !busy {
+                start_locating(id);
+            }
+        }
+    });
+
+    let filter_text = RwSignal::new(String::new());
+    let filter_gen = StoredValue::new(0u64);
+
+    // One page from the server. A newer request supersedes an older one (the resource keeps
+    // only the latest run's answer), and the old rows stay until the new ones arrive.
+    let in_flight = RwSignal::new(0u32);
+    let page = {
+        let client = client.clone();
+        LocalResource::new(move || {
+            let q = query.get().to_list_query();
+            let client = client.clone();
+            in_flight.update(|n| *n += 1);
+            async move {
+                let result = client.list(&q).await.map(Arc::new);
+                in_flight.try_update(|n| *n = n.saturating_sub(1));
+                result
+            }
+        })
+    };
+    let loading = Memo::new(move |_| in_flight.get() > 0);
+    let current = Memo::new(move |_| match page.get() {
+        Some(Ok(p)) => Some(p),
+        _ => None,
+    });
+    let rows = Memo::new(move |_| {
+        current.with(|p| {
+            Arc::new(
+                p.as_ref()
+                    .map(|p| p.items.iter().cloned().map(Arc::new).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            )
+        })
+    });
+
+    let selection = RwSignal::new(Selection::default());
+    let tested = RwSignal::new(HashMap::<i64, Status>::new());
+    let testing = RwSignal::new(HashSet::<i64>::new());
+    let results = RwSignal::new(Vec::<(bool, String)>::new());
+    let deleting = RwSignal::new(false);
+
+    // Each page that arrives: keep the selection of rows that still exist, go to the last
+    // page if the list shrank under this one, continue the search for a saved row, and
+    // tell the benchmark once the rows are drawn.
+    Effect::new(move |_| {
+        let Some(p) = current.get() else { return };
+        let ids: Vec<i64> = p.items.iter().map(|c| c.id).collect();
+        selection.update(|s| s.prune(&ids));
+        request_animation_frame(mark_rows_shown);
+
+        if let Some(mut l) = locator.get_untracked() {
+            if !query.with_untracked(ViewQuery::is_by_id) {
+                locator.set(None);
+                return;
+            }
+            match l.observe(p.offset, &ids, p.total) {
+                query::Step::Probe(offset) => {
+                    locator.set(Some(l));
+                    query.update(|q| q.offset = offset);
+                }
+                query::Step::Found => {
+                    locator.set(None);
+                    highlight.set(Some(l.id));
+                    if let Some(c) = p.items.iter().find(|c| c.id == l.id) {
+                        announce.set(msg::saved_announce(&c.name));
+                    }
+                    let id = l.id;
+                    request_animation_frame(move || {
+                        if let Some(tr) = row_element(id) {
+                            let _ = tr.focus();
+                            let opts = web_sys::ScrollIntoViewOptions::new();
+                            opts.set_block(web_sys::ScrollLogicalPosition::Center);
+                            tr.scroll_into_view_with_scroll_into_view_options(&opts);
+                        }
+                    });
+                    set_timeout(
+                        move || {
+                            if highlight.try_get_untracked() == Some(Some(id)) {
+                                highlight.try_set(None);
+                            }
+                        },
+                        std::time::Duration::from_millis(SAVED_MARK_MS as u64),
+                    );
+                    drop_saved.run(());
+                }
+                query::Step::Missing => {
+                    locator.set(None);
+                    query.update(|q| q.offset = 0);
+                    drop_saved.run(());
+                }
+            }
+            return;
+        }
+        let clamped = clamp_offset(p.offset, p.total, p.limit);
+        if clamped != p.offset && query.with_untracked(|q| q.offset == p.offset) {
+            query.update(|q| q.offset = clamped);
+        }
+    });
+
+    let apply_filter = move |text: String| {
+        filter_gen.update_value(|g| *g += 1);
+        query.update(|q| {
+            if q.q != text {
+                q.q = text;
+                q.offset = 0;
+            }
+        });
+    };
+    let on_filter_input = move |ev: web_sys::Event| {
+        let text = event_target_value(&ev);
+        filter_text.set(text.clone());
+        filter_gen.update_value(|g| *g += 1);
+        let generation = filter_gen.get_value();
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(FILTER_DELAY_MS).await;
+            if filter_gen.try_get_value() == Some(generation) {
+                query.try_update(|q| {
+                    if q.q != text {
+                        q.q = text;
+                        q.offset = 0;
+                    }
+                });
+            }
+        });
+    };
+    let clear_filter = move || {
+        filter_text.set(String::new());
+        apply_filter(String::new());
+    };
+
+    let on_sort = UnsyncCallback::new(move |key: SortKey| {
+        query.update(|q| {
+            q.sort = cycle(q.sort, key);
+            q.offset = 0;
+        })
+    });
+    let on_open = UnsyncCallback::new(move |id: i64| go.run(format!("/{id}")));
+    let on_offset = UnsyncCallback::new(move |o: u64| query.update(|q| q.offset = o));
+    let on_limit = UnsyncCallback::new(move |n: u64| {
+        if pager::is_page_size(n) {
+            query.update(|q| {
+                q.offset = pager::offset_for_size(q.offset, n);
+                q.limit = n;
+            })
+        }
+    });
+
+    let selected_count = Memo::new(move |_| selection.with(Selection::len));
+    let only_selected = Memo::new(move |_| selection.with(Selection::only));
+    // Selected rows in page order, with their names (for the dialog and the results).
+    let selected_rows = move || -> Vec<(i64, String)> {
+        selection.with_untracked(|s| {
+            rows.with_untracked(|r| {
+                r.iter()
+                    .filter(|c| s.contains(c.id))
+                    .map(|c| (c.id, c.name.clone()))
+                    .collect()
+            })
+        })
+    };
+
+    let test_client = client.clone();
+    let run_test = move |_| {
+        let targets = selected_rows();
+        if targets.is_empty() {
+            return;
+        }
+        testing.update(|t| t.extend(targets.iter().map(|(id, _)| *id)));
+        results.set(Vec::new());
+        let client = test_client.clone();
+        spawn_local(async move {
+            let mut lines = Vec::new();
+            for (id, name) in targets {
+                match client.verify_stored(id).await {
+                    Ok(c) => {
+                        lines.push((true, msg::tested(&c.name, status_word(c.status.state))));
+                        tested.try_update(|t| t.insert(id, c.status));
+                    }
+                    Err(e) => lines.push((false, msg::test_failed(&name, &reason(&e)))),
+                }
+                testing.try_update(|t| t.remove(&id));
+            }
+            results.try_set(lines);
+        });
+    };
+
+    let delete_targets = RwSignal::new(None::<Vec<(i64, String)>>);
+    let delete_button = NodeRef::<html::Button>::new();
+    let delete_client = client.clone();
+    let on_confirm_delete = UnsyncCallback::new(move |ids: Vec<i64>| {
+        let names: HashMap<i64, String> = rows.with_untracked(|r| {
+            r.iter()
+                .filter(|c| ids.contains(&c.id))
+                .map(|c| (c.id, c.name.clone()))
+                .collect()
+        });
+        let client = delete_client.clone();
+        deleting.set(true);
+        results.set(Vec::new());
+        spawn_local(async move {
+            let mut lines = Vec::new();
+            for id in ids {
+                let name = names.get(&id).cloned().unwrap_or_else(|| id.to_string());
+                match client.delete(id).await {
+                    Ok(()) => lines.push((true, msg::deleted(&name))),
+                    Err(ApiError::NotFound(_)) => lines.push((true, msg::deleted(&name))),
+                    Err(e) => lines.push((false, msg::delete_failed(&name, &reason(&e)))),
+                }
+            }
+            deleting.try_set(false);
+            results.try_set(lines);
+            page.refetch();
+        });
+    });
+
+    let columns_open = RwSignal::new(false);
+    let shown = Memo::new(move |_| columns.with(ColumnState::shown));
+    let table_state = TableState {
+        columns: shown,
+        selection,
+        sort: Signal::derive(move || query.with(|q| q.sort)),
+        tested,
+        testing,
+        highlight,
+    };
+
+    let body = move || {
+        page.with(|p| match p {
+            None => view! { <p class="cc-state" role="status">{msg::LOADING}</p> }.into_any(),
+            Some(Err(e)) => {
+                let text = match e {
+                    ApiError::Unauthorized => msg::ERR_UNAUTHORIZED,
+                    ApiError::Network => msg::ERR_UNREACHABLE,
+                    _ => msg::ERR_SERVER,
+                };
+                view! {
+                    <div class="cc-state cc-error" role="alert">
+                        <p>{text}</p>
+                        <button type="button" class="cc-btn" on:click=move |_| page.refetch()>{msg::RETRY}</button>
+                    </div>
+                }
+                .into_any()
+            }
+            Some(Ok(p)) if p.total == 0 && query.with(|q| q.q.trim().is_empty()) => view! {
+                <div class="cc-state cc-empty" role="status">
+                    <p><strong>{msg::EMPTY}</strong></p>
+                    <p>{msg::EMPTY_HINT}</p>
+                    <button type="button" class="cc-btn cc-btn-primary" on:click=move |_| go.run("/new".into())>
+                        <span aria-hidden="true" class="cc-icon">"+"</span>
+                        {msg::ADD}
+                    </button>
+                </div>
+            }
+            .into_any(),
+            Some(Ok(p)) if p.total == 0 => view! {
+                <div class="cc-state cc-empty" role="status">
+                    <p>{move || msg::no_match(query.with(|q| q.q.trim().to_string()).as_str())}</p>
+                    <button type="button" class="cc-btn" on:click=move |_| clear_filter()>{msg::CLEAR_FILTER}</button>
+                </div>
+            }
+            .into_any(),
+            Some(Ok(_)) => view! {
+                <Table rows=rows state=table_state on_sort=on_sort on_open=on_open/>
+            }
+            .into_any(),
+        })
+    };
+
+    let pager_shown = move || current.with(Option::is_some);
+    let page_total =
+        Signal::derive(move || current.with(|p| p.as_ref().map_or(0, |p: &Arc<Page>| p.total)));
+    let page_rows = Signal::derive(move || rows.with(|r| r.len() as u64));
+    let page_offset = Signal::derive(move || current.with(|p| p.as_ref().map_or(0, |p| p.offset)));
+
+    view! {
+        <section class="cc-list" aria-label=msg::TAB_TITLE>
+            <div class="cc-topbar">
+                <div class="cc-toolbar" role="group" aria-label=msg::TAB_TITLE>
+                    <button type="button" class="cc-btn" aria-busy=move || loading.get().to_string()
+                        on:click=move |_| page.refetch()>
+                        <span aria-hidden="true" class="cc-icon">"⟳"</span>
+                        {msg::REFRESH}
+                    </button>
+                    <button type="button" class="cc-btn"
+                        aria-expanded=move || columns_open.get().to_string()
+                        aria-controls="cc-columns-bar"
+                        on:click=move |_| columns_open.update(|o| *o = !*o)>
+                        <span aria-hidden="true" class="cc-icon">"▥"</span>
+                        {move || msg::columns(columns.with(ColumnState::shown_count))}
+                    </button>
+                </div>
+                <Show when=move || { selected_count.get() > 0 }>
+                    <div class="cc-toolbar cc-selection-bar" role="group" aria-label=msg::SELECTION_TOOLBAR>
+                        <span class="cc-count" aria-live="polite">{move || msg::selected(selected_count.get())}</span>
+                        <Show when=move || only_selected.get().is_some()>
+                            <button type="button" class="cc-btn"
+                                on:click=move |_| if let Some(id) = only_selected.get_untracked() { go.run(format!("/{id}")) }>
+                                <span aria-hidden="true" class="cc-icon">"✎"</span>
+                                {msg::EDIT}
+                            </button>
+                            <button type="button" class="cc-btn"
+                                on:click=move |_| if let Some(id) = only_selected.get_untracked() { go.run(format!("/new?from={id}")) }>
+                                <span aria-hidden="true" class="cc-icon">"⧉"</span>
+                                {msg::DUPLICATE}
+                            </button>
+                        </Show>
+                        <button type="button" class="cc-btn" on:click=run_test.clone()
+                            aria-busy=move || (!testing.with(HashSet::is_empty)).to_string()>
+                            <span aria-hidden="true" class="cc-icon">"✓"</span>
+                            {msg::TEST}
+                        </button>
+                        <button type="button" class="cc-btn cc-btn-danger" node_ref=delete_button
+                            aria-busy=move || deleting.get().to_string()
+                            disabled=move || deleting.get()
+                            on:click=move |_| delete_targets.set(Some(selected_rows()))>
+                            <span aria-hidden="true" class="cc-icon">"🗑"</span>
+                            {msg::DELETE}
+                        </button>
+                    </div>
+                </Show>
+                <div class="cc-filter">
+                    <label for="cc-filter-input">{msg::FILTER}</label>
+                    <input
+                        id="cc-filter-input"
+                        type="search"
+                        placeholder=msg::FILTER_PLACEHOLDER
+                        autocomplete="off"
+                        prop:value=move || filter_text.get()
+                        on:input=on_filter_input
+                        on:keydown=move |ev: web_sys::KeyboardEvent| {
+                            if ev.key() == "Enter" {
+                                apply_filter(filter_text.get_untracked());
+                            }
+                        }
+                    />
+                </div>
+            </div>
+            <Show when=move || columns_open.get()>
+                <ColumnsBar columns=columns id="cc-columns-bar"/>
+            </Show>
+            <p class="cc-visually-hidden" role="status">{move || announce.get()}</p>
+            <Show when=move || results.with(|r| !r.is_empty())>
+                <div class="cc-results" role="status" aria-label=msg::RESULTS>
+                    <ul>
+                        {move || results.get().into_iter().map(|(ok, line)| view! {
+                            <li class=if ok { "cc-result-ok" } else { "cc-result-bad" }>{line}</li>
+                        }).collect_view()}
+                    </ul>
+                    <button type="button" class="cc-btn" on:click=move |_| results.set(Vec::new())>{msg::DISMISS}</button>
+                </div>
+            </Show>
+            {body}
+            <Show when=pager_shown>
+                <Pager
+                    offset=page_offset
+                    limit=Signal::derive(move || limit.get())
+                    rows=page_rows
+                    total=page_total
+                    on_offset=on_offset
+                    on_limit=on_limit
+                />
+            </Show>
+            <button type="button" class="cc-btn cc-add" on:click=move |_| go.run("/new".into())>
+                <span aria-hidden="true" class="cc-icon">"+"</span>
+                {msg::ADD}
+            </button>
+            <DeleteDialog targets=delete_targets on_confirm=on_confirm_delete return_focus=delete_button/>
+        </section>
+    }
+}

@@ -1,0 +1,154 @@
+//! The pager as in the Actindo grid: rows per page, "from–to of total", first / previous /
+//! next / last.
+
+use leptos::prelude::*;
+
+use crate::messages as msg;
+
+/// Rows-per-page choices.
+pub const PAGE_SIZES: [u64; 6] = [5, 10, 25, 50, 100, 500];
+
+pub fn is_page_size(n: u64) -> bool {
+    PAGE_SIZES.contains(&n)
+}
+
+/// "from-to of total" for `rows` rows shown at `offset` ("0-0 of 0" when empty).
+pub fn range_text(offset: u64, rows: u64, total: u64) -> String {
+    if rows == 0 {
+        msg::range(0, 0, total)
+    } else {
+        msg::range(offset + 1, offset + rows, total)
+    }
+}
+
+/// Offset of the last page that exists (0 for an empty list).
+pub fn last_offset(total: u64, limit: u64) -> u64 {
+    let limit = limit.max(1);
+    total.saturating_sub(1) / limit * limit
+}
+
+/// The offset to show when the list now has `total` rows: the same page if it still exists,
+/// else the last page that does.
+pub fn clamp_offset(offset: u64, total: u64, limit: u64) -> u64 {
+    if offset >= total {
+        last_offset(total, limit)
+    } else {
+        offset
+    }
+}
+
+pub fn previous_offset(offset: u64, limit: u64) -> u64 {
+    offset.saturating_sub(limit)
+}
+
+pub fn has_next(offset: u64, limit: u64, total: u64) -> bool {
+    offset + limit < total
+}
+
+/// The offset after changing the page size: the page that holds the first row shown now.
+pub fn offset_for_size(offset: u64, new_limit: u64) -> u64 {
+    let new_limit = new_limit.max(1);
+    offset / new_limit * new_limit
+}
+
+/// The pager bar. `offset`/`limit` are what is asked for, `rows`/`total` what came back.
+#[component]
+pub fn Pager(
+    offset: Signal<u64>,
+    limit: Signal<u64>,
+    rows: Signal<u64>,
+    total: Signal<u64>,
+    on_offset: UnsyncCallback<u64>,
+    on_limit: UnsyncCallback<u64>,
+) -> impl IntoView {
+    let at_start = move || offset.get() == 0;
+    let at_end = move || !has_next(offset.get(), limit.get(), total.get());
+    view! {
+        <nav class="cc-pager" aria-label=msg::PAGER>
+            <label class="cc-page-size">
+                {msg::ROWS_PER_PAGE}
+                <select
+                    prop:value=move || limit.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                            on_limit.run(n);
+                        }
+                    }
+                >
+                    {PAGE_SIZES
+                        .iter()
+                        .map(|n| {
+                            let n = *n;
+                            view! {
+                                <option value=n.to_string() selected=move || limit.get() == n>
+                                    {n}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <span class="cc-range" aria-live="polite">
+                {move || range_text(offset.get(), rows.get(), total.get())}
+            </span>
+            <span class="cc-pager-buttons">
+                <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::FIRST_PAGE title=msg::FIRST_PAGE
+                    disabled=at_start on:click=move |_| on_offset.run(0)>
+                    <span aria-hidden="true">"⏮"</span>
+                </button>
+                <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::PREVIOUS_PAGE title=msg::PREVIOUS_PAGE
+                    disabled=at_start
+                    on:click=move |_| on_offset.run(previous_offset(offset.get_untracked(), limit.get_untracked()))>
+                    <span aria-hidden="true">"◀"</span>
+                </button>
+                <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::NEXT_PAGE title=msg::NEXT_PAGE
+                    disabled=at_end
+                    on:click=move |_| on_offset.run(offset.get_untracked() + limit.get_untracked())>
+                    <span aria-hidden="true">"▶"</span>
+                </button>
+                <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::LAST_PAGE title=msg::LAST_PAGE
+                    disabled=at_end
+                    on:click=move |_| on_offset.run(last_offset(total.get_untracked(), limit.get_untracked()))>
+                    <span aria-hidden="true">"⏭"</span>
+                </button>
+            </span>
+        </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_texts() {
+        assert_eq!(range_text(0, 0, 0), "0-0 of 0");
+        assert_eq!(range_text(0, 25, 40), "1-25 of 40");
+        assert_eq!(range_text(25, 15, 40), "26-40 of 40");
+    }
+
+    #[test]
+    fn last_page_and_shrink() {
+        assert_eq!(last_offset(0, 25), 0);
+        assert_eq!(last_offset(25, 25), 0);
+        assert_eq!(last_offset(26, 25), 25);
+        assert_eq!(last_offset(10_000, 500), 9_500);
+        // Still there: unchanged.
+        assert_eq!(clamp_offset(25, 26, 25), 25);
+        // The list shrank under the page shown: the last page that exists.
+        assert_eq!(clamp_offset(50, 30, 25), 25);
+        assert_eq!(clamp_offset(50, 0, 25), 0);
+    }
+
+    #[test]
+    fn stepping() {
+        assert_eq!(previous_offset(0, 25), 0);
+        assert_eq!(previous_offset(30, 25), 5);
+        assert!(has_next(0, 25, 26));
+        assert!(!has_next(0, 25, 25));
+        assert_eq!(offset_for_size(75, 50), 50);
+        assert_eq!(offset_for_size(75, 5), 75);
+        assert!(is_page_size(500));
+        assert!(!is_page_size(7));
+    }
+}
