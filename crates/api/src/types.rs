@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A driver the server offers, with the fields its connections declare.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Driver {
     pub id: String,
     pub name: String,
@@ -14,6 +15,7 @@ pub struct Driver {
 
 /// One credential field a driver declares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Field {
     pub key: String,
     pub label: String,
@@ -35,6 +37,7 @@ pub struct Field {
 
 /// One option of a field with fixed choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Choice {
     pub value: String,
     pub label: String,
@@ -42,6 +45,7 @@ pub struct Choice {
 
 /// The format rule of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// Any text up to `max_length`.
@@ -59,6 +63,7 @@ pub enum Format {
 
 /// Last verification result of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     Ok,
@@ -99,6 +104,7 @@ impl State {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Status {
     pub state: State,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,6 +119,7 @@ pub struct Status {
 
 /// A stored connection as the server returns it. Secret values are never part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Connection {
     pub id: i64,
     pub name: String,
@@ -129,6 +136,7 @@ pub struct Connection {
 
 /// Body of create and update: all fields, secrets included.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionInput {
     pub name: String,
@@ -139,6 +147,7 @@ pub struct ConnectionInput {
 
 /// One page of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page {
     pub items: Vec<Connection>,
     pub total: u64,
@@ -148,6 +157,7 @@ pub struct Page {
 
 /// Body of `POST /api/verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     pub driver: String,
@@ -159,6 +169,7 @@ pub struct VerifyRequest {
 
 /// Answer of `POST /api/verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyResult {
     pub state: State,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,6 +180,7 @@ pub struct VerifyResult {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     Validation,
@@ -183,11 +195,13 @@ pub enum ErrorCode {
 
 /// Every error answer of the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     pub message: String,
@@ -198,6 +212,7 @@ pub struct ErrorDetail {
 
 /// Columns the list can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     #[default]
@@ -238,6 +253,7 @@ impl SortKey {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Order {
     #[default]
@@ -260,6 +276,8 @@ pub const MAX_LIMIT: u64 = 500;
 
 /// Query of `GET /api/connections`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ListQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
