@@ -7,8 +7,11 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use connections_api::{Connection, ConnectionInput, Driver, ListQuery, Page, VerifyRequest};
+use connections_api::{
+    Connection, ConnectionInput, Driver, ErrorBody, ListQuery, Page, VerifyRequest, VerifyResult,
+};
 use serde_json::{json, Value};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
 use crate::{require_token, service, AppState};
@@ -21,6 +24,7 @@ pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 pub fn router(state: AppState) -> Router {
     let protected = Router::new()
         .route("/drivers", get(drivers))
+        .route("/openapi.json", get(crate::openapi::openapi_json))
         .route("/connections", get(list).post(create))
         .route("/connections/{id}", get(get_one).put(update).delete(delete))
         .route("/connections/{id}/verify", post(verify_stored))
@@ -31,9 +35,16 @@ pub fn router(state: AppState) -> Router {
         .merge(protected)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // API answers are about credentials: never kept by a cache.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .with_state(state)
 }
 
+#[utoipa::path(get, path = "/api/health", tag = "health",
+    responses((status = 200, description = "The server is alive: `{\"status\":\"ok\"}`")))]
 async fn health() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
@@ -42,10 +53,17 @@ async fn not_found() -> impl IntoResponse {
     ApiError::NotFound("There is no such API endpoint.".into())
 }
 
+#[utoipa::path(get, path = "/api/drivers", tag = "drivers",
+    responses((status = 200, description = "The drivers the server offers", body = [Driver]),
+              (status = 401, description = "No valid token", body = ErrorBody)))]
 async fn drivers(State(state): State<AppState>) -> Json<Vec<Driver>> {
     Json(state.drivers.as_ref().clone())
 }
 
+#[utoipa::path(get, path = "/api/connections", tag = "connections", params(ListQuery),
+    responses((status = 200, description = "One page of connections", body = Page),
+              (status = 400, description = "Invalid query", body = ErrorBody),
+              (status = 401, description = "No valid token", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
@@ -65,6 +83,12 @@ async fn list(
     Ok((StatusCode::OK, Json(state.store.list(&query).await?)))
 }
 
+#[utoipa::path(post, path = "/api/connections", tag = "connections", request_body = ConnectionInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "The same key again returns the first result and creates nothing")),
+    responses((status = 201, description = "Created, stored, then verified; `Location` and `ETag` headers", body = Connection),
+              (status = 400, description = "Malformed JSON", body = ErrorBody),
+              (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+              (status = 422, description = "Invalid values, unknown fields, a taken name or a reused Idempotency-Key", body = ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -86,6 +110,10 @@ async fn create(
     Ok(response)
 }
 
+#[utoipa::path(get, path = "/api/connections/{id}", tag = "connections",
+    params(("id" = i64, Path, description = "Connection ID")),
+    responses((status = 200, description = "The connection, with `ETag: \"<version>\"`", body = Connection),
+              (status = 404, description = "No such connection", body = ErrorBody)))]
 async fn get_one(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
@@ -94,6 +122,14 @@ async fn get_one(
     Ok(with_etag(StatusCode::OK, service::get(&state, id).await?))
 }
 
+#[utoipa::path(put, path = "/api/connections/{id}", tag = "connections", request_body = ConnectionInput,
+    params(("id" = i64, Path, description = "Connection ID"),
+           ("If-Match" = String, Header, description = "`\"<version>\"` of the edited connection")),
+    responses((status = 200, description = "Replaced, then verified; a secret left out or empty is kept", body = Connection),
+              (status = 404, description = "No such connection", body = ErrorBody),
+              (status = 409, description = "The version is stale", body = ErrorBody),
+              (status = 422, description = "Invalid values", body = ErrorBody),
+              (status = 428, description = "If-Match missing", body = ErrorBody)))]
 async fn update(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
@@ -107,6 +143,10 @@ async fn update(
     Ok(with_etag(StatusCode::OK, connection))
 }
 
+#[utoipa::path(delete, path = "/api/connections/{id}", tag = "connections",
+    params(("id" = i64, Path, description = "Connection ID")),
+    responses((status = 204, description = "Deleted"),
+              (status = 404, description = "No such connection", body = ErrorBody)))]
 async fn delete(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
@@ -115,6 +155,10 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/connections/{id}/verify", tag = "verification",
+    params(("id" = i64, Path, description = "Connection ID")),
+    responses((status = 200, description = "Verified now; the status is stored", body = Connection),
+              (status = 404, description = "No such connection", body = ErrorBody)))]
 async fn verify_stored(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
@@ -126,6 +170,10 @@ async fn verify_stored(
     ))
 }
 
+#[utoipa::path(post, path = "/api/verify", tag = "verification", request_body = VerifyRequest,
+    responses((status = 200, description = "Result of verifying unsaved credentials", body = VerifyResult),
+              (status = 404, description = "`connection_id` names no connection", body = ErrorBody),
+              (status = 422, description = "Invalid values, or a stored secret that would go to another host", body = ErrorBody)))]
 async fn verify(
     State(state): State<AppState>,
     body: Result<Json<VerifyRequest>, JsonRejection>,

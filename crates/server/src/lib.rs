@@ -7,6 +7,7 @@ pub mod api;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod openapi;
 pub mod service;
 pub mod store;
 pub mod verify;
