@@ -124,7 +124,9 @@ pub fn ConnectionList() -> impl IntoView {
         });
         locator.set(Some(l));
     };
-    if let Some(id) = saved_param() {
+    if let Some(id) =
+        query_map.with_untracked(|m| m.get("saved").and_then(|s| s.trim().parse::<i64>().ok()))
+    {
         start_locating(id);
     }
     Effect::new(move |_| {

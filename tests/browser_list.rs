@@ -1,0 +1,376 @@
+//! Browser tests of the list screen: the real `App` in headless Chromium, with `fetch`
+//! answered in the page from in-memory connections (no server needed).
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use cloudinary_connections::list::STORAGE_KEY;
+use cloudinary_connections::{App, HostConfig};
+use connections_api::{Connection, Page, Status};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+thread_local! {
+    /// Connections served per API base (each test mounts under its own base).
+    static DATA: RefCell<BTreeMap<String, Vec<Connection>>> = RefCell::new(BTreeMap::new());
+}
+
+fn conn(id: i64, name: &str) -> Connection {
+    Connection {
+        id,
+        name: name.into(),
+        driver: "cloudinary-default".into(),
+        fields: [("cloud_name".to_string(), format!("cloud{id}"))].into(),
+        secrets_set: vec!["api_secret".into()],
+        status: Status::default(),
+        created_at: "2026-01-01T10:00:00Z".into(),
+        updated_at: "2026-01-01T10:00:00Z".into(),
+        version: 1,
+    }
+}
+
+fn param(query: &str, key: &str) -> Option<u64> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+/// Answers `GET <base>/connections` from [`DATA`]; anything else with 404.
+fn answer(url: &str) -> (u16, String) {
+    let path = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    DATA.with(|d| {
+        for (base, items) in d.borrow().iter() {
+            if path == format!("{base}/connections") {
+                let offset = param(query, "offset").unwrap_or(0) as usize;
+                let limit = param(query, "limit").unwrap_or(25) as usize;
+                let page = Page {
+                    items: items.iter().skip(offset).take(limit).cloned().collect(),
+                    total: items.len() as u64,
+                    offset: offset as u64,
+                    limit: limit as u64,
+                };
+                return (200, serde_json::to_string(&page).expect("json"));
+            }
+        }
+        (
+            404,
+            r#"{"error":{"code":"not_found","message":"no"}}"#.to_string(),
+        )
+    })
+}
+
+/// Replaces the page's `fetch` with one that answers from [`DATA`].
+fn install_fetch() {
+    let global = js_sys::global();
+    let already = js_sys::Reflect::get(&global, &"__ccMock".into()).expect("get");
+    if already.is_truthy() {
+        return;
+    }
+    let f = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(|req: JsValue| {
+        let url = js_sys::Reflect::get(&req, &"url".into())
+            .ok()
+            .and_then(|u| u.as_string())
+            .unwrap_or_default();
+        let (status, body) = answer(&url);
+        let ctor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"Response".into())
+            .expect("Response")
+            .unchecked_into();
+        let init = js_sys::Object::new();
+        js_sys::Reflect::set(&init, &"status".into(), &status.into()).expect("set");
+        let resp = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&body.into(), &init))
+            .expect("construct");
+        js_sys::Promise::resolve(&resp)
+    });
+    js_sys::Reflect::set(&global, &"fetch".into(), f.as_ref()).expect("set fetch");
+    js_sys::Reflect::set(&global, &"__ccMock".into(), &true.into()).expect("set flag");
+    f.forget();
+}
+
+/// Mounts the app with `items` served under `base` into a fresh element.
+fn mount(base: &str, items: Vec<Connection>) -> HtmlElement {
+    install_fetch();
+    DATA.with(|d| d.borrow_mut().insert(base.to_string(), items));
+    let window = web_sys::window().expect("window");
+    if let Ok(Some(s)) = window.local_storage() {
+        let _ = s.remove_item(STORAGE_KEY);
+    }
+    let document = window.document().expect("document");
+    let el: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .dyn_into()
+        .expect("html element");
+    document
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
+    let config = HostConfig::new(Some(base.to_string()), None, None, None);
+    leptos::mount::mount_to(el.clone(), move || view! { <App config=config/> }).forget();
+    el
+}
+
+/// Waits (without sleeping a fixed time) until `f` holds, yielding to the event loop.
+async fn until(mut f: impl FnMut() -> bool) -> bool {
+    for _ in 0..300 {
+        if f() {
+            return true;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    f()
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("query");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// Text of a node without the parts hidden from assistive technology (icons).
+fn visible_text(n: &web_sys::Node) -> String {
+    if let Some(e) = n.dyn_ref::<Element>() {
+        if e.get_attribute("aria-hidden").as_deref() == Some("true") {
+            return String::new();
+        }
+    } else {
+        return n.text_content().unwrap_or_default();
+    }
+    let kids = n.child_nodes();
+    (0..kids.length())
+        .filter_map(|i| kids.item(i))
+        .map(|k| visible_text(&k))
+        .collect()
+}
+
+/// The accessible name as this app gives it: `aria-label`, else the text without icons.
+fn name_of(e: &Element) -> String {
+    e.get_attribute("aria-label")
+        .unwrap_or_else(|| visible_text(e))
+        .trim()
+        .to_string()
+}
+
+/// Buttons a user can reach: not inside a closed dialog.
+fn reachable_buttons(root: &Element) -> Vec<Element> {
+    all(root, "button")
+        .into_iter()
+        .filter(|b| b.closest("dialog:not([open])").ok().flatten().is_none())
+        .collect()
+}
+
+fn button(root: &Element, name: &str) -> Option<HtmlElement> {
+    reachable_buttons(root)
+        .into_iter()
+        .find(|b| name_of(b) == name)
+        .and_then(|b| b.dyn_into().ok())
+}
+
+fn button_names(root: &Element) -> Vec<String> {
+    reachable_buttons(root).iter().map(name_of).collect()
+}
+
+/// A checkbox by its accessible name: `aria-label` or the text of its `<label>`.
+fn checkbox(root: &Element, name: &str) -> Option<HtmlInputElement> {
+    all(root, "input[type=checkbox]")
+        .into_iter()
+        .find(|c| {
+            c.get_attribute("aria-label").as_deref() == Some(name)
+                || c.closest("label")
+                    .ok()
+                    .flatten()
+                    .and_then(|l| l.text_content())
+                    .is_some_and(|t| t.trim() == name)
+        })
+        .and_then(|c| c.dyn_into().ok())
+}
+
+fn headers(root: &Element) -> Vec<String> {
+    all(root, "thead th[scope=col]")
+        .iter()
+        .map(|t| t.text_content().unwrap_or_default())
+        .map(|t| t.trim_end_matches(['▲', '▼', '↕']).trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn rows(root: &Element) -> usize {
+    all(root, "tbody tr").len()
+}
+
+fn three() -> Vec<Connection> {
+    vec![conn(1, "Shop EU"), conn(2, "Shop US"), conn(3, "Archive")]
+}
+
+#[wasm_bindgen_test]
+async fn columns_count_follows_the_choice() {
+    let root = mount("/mock-columns/api", three());
+    assert!(until(|| rows(&root) == 3).await, "rows appear");
+    assert_eq!(headers(&root), ["ID", "Name", "Status"]);
+
+    button(&root, "Columns (3)")
+        .unwrap_or_else(|| panic!("{:?}", button_names(&root)))
+        .click();
+    assert!(
+        until(|| checkbox(&root, "Driver").is_some()).await,
+        "the columns bar opens"
+    );
+    checkbox(&root, "Driver").expect("Driver").click();
+    assert!(
+        until(|| button(&root, "Columns (4)").is_some()).await,
+        "{:?}",
+        button_names(&root)
+    );
+    assert_eq!(headers(&root), ["ID", "Name", "Driver", "Status"]);
+    let cell = all(&root, "tbody tr")[0].text_content().unwrap_or_default();
+    assert!(cell.contains("Cloudinary default driver"), "{cell}");
+
+    // Hide all but one: the last shown column cannot be hidden.
+    for name in ["ID", "Name", "Driver"] {
+        let names: Vec<String> = all(&root, "label").iter().map(name_of).collect();
+        checkbox(&root, name)
+            .unwrap_or_else(|| panic!("{name} in {names:?}"))
+            .click();
+    }
+    assert!(until(|| button(&root, "Columns (1)").is_some()).await);
+    let status = checkbox(&root, "Status").expect("Status");
+    assert!(
+        status.checked() && status.disabled(),
+        "the last column stays shown"
+    );
+
+    button(&root, "Move Status up")
+        .expect("Move Status up")
+        .click();
+    button(&root, "Reset columns")
+        .expect("Reset columns")
+        .click();
+    assert!(until(|| button(&root, "Columns (3)").is_some()).await);
+    assert_eq!(headers(&root), ["ID", "Name", "Status"]);
+}
+
+#[wasm_bindgen_test]
+async fn edit_and_duplicate_only_for_exactly_one_selected_row() {
+    let root = mount("/mock-edit/api", three());
+    assert!(until(|| rows(&root) == 3).await, "rows appear");
+    assert!(button(&root, "Edit").is_none(), "no editing toolbar yet");
+
+    checkbox(&root, "Select Shop EU")
+        .expect("row checkbox")
+        .click();
+    assert!(
+        until(|| button(&root, "Edit").is_some()).await,
+        "Edit for one row"
+    );
+    assert!(button(&root, "Duplicate").is_some());
+    assert!(button(&root, "Delete").is_some());
+    assert!(button(&root, "Test").is_some());
+    let text = || root.text_content().unwrap_or_default();
+    assert!(until(|| text().contains("1 selected")).await, "{}", text());
+
+    checkbox(&root, "Select Archive")
+        .expect("row checkbox")
+        .click();
+    assert!(
+        until(|| button(&root, "Edit").is_none()).await,
+        "no Edit for two"
+    );
+    assert!(button(&root, "Duplicate").is_none());
+    assert!(button(&root, "Delete").is_some());
+    assert!(until(|| text().contains("2 selected")).await, "{}", text());
+}
+
+#[wasm_bindgen_test]
+async fn select_all_goes_mixed() {
+    let root = mount("/mock-all/api", three());
+    assert!(until(|| rows(&root) == 3).await, "rows appear");
+    let all_box = checkbox(&root, "Select all rows on this page").expect("select all");
+    assert!(!all_box.checked() && !all_box.indeterminate());
+
+    checkbox(&root, "Select Shop US").expect("row").click();
+    assert!(
+        until(|| all_box.indeterminate()).await,
+        "one of three: mixed"
+    );
+    assert!(!all_box.checked());
+
+    all_box.click();
+    assert!(until(|| all_box.checked() && !all_box.indeterminate()).await);
+    let text = || root.text_content().unwrap_or_default();
+    assert!(until(|| text().contains("3 selected")).await, "{}", text());
+    assert!(checkbox(&root, "Select Archive").expect("row").checked());
+
+    all_box.click();
+    assert!(
+        until(|| button(&root, "Delete").is_none()).await,
+        "all cleared"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_name_containing_markup_renders_as_text() {
+    let name = r#"<b>bold</b><img src=x onerror="window.__ccXss=1">"#;
+    let root = mount("/mock-markup/api", vec![conn(7, name)]);
+    assert!(until(|| rows(&root) == 1).await, "row appears");
+    let cell = all(&root, "tbody td.cc-name");
+    assert_eq!(cell.len(), 1);
+    assert_eq!(cell[0].text_content().unwrap_or_default(), name);
+    assert!(
+        all(&root, "tbody b, tbody img").is_empty(),
+        "no markup made it into the DOM"
+    );
+    assert!(checkbox(&root, &format!("Select {name}")).is_some());
+}
+
+#[wasm_bindgen_test]
+async fn pager_counts_and_pages() {
+    let items: Vec<Connection> = (1..=30).map(|i| conn(i, &format!("Conn {i}"))).collect();
+    let root = mount("/mock-pager/api", items);
+    assert!(until(|| rows(&root) == 25).await, "a page of 25");
+    assert!(root
+        .text_content()
+        .unwrap_or_default()
+        .contains("1-25 of 30"));
+    let prev = button(&root, "Previous page").expect("Previous page");
+    assert!(prev.has_attribute("disabled"));
+    button(&root, "Next page").expect("Next page").click();
+    assert!(until(|| rows(&root) == 5).await, "the second page");
+    assert!(root
+        .text_content()
+        .unwrap_or_default()
+        .contains("26-30 of 30"));
+    assert!(button(&root, "Last page")
+        .expect("Last")
+        .has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_list_says_so_and_offers_add() {
+    let root = mount("/mock-empty/api", Vec::new());
+    assert!(
+        until(|| root
+            .text_content()
+            .unwrap_or_default()
+            .contains("No connections have been created yet"))
+        .await
+    );
+    assert!(root.text_content().unwrap_or_default().contains("0-0 of 0"));
+    let adds = button_names(&root).iter().filter(|n| *n == "Add").count();
+    assert_eq!(
+        adds, 2,
+        "an Add in the empty state and the one at the bottom right"
+    );
+}
