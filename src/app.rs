@@ -46,6 +46,7 @@ impl Default for HostConfig {
 #[component]
 pub fn App(#[prop(optional)] config: HostConfig) -> impl IntoView {
     provide_context(Client::new(config.api_base.clone(), config.token.clone()));
+    provide_context(config.clone());
     let base = config.base_path.clone();
     view! {
         <div class="cc-root" lang=config.locale.clone()>

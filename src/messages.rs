@@ -56,8 +56,7 @@ pub fn no_match(q: &str) -> String {
     format!("No connections match “{q}”.")
 }
 
-pub const TABLE_HINT: &str =
-    "Arrow keys move between rows, Space selects a row, Enter opens it.";
+pub const TABLE_HINT: &str = "Arrow keys move between rows, Space selects a row, Enter opens it.";
 pub const SELECT_ALL: &str = "Select all rows on this page";
 
 /// Accessible name of a row's checkbox.
@@ -142,4 +141,133 @@ pub const LAST_PAGE: &str = "Last page";
 /// The pager's "from–to of total" ("0-0 of 0" when empty).
 pub fn range(from: u64, to: u64, total: u64) -> String {
     format!("{from}-{to} of {total}")
+}
+
+// ---- The Connection view (routes `/new`, `/{id}`) ------------------------------------------
+
+/// Texts of the Connection view (create and edit form).
+pub mod form {
+    use connections_api::State;
+
+    pub const CREATE_TITLE: &str = "Create connection";
+
+    /// Title of the edit view: names the connection ("Shop EU Connection").
+    pub fn edit_title(name: &str) -> String {
+        format!("{name} Connection")
+    }
+
+    /// The creation date under the title.
+    pub fn created(date: &str) -> String {
+        format!("Created {date}")
+    }
+
+    /// Name of a duplicated draft.
+    pub fn copy_name(name: &str) -> String {
+        format!("{name} (copy)")
+    }
+
+    pub const BACK: &str = "Back";
+    pub const SAVE: &str = "Save";
+    pub const TEST_CONNECTION: &str = "Test connection";
+    pub const RELOAD: &str = "Reload";
+
+    pub const NAME: &str = "Name";
+    pub const NAME_HELP: &str = "Unique among your connections; at most 100 characters.";
+    pub const DRIVER: &str = "Driver";
+    pub const DRIVER_READONLY_HELP: &str = "The driver cannot be changed after creation.";
+    pub const CHOOSE_DRIVER_HINT: &str = "Choose a driver to enter the credentials.";
+    pub const CHOOSE_DRIVER_ERROR: &str = "Choose a driver.";
+    pub const CREDENTIALS: &str = "Credentials";
+    pub const REQUIRED: &str = "required";
+    pub const REQUIRED_NOTE: &str = "Fields marked * are required.";
+
+    pub const ENV_VAR: &str = "API environment variable";
+    pub const ENV_VAR_HELP: &str = "Optional, not stored: paste cloudinary://<api_key>:<api_secret>@<cloud_name> from the API Keys page of your Cloudinary Console to fill in the fields below.";
+    pub const ENV_VAR_FILLED: &str =
+        "Filled in from the API environment variable. Check the fields, then click Save.";
+
+    pub const SECRET_STORED: &str = "Stored — leave empty to keep it";
+    pub const SHOW: &str = "Show";
+    pub const HIDE: &str = "Hide";
+
+    /// Accessible name of the show/hide toggle of a secret field.
+    pub fn show_secret(label: &str) -> String {
+        format!("Show {label}")
+    }
+
+    pub const LOADING: &str = "Loading the connection…";
+    pub const LOADING_DRIVERS: &str = "Loading the drivers…";
+    pub const NOT_FOUND: &str =
+        "This connection does not exist (anymore). Go back to the list to choose another one.";
+    pub const DUPLICATE_GONE: &str =
+        "The connection to duplicate no longer exists; the form starts empty.";
+    pub const LOAD_UNREACHABLE: &str =
+        "The server cannot be reached. Check your network connection, then try again.";
+    pub const LOAD_UNAUTHORIZED: &str =
+        "Your session is not authorised to open connections. Sign in again, then try again.";
+    pub const LOAD_SERVER: &str =
+        "The server could not load this connection. Try again in a moment.";
+    pub const RETRY: &str = "Retry";
+
+    pub const SAVING: &str = "Saving…";
+    pub const SAVE_INVALID: &str = "The connection was not saved: check the fields marked below.";
+    pub const SAVE_UNREACHABLE: &str = "The connection was not saved: the server cannot be reached. Everything you entered is still here; check your network connection, then click Save again.";
+    pub const SAVE_UNAUTHORIZED: &str = "The connection was not saved: your session is not authorised. Sign in again in another tab, then click Save again.";
+    pub const SAVE_GONE: &str = "The connection was not saved: it was deleted by someone else in the meantime. Go back to the list, or copy what you need first.";
+    pub const CONFLICT: &str = "Someone else changed this connection after you opened it, so your changes were not saved. Your entries are still shown. Reload to see their version (your changes are discarded), or go Back.";
+
+    /// A save refused by the server for another reason (5xx …).
+    pub fn save_failed(detail: &str) -> String {
+        if detail.is_empty() {
+            "The connection was not saved: the server had a problem. Everything you entered is still here; click Save again in a moment.".into()
+        } else {
+            format!("The connection was not saved: {detail} Everything you entered is still here; click Save again in a moment.")
+        }
+    }
+
+    pub const TESTING: &str = "Testing the connection…";
+    pub const TEST_UNREACHABLE: &str =
+        "The connection could not be tested: the server cannot be reached.";
+    pub const TEST_FAILED: &str = "The connection could not be tested. Try again in a moment.";
+    pub const TEST_NEEDS_FIELDS: &str = "Fill in the credentials marked below, then test again.";
+
+    /// The result of Test connection ("Connected", "Invalid credentials: …").
+    pub fn tested(state: State, detail: Option<&str>) -> String {
+        let label = status_label(state);
+        match detail.filter(|d| !d.trim().is_empty()) {
+            Some(d) => format!("{label}: {d}"),
+            None => label.to_string(),
+        }
+    }
+
+    /// A verification problem at the field it lies in.
+    pub fn verify_field_problem(state: State, key: &str, label: &str) -> String {
+        match (state, key) {
+            (State::InvalidCredentials, "cloud_name") => {
+                format!("Cloudinary does not know this {label}. Copy it from your Cloudinary dashboard.")
+            }
+            (State::InvalidCredentials, _) => format!(
+                "Cloudinary rejected this {label} together with the API-Secret. Copy both from the API Keys page of your Cloudinary Console."
+            ),
+            _ => format!("Cloudinary reported a problem with this {label}."),
+        }
+    }
+
+    pub const DISCARD_TITLE: &str = "Discard your changes?";
+    pub const DISCARD_BODY: &str =
+        "You changed this connection. If you go back now, your changes are lost.";
+    pub const DISCARD: &str = "Discard changes";
+    pub const KEEP_EDITING: &str = "Keep editing";
+
+    /// The label of a verification state (the list's words).
+    pub fn status_label(state: State) -> &'static str {
+        match state {
+            State::Ok => super::STATUS_OK,
+            State::InvalidCredentials => super::STATUS_INVALID,
+            State::RateLimited => super::STATUS_RATE_LIMITED,
+            State::Unreachable => super::STATUS_UNREACHABLE,
+            State::Unverified => super::STATUS_UNVERIFIED,
+            State::Error => super::STATUS_ERROR,
+        }
+    }
 }

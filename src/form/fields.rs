@@ -1,0 +1,306 @@
+//! The form's field components: a label, the control, its help and its error,
+//! wired with `aria-invalid` and `aria-describedby`.
+
+use connections_api::{Driver, Field};
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::state::{FieldKey, FormState};
+use crate::messages::form as msg;
+
+/// What every field component works on; cheap to copy.
+#[derive(Clone, Copy)]
+pub struct FormCtx {
+    pub form: RwSignal<FormState>,
+    pub errors: RwSignal<super::state::Errors>,
+    pub drivers: StoredValue<Vec<Driver>>,
+    /// The note after the API environment variable filled the fields.
+    pub env_note: RwSignal<Option<String>>,
+}
+
+impl FormCtx {
+    /// Checks one field (the user left it) and shows or clears its error.
+    pub fn check(&self, key: &FieldKey) {
+        let err = self
+            .drivers
+            .with_value(|ds| self.form.with_untracked(|f| f.validate_one(key, ds)));
+        self.errors.update(|m| match err {
+            Some(e) => {
+                m.insert(key.clone(), e);
+            }
+            None => {
+                m.remove(key);
+            }
+        });
+    }
+
+    /// Re-checks a field as the user types, but only if it already shows an error.
+    pub fn recheck(&self, key: &FieldKey) {
+        if self.errors.with_untracked(|m| m.contains_key(key)) {
+            self.check(key);
+        }
+    }
+
+    pub fn error(&self, key: &FieldKey) -> Option<String> {
+        self.errors.with(|m| m.get(key).cloned())
+    }
+
+    /// Fills the credentials from a pasted API environment variable, or shows
+    /// what is wrong with it (and changes nothing).
+    pub fn apply_env_var(&self, text: &str) {
+        if text.trim().is_empty() {
+            self.errors.update(|m| {
+                m.remove(&FieldKey::EnvVar);
+            });
+            return;
+        }
+        let result = self.drivers.with_value(|ds| {
+            let mut out = None;
+            self.form.update(|f| {
+                f.env_var = text.to_string();
+                out = Some(f.apply_env_var(text, ds));
+            });
+            out
+        });
+        match result {
+            Some(Ok(filled)) => {
+                self.errors.update(|m| {
+                    m.remove(&FieldKey::EnvVar);
+                });
+                for k in filled {
+                    self.check(&FieldKey::Field(k));
+                }
+                self.env_note.set(Some(msg::ENV_VAR_FILLED.into()));
+            }
+            Some(Err(e)) => {
+                self.env_note.set(None);
+                self.errors.update(|m| {
+                    m.insert(FieldKey::EnvVar, e.to_string());
+                });
+            }
+            None => {}
+        }
+    }
+}
+
+/// The value of the element an event happened on.
+pub fn target_value(ev: &ev::Event) -> String {
+    event_target_value(ev)
+}
+
+/// `aria-describedby` from the ids that exist (`None` removes the attribute).
+fn described_by(ids: Vec<String>) -> Option<String> {
+    if ids.is_empty() {
+        None
+    } else {
+        Some(ids.join(" "))
+    }
+}
+
+/// The error text at a field, when there is one.
+#[component]
+pub fn FieldError(ctx: FormCtx, key: FieldKey) -> impl IntoView {
+    let id = format!("{}-error", key.dom_id());
+    move || {
+        ctx.error(&key).map(|e| {
+            view! {
+                <p id=id.clone() class="cc-field-error">
+                    <span aria-hidden="true" class="cc-field-error-icon">"!"</span>
+                    {e}
+                </p>
+            }
+        })
+    }
+}
+
+/// A field label with its required mark (the mark is not part of the name).
+#[component]
+pub fn Label(
+    #[prop(into)] for_id: String,
+    #[prop(into)] text: String,
+    required: bool,
+) -> impl IntoView {
+    view! {
+        <div class="cc-label-row">
+            <label for=for_id>{text}</label>
+            {required.then(|| view! {
+                <span class="cc-required" aria-hidden="true" title=msg::REQUIRED>"*"</span>
+            })}
+        </div>
+    }
+}
+
+/// One credential field as its driver declares it: text, secret or choice.
+#[component]
+pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
+    let key = FieldKey::Field(field.key.clone());
+    let id = key.dom_id();
+    let help_id = format!("{id}-help");
+    let stored_id = format!("{id}-stored");
+    let error_id = format!("{id}-error");
+    let keeps = ctx.form.with_untracked(|f| f.keeps_secret(&field));
+    let has_help = field.help.is_some();
+    let describedby = {
+        let key = key.clone();
+        let (help_id, stored_id, error_id) = (help_id.clone(), stored_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if keeps {
+                ids.push(stored_id.clone());
+            }
+            if has_help {
+                ids.push(help_id.clone());
+            }
+            if ctx.error(&key).is_some() {
+                ids.push(error_id.clone());
+            }
+            described_by(ids)
+        }
+    };
+    let invalid = {
+        let key = key.clone();
+        move || ctx.error(&key).is_some().to_string()
+    };
+    let value = {
+        let k = field.key.clone();
+        move || ctx.form.with(|f| f.value(&k))
+    };
+    let on_input = {
+        let (k, key) = (field.key.clone(), key.clone());
+        move |ev: ev::Event| {
+            let v = target_value(&ev);
+            ctx.form.update(|f| f.set_value(&k, v));
+            ctx.recheck(&key);
+        }
+    };
+    let on_blur = {
+        let key = key.clone();
+        move |_: ev::FocusEvent| ctx.check(&key)
+    };
+    let required = field.required && !keeps;
+
+    let control = if let Some(choices) = field.choices.clone() {
+        let empty_choice = (!field.required && field.default.is_none()).then(|| {
+            view! { <option value="">""</option> }
+        });
+        let on_change = on_input.clone();
+        view! {
+            <select id=id.clone() class="cc-input"
+                aria-invalid=invalid aria-describedby=describedby
+                aria-required=field.required.to_string()
+                on:change=on_change on:blur=on_blur>
+                {empty_choice}
+                {choices.into_iter().map(|c| {
+                    let selected = {
+                        let (k, v) = (field.key.clone(), c.value.clone());
+                        move || ctx.form.with(|f| f.value(&k) == v)
+                    };
+                    view! { <option value=c.value prop:selected=selected>{c.label}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any()
+    } else if field.secret {
+        let shown = RwSignal::new(false);
+        view! {
+            <div class="cc-secret">
+                <input id=id.clone() class="cc-input"
+                    type=move || if shown.get() { "text" } else { "password" }
+                    autocomplete="new-password" spellcheck="false" autocapitalize="off"
+                    aria-required=required.to_string()
+                    aria-invalid=invalid aria-describedby=describedby
+                    maxlength=field.max_length.map(|m| m.to_string())
+                    prop:value=value on:input=on_input on:blur=on_blur/>
+                <button type="button" class="cc-btn cc-toggle"
+                    aria-label=msg::show_secret(&field.label)
+                    aria-pressed=move || shown.get().to_string()
+                    aria-controls=id.clone()
+                    on:click=move |_| shown.update(|s| *s = !*s)>
+                    {move || if shown.get() { msg::HIDE } else { msg::SHOW }}
+                </button>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() class="cc-input" type="text"
+                autocomplete="off" spellcheck="false" autocapitalize="off"
+                aria-required=required.to_string()
+                aria-invalid=invalid aria-describedby=describedby
+                maxlength=field.max_length.map(|m| m.to_string())
+                prop:value=value on:input=on_input on:blur=on_blur/>
+        }
+        .into_any()
+    };
+
+    view! {
+        <div class="cc-field">
+            <Label for_id=id.clone() text=field.label.clone() required=required/>
+            {control}
+            {keeps.then(|| view! { <p id=stored_id class="cc-hint cc-stored">{msg::SECRET_STORED}</p> })}
+            {field.help.clone().map(|h| view! { <p id=help_id class="cc-hint">{h}</p> })}
+            <FieldError ctx=ctx key=key/>
+        </div>
+    }
+}
+
+/// The API environment variable: pasting (or entering) it fills the credentials.
+#[component]
+pub fn EnvVarField(ctx: FormCtx) -> impl IntoView {
+    let key = FieldKey::EnvVar;
+    let id = key.dom_id();
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let note_id = format!("{id}-note");
+    let describedby = {
+        let (help_id, error_id) = (help_id.clone(), error_id.clone());
+        move || {
+            let mut ids = vec![help_id.clone()];
+            if ctx.error(&FieldKey::EnvVar).is_some() {
+                ids.push(error_id.clone());
+            }
+            described_by(ids)
+        }
+    };
+    let on_input = move |ev: ev::Event| {
+        let v = target_value(&ev);
+        let input_type = ev
+            .dyn_ref::<web_sys::InputEvent>()
+            .map(|e| e.input_type())
+            .unwrap_or_default();
+        ctx.env_note.set(None);
+        if input_type.starts_with("insertFrom") || input_type == "insertReplacementText" {
+            // Pasted or dropped: fill at once.
+            ctx.apply_env_var(&v);
+        } else {
+            ctx.form.update(|f| f.env_var = v);
+            ctx.errors.update(|m| {
+                m.remove(&FieldKey::EnvVar);
+            });
+        }
+    };
+    let on_change = move |ev: ev::Event| ctx.apply_env_var(&target_value(&ev));
+    let on_keydown = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            // Enter fills the fields instead of submitting the form.
+            ev.prevent_default();
+            ctx.apply_env_var(&target_value(&ev));
+        }
+    };
+    view! {
+        <div class="cc-field cc-env">
+            <Label for_id=id.clone() text=msg::ENV_VAR required=false/>
+            <input id=id class="cc-input cc-mono" type="text"
+                autocomplete="off" spellcheck="false" autocapitalize="off"
+                placeholder="cloudinary://<api_key>:<api_secret>@<cloud_name>"
+                aria-invalid=move || ctx.error(&FieldKey::EnvVar).is_some().to_string()
+                aria-describedby=describedby
+                prop:value=move || ctx.form.with(|f| f.env_var.clone())
+                on:input=on_input on:change=on_change on:keydown=on_keydown/>
+            <p id=help_id class="cc-hint">{msg::ENV_VAR_HELP}</p>
+            <FieldError ctx=ctx key=key/>
+            <p id=note_id class="cc-note" role="status">{move || ctx.env_note.get()}</p>
+        </div>
+    }
+}

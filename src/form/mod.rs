@@ -1,0 +1,735 @@
+//! The Connection view (routes `/new` and `/{id}`): create and edit a
+//! connection, with the driver's Credentials, paste-to-fill, validation at the
+//! fields and safe saving.
+//!
+//! [`ConnectionView`] reads the route and loads the drivers and the connection;
+//! [`ConnectionForm`] is the form itself and takes them as props (the browser
+//! tests mount it with data in memory). The rules live in [`state`].
+
+mod fields;
+pub mod state;
+
+use connections_api::{Connection, ConnectionInput, Driver, State, VerifyRequest, VerifyResult};
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+use wasm_bindgen::JsCast;
+
+use crate::api::ApiError;
+use crate::app::use_client;
+use crate::messages::form as msg;
+use fields::{CredentialField, EnvVarField, FieldError, FormCtx, Label};
+use state::{first_invalid, map_server_errors, takes_env_var, verify_problem, Errors, FieldKey};
+pub use state::{FormState, Idempotency, Mode};
+
+/// What the route asks for.
+#[derive(Debug, Clone, PartialEq)]
+enum Target {
+    New { from: Option<i64> },
+    Edit(i64),
+    Invalid,
+}
+
+/// What was loaded for the form.
+#[derive(Debug, Clone, PartialEq)]
+enum Loaded {
+    Blank,
+    Edit(Connection),
+    Duplicate(Connection),
+    DuplicateGone,
+}
+
+/// The routed view: loads the drivers (and the connection on edit or
+/// duplicate), then shows [`ConnectionForm`].
+#[component]
+pub fn ConnectionView() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let target = Memo::new(move |_| match params.read().get("id") {
+        None => Target::New {
+            from: query.read().get("from").and_then(|s| s.parse().ok()),
+        },
+        Some(id) => id
+            .parse::<i64>()
+            .map(Target::Edit)
+            .unwrap_or(Target::Invalid),
+    });
+    let client = use_client();
+    let drivers = LocalResource::new({
+        let client = client.clone();
+        move || {
+            let client = client.clone();
+            async move { client.drivers().await }
+        }
+    });
+    let loaded = LocalResource::new(move || {
+        let client = client.clone();
+        let target = target.get();
+        async move {
+            match target {
+                Target::New { from: None } => Ok(Loaded::Blank),
+                Target::New { from: Some(id) } => match client.get(id).await {
+                    Ok(c) => Ok(Loaded::Duplicate(c)),
+                    Err(ApiError::NotFound(_)) => Ok(Loaded::DuplicateGone),
+                    Err(e) => Err(e),
+                },
+                Target::Edit(id) => client.get(id).await.map(Loaded::Edit),
+                Target::Invalid => Err(ApiError::NotFound(String::new())),
+            }
+        }
+    });
+    let retry = move || {
+        drivers.refetch();
+        loaded.refetch();
+    };
+
+    move || match (drivers.get(), loaded.get()) {
+        (Some(Ok(ds)), Some(Ok(l))) => {
+            let (connection, duplicate, notice) = match l {
+                Loaded::Blank => (None, false, None),
+                Loaded::Edit(c) => (Some(c), false, None),
+                Loaded::Duplicate(c) => (Some(c), true, None),
+                Loaded::DuplicateGone => (None, false, Some(msg::DUPLICATE_GONE.to_string())),
+            };
+            view! {
+                <ConnectionForm drivers=ds connection=connection duplicate=duplicate notice=notice/>
+            }
+            .into_any()
+        }
+        (Some(Err(e)), _) | (_, Some(Err(e))) => {
+            view! { <LoadError error=e on_retry=retry/> }.into_any()
+        }
+        _ => view! {
+            <section class="cc-form" aria-busy="true">
+                <p class="cc-state" role="status">{msg::LOADING}</p>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
+    let navigate = use_navigate();
+    let (text, retry) = match error {
+        ApiError::NotFound(_) => (msg::NOT_FOUND, false),
+        ApiError::Network => (msg::LOAD_UNREACHABLE, true),
+        ApiError::Unauthorized => (msg::LOAD_UNAUTHORIZED, true),
+        _ => (msg::LOAD_SERVER, true),
+    };
+    view! {
+        <section class="cc-form">
+            <div class="cc-form-head">
+                <button type="button" class="cc-btn" on:click=move |_| navigate("/", Default::default())>
+                    <span aria-hidden="true">"←"</span>{msg::BACK}
+                </button>
+            </div>
+            <div class="cc-state cc-error" role="alert">
+                <p>{text}</p>
+                {retry.then(|| view! {
+                    <button type="button" class="cc-btn" on:click=move |_| on_retry()>{msg::RETRY}</button>
+                })}
+            </div>
+        </section>
+    }
+}
+
+/// A message above the form after Save or Test.
+#[derive(Debug, Clone, PartialEq)]
+enum Banner {
+    Error(String),
+    /// 409: someone else changed the connection; offers Reload.
+    Conflict,
+}
+
+/// The outcome of Test connection.
+#[derive(Debug, Clone, PartialEq)]
+struct Tested {
+    ok: bool,
+    text: String,
+}
+
+/// What Save sends.
+#[derive(Debug, Clone)]
+enum SaveRequest {
+    Create {
+        input: ConnectionInput,
+        key: String,
+    },
+    Update {
+        id: i64,
+        version: i64,
+        input: ConnectionInput,
+    },
+}
+
+/// The create and edit form. `connection` is the stored connection to edit,
+/// or with `duplicate` the one whose copy starts a new draft.
+#[component]
+pub fn ConnectionForm(
+    drivers: Vec<Driver>,
+    #[prop(default = None)] connection: Option<Connection>,
+    #[prop(optional)] duplicate: bool,
+    #[prop(default = None)] notice: Option<String>,
+) -> impl IntoView {
+    let initial = match (&connection, duplicate) {
+        (Some(c), true) => FormState::duplicate(c, &drivers),
+        (Some(c), false) => FormState::edit(c, &drivers),
+        (None, _) => FormState::create(),
+    };
+    let ctx = FormCtx {
+        form: RwSignal::new(initial),
+        errors: RwSignal::new(Errors::new()),
+        drivers: StoredValue::new(drivers),
+        env_note: RwSignal::new(None),
+    };
+    let FormCtx {
+        form,
+        errors,
+        drivers,
+        ..
+    } = ctx;
+    let banner = RwSignal::new(None::<Banner>);
+    let tested = RwSignal::new(None::<Tested>);
+    let confirm_open = RwSignal::new(false);
+    let reloading = RwSignal::new(false);
+    let idempotency = StoredValue::new(Idempotency::default());
+    let back_ref = NodeRef::<html::Button>::new();
+    let client = use_client();
+    let navigate = StoredValue::new_local(use_navigate());
+
+    // Leaves the view: no secret stays in the state, then the list.
+    let leave = move |path: String| {
+        drivers.with_value(|ds| form.update(|f| f.clear_secrets(ds)));
+        ctx.env_note.set(None);
+        navigate.with_value(|nav| nav(&path, NavigateOptions::default()));
+    };
+
+    let save = Action::new_local({
+        let client = client.clone();
+        move |req: &SaveRequest| {
+            let client = client.clone();
+            let req = req.clone();
+            async move {
+                match req {
+                    SaveRequest::Create { input, key } => client.create(&input, &key).await,
+                    SaveRequest::Update { id, version, input } => {
+                        client.update(id, version, &input).await
+                    }
+                }
+            }
+        }
+    });
+    let saving = save.pending();
+
+    Effect::new(move |_| {
+        let Some(result) = save.value().get() else {
+            return;
+        };
+        match result {
+            Ok(conn) => {
+                idempotency.update_value(Idempotency::settle);
+                leave(format!("/?saved={}", conn.id));
+            }
+            Err(e) => {
+                let definite = matches!(e, ApiError::Validation { .. } | ApiError::Conflict(_));
+                if definite {
+                    idempotency.update_value(Idempotency::settle);
+                }
+                let b = match e {
+                    ApiError::Validation { message, fields } => {
+                        let (at, other) = map_server_errors(&fields);
+                        let shown = shown_keys(form, drivers);
+                        let (at, hidden): (Errors, Errors) =
+                            at.into_iter().partition(|(k, _)| shown.contains(k));
+                        let mut lines = vec![msg::SAVE_INVALID.to_string()];
+                        lines.extend(hidden.into_values());
+                        lines.extend(other);
+                        if at.is_empty() && lines.len() == 1 && !message.is_empty() {
+                            lines.push(message);
+                        }
+                        let first = drivers.with_value(|ds| {
+                            form.with_untracked(|f| first_invalid(&at, f.current_driver(ds)))
+                        });
+                        errors.set(at);
+                        if let Some(k) = first {
+                            focus_id(&k.dom_id());
+                        }
+                        Banner::Error(lines.join(" "))
+                    }
+                    ApiError::Conflict(_) => Banner::Conflict,
+                    ApiError::Network => Banner::Error(msg::SAVE_UNREACHABLE.into()),
+                    ApiError::Unauthorized => Banner::Error(msg::SAVE_UNAUTHORIZED.into()),
+                    ApiError::NotFound(_) => Banner::Error(msg::SAVE_GONE.into()),
+                    ApiError::Server { message, .. } => Banner::Error(msg::save_failed(&message)),
+                };
+                banner.set(Some(b));
+            }
+        }
+    });
+
+    let on_submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        tested.set(None);
+        let (errs, input, driver) = drivers.with_value(|ds| {
+            form.with_untracked(|f| {
+                (
+                    f.validate(ds),
+                    f.to_input(ds),
+                    f.current_driver(ds).cloned(),
+                )
+            })
+        });
+        if !errs.is_empty() {
+            let first = first_invalid(&errs, driver.as_ref());
+            errors.set(errs);
+            banner.set(Some(Banner::Error(msg::SAVE_INVALID.into())));
+            if let Some(k) = first {
+                focus_id(&k.dom_id());
+            }
+            return;
+        }
+        errors.set(Errors::new());
+        banner.set(None);
+        let req = match form.with_untracked(|f| f.mode.clone()) {
+            Mode::Create => {
+                let key = idempotency.try_update_value(|i| i.key_for(&input, random_key));
+                SaveRequest::Create {
+                    input,
+                    key: key.unwrap_or_else(random_key),
+                }
+            }
+            Mode::Edit { id, version, .. } => SaveRequest::Update { id, version, input },
+        };
+        save.dispatch(req);
+    };
+
+    let test = Action::new_local({
+        let client = client.clone();
+        move |req: &VerifyRequest| {
+            let client = client.clone();
+            let req = req.clone();
+            async move { client.verify(&req).await }
+        }
+    });
+    let testing = test.pending();
+    Effect::new(move |_| {
+        let Some(result) = test.value().get() else {
+            return;
+        };
+        tested.set(Some(match result {
+            Ok(VerifyResult {
+                state,
+                message,
+                field,
+            }) => {
+                let problem = drivers.with_value(|ds| {
+                    form.with_untracked(|f| {
+                        verify_problem(state, field.as_deref(), f.current_driver(ds))
+                    })
+                });
+                if let Some((k, m)) = problem {
+                    errors.update(|e| {
+                        e.insert(k, m);
+                    });
+                }
+                Tested {
+                    ok: state == State::Ok,
+                    text: msg::tested(state, message.as_deref()),
+                }
+            }
+            Err(ApiError::Network) => Tested {
+                ok: false,
+                text: msg::TEST_UNREACHABLE.into(),
+            },
+            Err(ApiError::Validation { fields, .. }) => {
+                let (at, _) = map_server_errors(&fields);
+                errors.update(|e| e.extend(at));
+                Tested {
+                    ok: false,
+                    text: msg::TEST_NEEDS_FIELDS.into(),
+                }
+            }
+            Err(_) => Tested {
+                ok: false,
+                text: msg::TEST_FAILED.into(),
+            },
+        }));
+    });
+    let on_test = move |_| {
+        if testing.get_untracked() {
+            return;
+        }
+        let (errs, req, driver) = drivers.with_value(|ds| {
+            form.with_untracked(|f| {
+                (
+                    f.validate_credentials(ds),
+                    f.to_verify_request(ds),
+                    f.current_driver(ds).cloned(),
+                )
+            })
+        });
+        if !errs.is_empty() {
+            let first = first_invalid(&errs, driver.as_ref());
+            errors.update(|e| e.extend(errs));
+            tested.set(Some(Tested {
+                ok: false,
+                text: msg::TEST_NEEDS_FIELDS.into(),
+            }));
+            if let Some(k) = first {
+                focus_id(&k.dom_id());
+            }
+            return;
+        }
+        tested.set(None);
+        test.dispatch(req);
+    };
+
+    let on_back = move |_| {
+        if form.with_untracked(FormState::is_dirty) {
+            confirm_open.set(true);
+        } else {
+            leave("/".into());
+        }
+    };
+
+    let reload = {
+        let client = client.clone();
+        move |_| {
+            let Some(id) = form.with_untracked(FormState::id) else {
+                return;
+            };
+            let client = client.clone();
+            reloading.set(true);
+            leptos::task::spawn_local(async move {
+                let result = client.get(id).await;
+                reloading.try_set(false);
+                match result {
+                    Ok(conn) => {
+                        drivers.with_value(|ds| form.try_set(FormState::edit(&conn, ds)));
+                        errors.try_set(Errors::new());
+                        tested.try_set(None);
+                        banner.try_set(None);
+                        focus_id("cc-name");
+                    }
+                    Err(ApiError::NotFound(_)) => {
+                        banner.try_set(Some(Banner::Error(msg::SAVE_GONE.into())));
+                    }
+                    Err(ApiError::Network) => {
+                        banner.try_set(Some(Banner::Error(msg::LOAD_UNREACHABLE.into())));
+                    }
+                    Err(_) => {
+                        banner.try_set(Some(Banner::Error(msg::LOAD_SERVER.into())));
+                    }
+                }
+            });
+        }
+    };
+
+    let driver_id = Memo::new(move |_| form.with(|f| f.driver.clone()));
+    let is_edit = form.with_untracked(FormState::is_edit);
+    let (title, created_at) = match form.with_untracked(|f| f.mode.clone()) {
+        Mode::Create => (msg::CREATE_TITLE.to_string(), None),
+        Mode::Edit {
+            name, created_at, ..
+        } => (msg::edit_title(&name), Some(created_at)),
+    };
+    // The title follows a reload of someone else's version.
+    let title = move || match form.with(|f| f.mode.clone()) {
+        Mode::Edit { name, .. } => msg::edit_title(&name),
+        Mode::Create => title.clone(),
+    };
+
+    let driver_control = if is_edit {
+        let name = move || {
+            drivers.with_value(|ds| {
+                let id = driver_id.get();
+                ds.iter()
+                    .find(|d| d.id == id)
+                    .map(|d| d.name.clone())
+                    .unwrap_or(id)
+            })
+        };
+        view! {
+            <div class="cc-field">
+                <Label for_id="cc-driver" text=msg::DRIVER required=false/>
+                <input id="cc-driver" class="cc-input" type="text" readonly
+                    aria-describedby="cc-driver-help" prop:value=name/>
+                <p id="cc-driver-help" class="cc-hint">{msg::DRIVER_READONLY_HELP}</p>
+            </div>
+        }
+        .into_any()
+    } else {
+        let on_change = move |ev: ev::Event| {
+            let v = event_target_value(&ev);
+            drivers.with_value(|ds| form.update(|f| f.set_driver(&v, ds)));
+            ctx.env_note.set(None);
+            ctx.check(&FieldKey::Driver);
+        };
+        view! {
+            <div class="cc-field">
+                <Label for_id="cc-driver" text=msg::DRIVER required=true/>
+                <select id="cc-driver" class="cc-input" aria-required="true"
+                    aria-invalid=move || ctx.error(&FieldKey::Driver).is_some().to_string()
+                    aria-describedby=move || ctx.error(&FieldKey::Driver).map(|_| "cc-driver-error")
+                    on:change=on_change on:blur=move |_| ctx.check(&FieldKey::Driver)>
+                    <option value="" prop:selected=move || driver_id.get().is_empty()>""</option>
+                    {drivers.with_value(|ds| ds.iter().map(|d| {
+                        let id = d.id.clone();
+                        view! {
+                            <option value=d.id.clone() prop:selected=move || driver_id.get() == id>
+                                {d.name.clone()}
+                            </option>
+                        }
+                    }).collect_view())}
+                </select>
+                <FieldError ctx=ctx key=FieldKey::Driver/>
+            </div>
+        }
+        .into_any()
+    };
+
+    let credentials = move || {
+        let id = driver_id.get();
+        let driver = drivers.with_value(|ds| ds.iter().find(|d| d.id == id).cloned());
+        match driver {
+            None => view! { <p class="cc-hint cc-choose">{msg::CHOOSE_DRIVER_HINT}</p> }.into_any(),
+            Some(d) => {
+                let env = takes_env_var(&d).then(|| view! { <EnvVarField ctx=ctx/> });
+                view! {
+                    <fieldset class="cc-credentials">
+                        <legend>{msg::CREDENTIALS}</legend>
+                        {env}
+                        {d.fields.into_iter().map(|f| view! { <CredentialField ctx=ctx field=f/> }).collect_view()}
+                        <div class="cc-test">
+                            <button type="button" class="cc-btn"
+                                aria-busy=move || testing.get().to_string()
+                                disabled=move || testing.get()
+                                on:click=on_test>
+                                {msg::TEST_CONNECTION}
+                            </button>
+                            <p class="cc-test-result" role="status"
+                                class:cc-ok=move || tested.with(|t| t.as_ref().is_some_and(|t| t.ok))
+                                class:cc-error=move || tested.with(|t| t.as_ref().is_some_and(|t| !t.ok))>
+                                {move || if testing.get() {
+                                    Some(msg::TESTING.to_string())
+                                } else {
+                                    tested.get().map(|t| t.text)
+                                }}
+                            </p>
+                        </div>
+                    </fieldset>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    let banner_view = move || {
+        banner.get().map(|b| match b {
+            Banner::Error(text) => view! {
+                <div class="cc-banner cc-banner-error" role="alert"><p>{text}</p></div>
+            }
+            .into_any(),
+            Banner::Conflict => view! {
+                <div class="cc-banner cc-banner-warn" role="alert">
+                    <p>{msg::CONFLICT}</p>
+                    <button type="button" class="cc-btn" on:click=reload.clone()
+                        disabled=move || reloading.get()>{msg::RELOAD}</button>
+                </div>
+            }
+            .into_any(),
+        })
+    };
+
+    let name_describedby = move || {
+        if ctx.error(&FieldKey::Name).is_some() {
+            "cc-name-help cc-name-error"
+        } else {
+            "cc-name-help"
+        }
+    };
+
+    view! {
+        <section class="cc-form" aria-labelledby="cc-form-title">
+            <div class="cc-form-head">
+                <button type="button" class="cc-btn" node_ref=back_ref on:click=on_back>
+                    <span aria-hidden="true">"←"</span>{msg::BACK}
+                </button>
+                <div class="cc-form-title">
+                    <h2 id="cc-form-title">{title}</h2>
+                    {created_at.map(|c| {
+                        let shown = format_date(&c);
+                        view! { <p class="cc-meta">{msg::created(&shown)}</p> }
+                    })}
+                </div>
+            </div>
+            {notice.map(|n| view! { <div class="cc-banner cc-banner-info" role="status"><p>{n}</p></div> })}
+            {banner_view}
+            <form class="cc-form-body" novalidate on:submit=on_submit>
+                <p class="cc-hint cc-required-note">{msg::REQUIRED_NOTE}</p>
+                <div class="cc-field">
+                    <Label for_id="cc-name" text=msg::NAME required=true/>
+                    <input id="cc-name" class="cc-input" type="text" autocomplete="off"
+                        aria-required="true"
+                        aria-invalid=move || ctx.error(&FieldKey::Name).is_some().to_string()
+                        aria-describedby=name_describedby
+                        prop:value=move || form.with(|f| f.name.clone())
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            form.update(|f| f.name = v);
+                            ctx.recheck(&FieldKey::Name);
+                        }
+                        on:blur=move |_| ctx.check(&FieldKey::Name)/>
+                    <p id="cc-name-help" class="cc-hint">{msg::NAME_HELP}</p>
+                    <FieldError ctx=ctx key=FieldKey::Name/>
+                </div>
+                {driver_control}
+                {credentials}
+                <div class="cc-actions">
+                    <span class="cc-note" role="status">{move || saving.get().then_some(msg::SAVING)}</span>
+                    <button type="submit" class="cc-btn cc-btn-primary"
+                        aria-busy=move || saving.get().to_string()
+                        disabled=move || saving.get()>
+                        {msg::SAVE}
+                    </button>
+                </div>
+            </form>
+            <Show when=move || confirm_open.get()>
+                <DiscardDialog
+                    on_discard=move || {
+                        confirm_open.set(false);
+                        leave("/".into());
+                    }
+                    on_cancel=move || {
+                        confirm_open.set(false);
+                        if let Some(b) = back_ref.get_untracked() {
+                            let _ = b.focus();
+                        }
+                    }/>
+            </Show>
+        </section>
+    }
+}
+
+/// Keys of the fields the form shows now (errors elsewhere go to the banner).
+fn shown_keys(
+    form: RwSignal<FormState>,
+    drivers: StoredValue<Vec<Driver>>,
+) -> std::collections::BTreeSet<FieldKey> {
+    let mut keys: std::collections::BTreeSet<FieldKey> =
+        [FieldKey::Name, FieldKey::Driver].into_iter().collect();
+    drivers.with_value(|ds| {
+        form.with_untracked(|f| {
+            if let Some(d) = f.current_driver(ds) {
+                keys.extend(d.fields.iter().map(|x| FieldKey::Field(x.key.clone())));
+            }
+        })
+    });
+    keys
+}
+
+/// Confirms discarding changes: a modal dialog that takes focus; Escape cancels.
+#[component]
+fn DiscardDialog(
+    on_discard: impl Fn() + Clone + 'static,
+    on_cancel: impl Fn() + Clone + 'static,
+) -> impl IntoView {
+    let keep = NodeRef::<html::Button>::new();
+    let discard = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(b) = keep.get() {
+            let _ = b.focus();
+        }
+    });
+    let cancel = on_cancel.clone();
+    let on_keydown = move |ev: ev::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.prevent_default();
+            ev.stop_propagation();
+            cancel();
+        }
+        "Tab" => {
+            // Focus stays inside the dialog.
+            let (Some(first), Some(last)) = (keep.get_untracked(), discard.get_untracked()) else {
+                return;
+            };
+            let active = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element());
+            let first_el: &web_sys::Element = first.as_ref();
+            let last_el: &web_sys::Element = last.as_ref();
+            if ev.shift_key() && active.as_ref() == Some(first_el) {
+                ev.prevent_default();
+                let _ = last.focus();
+            } else if !ev.shift_key() && active.as_ref() == Some(last_el) {
+                ev.prevent_default();
+                let _ = first.focus();
+            }
+        }
+        _ => {}
+    };
+    let cancel_click = on_cancel.clone();
+    view! {
+        <div class="cc-overlay">
+            <div class="cc-dialog" role="dialog" aria-modal="true"
+                aria-labelledby="cc-discard-title" aria-describedby="cc-discard-body"
+                on:keydown=on_keydown>
+                <h3 id="cc-discard-title">{msg::DISCARD_TITLE}</h3>
+                <p id="cc-discard-body">{msg::DISCARD_BODY}</p>
+                <div class="cc-dialog-actions">
+                    <button type="button" class="cc-btn" node_ref=keep
+                        on:click=move |_| cancel_click()>{msg::KEEP_EDITING}</button>
+                    <button type="button" class="cc-btn cc-btn-danger" node_ref=discard
+                        on:click=move |_| on_discard()>{msg::DISCARD}</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// Moves focus to the element with `id` (the first invalid field).
+fn focus_id(id: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
+/// A random Idempotency-Key (128 bits, hex).
+fn random_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An RFC 3339 time in the page's locale ("22 Nov 2026, 10:00"); the raw
+/// value if the browser cannot read it.
+fn format_date(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_string();
+    }
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&opts, &"timeStyle".into(), &"short".into());
+    let locale = use_context::<crate::app::HostConfig>()
+        .map(|c| c.locale)
+        .unwrap_or_else(|| "en".into());
+    date.to_locale_string(&locale, &opts).into()
+}

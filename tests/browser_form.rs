@@ -1,0 +1,945 @@
+//! Browser tests of the Connection view, in headless Chromium.
+//!
+//! The form is mounted with drivers and connections in memory; where the whole
+//! app runs (routing, base path, saving), `window.fetch` is replaced by a small
+//! stand-in for the API so no server is needed.
+#![cfg(target_arch = "wasm32")]
+
+use cloudinary_connections::form::ConnectionForm;
+use cloudinary_connections::{App, HostConfig};
+use connections_api::{drivers, Connection, Status, DEFAULT_DRIVER_ID};
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+fn document() -> Document {
+    web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document")
+}
+
+/// A fresh element in the page to mount into, as the host shell would give.
+/// Elements of earlier tests leave the page first (their ids would clash).
+fn host_element() -> HtmlElement {
+    for old in all(
+        &document().document_element().expect("html"),
+        "[data-test-host]",
+    ) {
+        old.remove();
+    }
+    let el = document().create_element("div").expect("div");
+    el.set_attribute("data-test-host", "").expect("attribute");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
+    el.dyn_into().expect("html element")
+}
+
+/// Waits (without sleeping a fixed time) until `f` holds, yielding to the event loop.
+async fn until(mut f: impl FnMut() -> bool) -> bool {
+    for _ in 0..300 {
+        if f() {
+            return true;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    f()
+}
+
+/// Text of a node as a screen reader names it: `aria-hidden` parts left out.
+fn accessible_text(node: &web_sys::Node) -> String {
+    if let Some(el) = node.dyn_ref::<Element>() {
+        if el.get_attribute("aria-hidden").as_deref() == Some("true") {
+            return String::new();
+        }
+        if let Some(label) = el.get_attribute("aria-label") {
+            return label;
+        }
+    }
+    if node.node_type() == web_sys::Node::TEXT_NODE {
+        return node.text_content().unwrap_or_default();
+    }
+    let kids = node.child_nodes();
+    (0..kids.length())
+        .filter_map(|i| kids.item(i))
+        .map(|k| accessible_text(&k))
+        .collect::<String>()
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("query");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn one(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).ok().flatten()
+}
+
+/// The button whose accessible name is `name`.
+fn button(root: &Element, name: &str) -> Option<HtmlElement> {
+    all(root, "button")
+        .into_iter()
+        .find(|b| accessible_text(b).trim() == name)
+        .and_then(|b| b.dyn_into().ok())
+}
+
+/// The control labelled exactly `label` (through `<label for>`).
+fn control(root: &Element, label: &str) -> Option<HtmlElement> {
+    let l = all(root, "label")
+        .into_iter()
+        .find(|l| accessible_text(l).trim() == label)?;
+    let id = l.get_attribute("for")?;
+    one(root, &format!("#{id}")).and_then(|e| e.dyn_into().ok())
+}
+
+fn input(root: &Element, label: &str) -> HtmlInputElement {
+    control(root, label)
+        .unwrap_or_else(|| panic!("no control labelled {label}"))
+        .dyn_into()
+        .unwrap_or_else(|_| panic!("{label} is not an input"))
+}
+
+fn select(root: &Element, label: &str) -> HtmlSelectElement {
+    control(root, label)
+        .unwrap_or_else(|| panic!("no control labelled {label}"))
+        .dyn_into()
+        .unwrap_or_else(|_| panic!("{label} is not a select"))
+}
+
+/// Types `value` into `el` as a user would (an `input` event of `kind`).
+fn type_into(el: &HtmlInputElement, value: &str, kind: &str) {
+    el.set_value(value);
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    init.set_input_type(kind);
+    let ev = web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("event");
+    el.dispatch_event(&ev).expect("dispatch");
+}
+
+fn fire(el: &Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(kind != "blur");
+    let ev = web_sys::Event::new_with_event_init_dict(kind, &init).expect("event");
+    el.dispatch_event(&ev).expect("dispatch");
+}
+
+fn choose(sel: &HtmlSelectElement, value: &str) {
+    sel.set_value(value);
+    fire(sel, "change");
+}
+
+fn press(el: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_bubbles(true);
+    init.set_key(key);
+    let ev =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    el.dispatch_event(&ev).expect("dispatch");
+}
+
+fn legends(root: &Element) -> Vec<String> {
+    all(root, "fieldset > legend")
+        .iter()
+        .map(|l| accessible_text(l).trim().to_string())
+        .collect()
+}
+
+fn active_id() -> String {
+    document()
+        .active_element()
+        .map(|e| e.id())
+        .unwrap_or_default()
+}
+
+/// The error text shown at a control, found through its `aria-describedby`.
+fn error_at(el: &Element) -> Option<String> {
+    if el.get_attribute("aria-invalid").as_deref() != Some("true") {
+        return None;
+    }
+    let ids = el.get_attribute("aria-describedby")?;
+    ids.split_whitespace()
+        .filter(|id| id.ends_with("-error"))
+        .find_map(|id| document().get_element_by_id(id))
+        .map(|e| accessible_text(&e).trim().to_string())
+}
+
+fn stored() -> Connection {
+    Connection {
+        id: 17,
+        name: "Shop EU".into(),
+        driver: DEFAULT_DRIVER_ID.into(),
+        fields: [
+            ("cloud_name", "demo"),
+            ("api_key", "123456789012345"),
+            ("region", "eu"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+        secrets_set: vec!["api_secret".into()],
+        status: Status::default(),
+        created_at: "2026-11-22T10:00:00Z".into(),
+        updated_at: "2026-11-22T10:00:00Z".into(),
+        version: 3,
+    }
+}
+
+/// Mounts the form alone (inside a router, as in the app).
+fn mount_form(
+    connection: Option<Connection>,
+) -> (HtmlElement, leptos::mount::UnmountHandle<impl Mountable>) {
+    let root = host_element();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        let connection = connection.clone();
+        view! { <Router><ConnectionForm drivers=drivers() connection=connection/></Router> }
+    });
+    (root, handle)
+}
+
+// ---- a stand-in for the API, behind window.fetch ------------------------------------------------
+
+const FAKE_FETCH: &str = r#"
+const f = window.__ccFake;
+const req = input instanceof Request ? input : new Request(input, init);
+const url = new URL(req.url, location.href);
+return req.text().then((body) => {
+  const rec = { method: req.method, path: url.pathname, search: url.search, body,
+                headers: Object.fromEntries(req.headers.entries()) };
+  f.requests.push(rec);
+  const route = f.routes.find((r) => r.method === rec.method && r.path === rec.path);
+  const status = route ? route.status : 404;
+  const payload = route ? route.body : { error: { code: 'not_found', message: 'No such thing.' } };
+  const answer = () => new Response(payload === null ? null : JSON.stringify(payload),
+      { status, headers: { 'content-type': 'application/json' } });
+  if (route && route.hold) {
+    return new Promise((resolve) => f.held.push(() => resolve(answer())));
+  }
+  return answer();
+});
+"#;
+
+/// Replaces `window.fetch` with the stand-in; `routes` are
+/// `(method, path, status, body)`; `held` routes answer only on [`release`].
+fn fake_api(routes: &[(&str, &str, u16, serde_json::Value, bool)]) {
+    let window = web_sys::window().expect("window");
+    let routes: Vec<_> = routes
+        .iter()
+        .map(|(m, p, s, b, hold)| {
+            serde_json::json!({ "method": m, "path": p, "status": s, "body": b, "hold": hold })
+        })
+        .collect();
+    let state = js_sys::JSON::parse(
+        &serde_json::json!({ "routes": routes, "requests": [], "held": [], "navigations": [] })
+            .to_string(),
+    )
+    .expect("json");
+    js_sys::Reflect::set(&window, &"__ccFake".into(), &state).expect("set");
+    let fetch = js_sys::Function::new_with_args("input, init", FAKE_FETCH);
+    js_sys::Reflect::set(&window, &"fetch".into(), &fetch).expect("set fetch");
+    // Every URL the app navigates to, in order.
+    js_sys::Function::new_no_args(RECORD_NAVIGATION)
+        .call0(&JsValue::NULL)
+        .expect("record navigation");
+}
+
+const RECORD_NAVIGATION: &str = r#"
+if (!history.__ccOriginalPush) {
+  history.__ccOriginalPush = history.pushState;
+  history.pushState = function (state, title, url) {
+    window.__ccFake.navigations.push(String(url));
+    return history.__ccOriginalPush.call(history, state, title, url);
+  };
+}
+"#;
+
+/// URLs the app navigated to (pushState) since [`fake_api`].
+fn navigations() -> Vec<String> {
+    let f = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__ccFake".into())
+        .expect("fake");
+    let n = js_sys::Reflect::get(&f, &"navigations".into()).expect("navigations");
+    let text: String = js_sys::JSON::stringify(&n).expect("stringify").into();
+    serde_json::from_str(&text).expect("parse")
+}
+
+/// Answers every held request.
+fn release() {
+    let f = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__ccFake".into())
+        .expect("fake");
+    let held: js_sys::Array = js_sys::Reflect::get(&f, &"held".into())
+        .expect("held")
+        .dyn_into()
+        .expect("array");
+    for r in held.iter() {
+        let r: js_sys::Function = r.dyn_into().expect("function");
+        r.call0(&JsValue::NULL).expect("call");
+    }
+}
+
+/// The requests the app sent, as JSON.
+fn requests() -> Vec<serde_json::Value> {
+    let f = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__ccFake".into())
+        .expect("fake");
+    let r = js_sys::Reflect::get(&f, &"requests".into()).expect("requests");
+    let text: String = js_sys::JSON::stringify(&r).expect("stringify").into();
+    serde_json::from_str(&text).expect("parse")
+}
+
+fn empty_page() -> serde_json::Value {
+    serde_json::json!({ "items": [], "total": 0, "offset": 0, "limit": 25 })
+}
+
+fn set_path(path: &str) {
+    web_sys::window()
+        .expect("window")
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some(path))
+        .expect("replace state");
+}
+
+fn location() -> String {
+    let l = web_sys::window().expect("window").location();
+    format!(
+        "{}{}",
+        l.pathname().unwrap_or_default(),
+        l.search().unwrap_or_default()
+    )
+}
+
+fn mount_app(base_path: &str) -> (HtmlElement, leptos::mount::UnmountHandle<impl Mountable>) {
+    let root = host_element();
+    let config = HostConfig::new(Some("/api".into()), None, None, Some(base_path.to_string()));
+    let handle = leptos::mount::mount_to(root.clone(), move || view! { <App config=config/> });
+    (root, handle)
+}
+
+// ---- the tests -------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn credentials_are_absent_until_a_driver_is_chosen() {
+    let (root, _handle) = mount_form(None);
+    assert!(
+        until(|| control(&root, "Name").is_some()).await,
+        "form renders"
+    );
+    let driver = select(&root, "Driver");
+    let first = one(&driver, "option").expect("a first option");
+    assert_eq!(
+        first.get_attribute("value").as_deref(),
+        Some(""),
+        "empty first choice"
+    );
+    assert_eq!(driver.value(), "");
+    assert!(legends(&root).is_empty(), "no Credentials fieldset yet");
+    assert!(control(&root, "Cloud-Name").is_none());
+
+    choose(&driver, DEFAULT_DRIVER_ID);
+    assert!(
+        until(|| legends(&root) == ["Credentials"]).await,
+        "the Credentials fieldset appears: {:?}",
+        legends(&root)
+    );
+    let labels: Vec<String> = all(&root, "fieldset label")
+        .iter()
+        .map(|l| accessible_text(l).trim().to_string())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "API environment variable",
+            "Cloud-Name",
+            "API-Key",
+            "API-Secret",
+            "Region"
+        ]
+    );
+    assert_eq!(input(&root, "API-Secret").type_(), "password");
+    assert_eq!(select(&root, "Region").value(), "us", "US by default");
+    assert!(
+        one(&root, "fieldset .cc-required").is_some(),
+        "required fields are marked"
+    );
+    assert!(button(&root, "Test connection").is_some());
+    assert!(button(&root, "Save").is_some());
+    assert!(button(&root, "Back").is_some());
+
+    // Show/hide toggle of the secret.
+    let toggle = button(&root, "Show API-Secret").expect("toggle");
+    assert_eq!(
+        toggle.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    toggle.click();
+    assert!(until(|| input(&root, "API-Secret").type_() == "text").await);
+    assert_eq!(
+        toggle.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+
+    // Back to no driver: the section leaves the DOM again.
+    choose(&select(&root, "Driver"), "");
+    assert!(until(|| legends(&root).is_empty()).await);
+}
+
+#[wasm_bindgen_test]
+async fn pasting_the_environment_variable_fills_the_fields() {
+    let (root, _handle) = mount_form(None);
+    assert!(until(|| control(&root, "Driver").is_some()).await);
+    choose(&select(&root, "Driver"), DEFAULT_DRIVER_ID);
+    assert!(until(|| control(&root, "API environment variable").is_some()).await);
+
+    // A malformed value says what is wrong and changes nothing.
+    let env = input(&root, "API environment variable");
+    type_into(&input(&root, "Cloud-Name"), "before", "insertText");
+    type_into(&env, "cloudinary://123456:@my-cloud", "insertFromPaste");
+    assert!(
+        until(|| error_at(&env).is_some()).await,
+        "error at the field"
+    );
+    let e = error_at(&env).unwrap_or_default();
+    assert!(e.contains("API secret is missing"), "{e}");
+    assert_eq!(input(&root, "Cloud-Name").value(), "before");
+
+    type_into(
+        &env,
+        "CLOUDINARY_URL=cloudinary://123456789012345:abc_DEF-1@my-cloud?upload_prefix=https://api-eu.cloudinary.com",
+        "insertFromPaste",
+    );
+    assert!(until(|| input(&root, "Cloud-Name").value() == "my-cloud").await);
+    assert_eq!(input(&root, "API-Key").value(), "123456789012345");
+    assert_eq!(input(&root, "API-Secret").value(), "abc_DEF-1");
+    assert_eq!(select(&root, "Region").value(), "eu");
+    assert_eq!(
+        env.value(),
+        "",
+        "the pasted secret does not stay in the field"
+    );
+    assert_eq!(error_at(&env), None);
+    assert!(accessible_text(&root).contains("Filled in from the API environment variable"));
+
+    // Typed (not pasted) text is applied when the user leaves the field.
+    type_into(&env, "cloudinary://1:s@other-cloud", "insertText");
+    assert_eq!(
+        input(&root, "Cloud-Name").value(),
+        "my-cloud",
+        "not while typing"
+    );
+    fire(&env, "change");
+    assert!(until(|| input(&root, "Cloud-Name").value() == "other-cloud").await);
+    assert_eq!(select(&root, "Region").value(), "us");
+}
+
+#[wasm_bindgen_test]
+async fn errors_show_at_their_field_and_save_focuses_the_first() {
+    let (root, _handle) = mount_form(None);
+    assert!(until(|| control(&root, "Name").is_some()).await);
+    let name = input(&root, "Name");
+    fire(&name, "blur");
+    assert!(until(|| error_at(&name).is_some()).await, "error on blur");
+    assert_eq!(
+        error_at(&name).as_deref(),
+        Some("Enter a name for the connection.")
+    );
+    type_into(&name, "Shop", "insertText");
+    assert!(
+        until(|| error_at(&name).is_none()).await,
+        "fixed as the user types"
+    );
+
+    choose(&select(&root, "Driver"), DEFAULT_DRIVER_ID);
+    assert!(until(|| control(&root, "Cloud-Name").is_some()).await);
+    type_into(&input(&root, "Cloud-Name"), "1demo", "insertText");
+    type_into(&input(&root, "API-Key"), "12ab", "insertText");
+    button(&root, "Save").expect("save").click();
+    assert!(
+        until(|| active_id() == "cc-field-cloud_name").await,
+        "first invalid field focused, not {}",
+        active_id()
+    );
+    assert!(until(|| error_at(&input(&root, "Cloud-Name")).is_some()).await);
+    let cn = error_at(&input(&root, "Cloud-Name")).unwrap_or_default();
+    assert!(cn.contains("starts with a letter"), "{cn}");
+    let key = error_at(&input(&root, "API-Key")).unwrap_or_default();
+    assert!(key.contains("digits"), "{key}");
+    assert_eq!(
+        error_at(&input(&root, "API-Secret")).as_deref(),
+        Some("Enter the API-Secret.")
+    );
+    assert!(
+        one(&root, "[role=alert]").is_some(),
+        "the form says it was not saved"
+    );
+    assert_eq!(input(&root, "Name").value(), "Shop", "values kept");
+}
+
+#[wasm_bindgen_test]
+async fn edit_view_names_the_connection_and_keeps_the_secret() {
+    let (root, _handle) = mount_form(Some(stored()));
+    assert!(
+        until(|| control(&root, "Cloud-Name").is_some_and(|c| !c
+            .dyn_into::<HtmlInputElement>()
+            .map(|i| i.value())
+            .unwrap_or_default()
+            .is_empty()))
+        .await
+    );
+    let title = accessible_text(&one(&root, "h2").expect("title"));
+    assert_eq!(title, "Shop EU Connection");
+    let text = accessible_text(&root);
+    assert!(text.contains("Created") && text.contains("2026"), "{text}");
+    let driver = input(&root, "Driver");
+    assert!(driver.read_only(), "driver cannot change after creation");
+    assert_eq!(driver.value(), "Cloudinary default driver");
+    let secret = input(&root, "API-Secret");
+    assert_eq!(secret.value(), "", "the stored secret is never shown");
+    assert!(text.contains("Stored — leave empty to keep it"));
+    let hint = secret.get_attribute("aria-describedby").unwrap_or_default();
+    assert!(hint.contains("cc-field-api_secret-stored"), "{hint}");
+    assert_eq!(input(&root, "Cloud-Name").value(), "demo");
+    assert_eq!(select(&root, "Region").value(), "eu");
+    assert_eq!(legends(&root), ["Credentials"]);
+}
+
+#[wasm_bindgen_test]
+async fn back_asks_only_when_something_changed() {
+    fake_api(&[
+        (
+            "GET",
+            "/api/drivers",
+            200,
+            serde_json::to_value(drivers()).expect("json"),
+            false,
+        ),
+        ("GET", "/api/connections", 200, empty_page(), false),
+    ]);
+    // Unchanged: Back leaves at once.
+    set_path("/new");
+    let (root, handle) = mount_app("");
+    assert!(until(|| control(&root, "Name").is_some()).await);
+    button(&root, "Back").expect("back").click();
+    assert!(
+        until(|| location() == "/").await,
+        "at the list: {}",
+        location()
+    );
+    assert!(one(&root, "[role=dialog]").is_none());
+    drop(handle);
+
+    set_path("/new");
+    let (root, _handle) = mount_app("");
+    assert!(until(|| control(&root, "Name").is_some()).await);
+    type_into(&input(&root, "Name"), "Shop", "insertText");
+    let back = button(&root, "Back").expect("back");
+    back.click();
+    assert!(
+        until(|| one(&root, "[role=dialog]").is_some()).await,
+        "asks first"
+    );
+    let dialog = one(&root, "[role=dialog]").expect("dialog");
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    assert!(
+        until(|| document()
+            .active_element()
+            .is_some_and(|a| dialog.contains(Some(&a))))
+        .await,
+        "focus moved into the dialog"
+    );
+    press(&dialog, "Escape");
+    assert!(
+        until(|| one(&root, "[role=dialog]").is_none()).await,
+        "Escape cancels"
+    );
+    assert_eq!(location(), "/new");
+    assert_eq!(input(&root, "Name").value(), "Shop", "nothing lost");
+
+    back.click();
+    assert!(until(|| one(&root, "[role=dialog]").is_some()).await);
+    button(&root, "Discard changes").expect("discard").click();
+    assert!(until(|| location() == "/").await, "{}", location());
+}
+
+#[wasm_bindgen_test]
+async fn save_is_disabled_while_pending_and_goes_to_the_saved_row() {
+    let mut created = serde_json::to_value(stored()).expect("json");
+    created["id"] = 42.into();
+    fake_api(&[
+        (
+            "GET",
+            "/api/drivers",
+            200,
+            serde_json::to_value(drivers()).expect("json"),
+            false,
+        ),
+        ("GET", "/api/connections", 200, empty_page(), false),
+        ("POST", "/api/connections", 201, created, true),
+    ]);
+    set_path("/new");
+    let (root, _handle) = mount_app("");
+    assert!(until(|| control(&root, "Name").is_some()).await);
+    type_into(&input(&root, "Name"), "Shop", "insertText");
+    choose(&select(&root, "Driver"), DEFAULT_DRIVER_ID);
+    assert!(until(|| control(&root, "Cloud-Name").is_some()).await);
+    type_into(&input(&root, "Cloud-Name"), "demo", "insertText");
+    type_into(&input(&root, "API-Key"), "1234", "insertText");
+    type_into(&input(&root, "API-Secret"), "s3cret_value", "insertText");
+
+    let save = button(&root, "Save").expect("save");
+    save.click();
+    assert!(
+        until(|| save.has_attribute("disabled")).await,
+        "Save is disabled while the request is under way"
+    );
+    save.click();
+    let posts = || {
+        requests()
+            .into_iter()
+            .filter(|r| r["method"] == "POST")
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(posts().len(), 1, "no double submission");
+    let post = &posts()[0];
+    let key = post["headers"]["idempotency-key"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(key.len(), 32, "an Idempotency-Key is sent: {key:?}");
+    let body: serde_json::Value =
+        serde_json::from_str(post["body"].as_str().unwrap_or_default()).expect("body");
+    assert_eq!(body["name"], "Shop");
+    assert_eq!(body["fields"]["api_secret"], "s3cret_value");
+    assert_eq!(body["fields"]["region"], "us");
+
+    release();
+    assert!(
+        until(|| navigations().iter().any(|u| u.ends_with("/?saved=42"))).await,
+        "back at the list with the saved row: {:?}",
+        navigations()
+    );
+    assert!(
+        until(|| control(&root, "Name").is_none()).await,
+        "the form closed"
+    );
+    let html = document().body().expect("body").inner_html();
+    assert!(!html.contains("s3cret_value"), "no secret in the DOM");
+    let values: Vec<String> = all(&document().document_element().expect("html"), "input")
+        .into_iter()
+        .filter_map(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .collect();
+    assert!(
+        !values.iter().any(|v| v.contains("s3cret_value")),
+        "{values:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_save_keeps_everything_and_a_retry_reuses_the_key() {
+    fake_api(&[
+        (
+            "GET",
+            "/api/drivers",
+            200,
+            serde_json::to_value(drivers()).expect("json"),
+            false,
+        ),
+        (
+            "POST",
+            "/api/connections",
+            503,
+            serde_json::json!({ "error": { "code": "internal", "message": "The database is busy." } }),
+            false,
+        ),
+    ]);
+    set_path("/new");
+    let (root, _handle) = mount_app("");
+    assert!(until(|| control(&root, "Name").is_some()).await);
+    type_into(&input(&root, "Name"), "Shop", "insertText");
+    choose(&select(&root, "Driver"), DEFAULT_DRIVER_ID);
+    assert!(until(|| control(&root, "Cloud-Name").is_some()).await);
+    type_into(&input(&root, "Cloud-Name"), "demo", "insertText");
+    type_into(&input(&root, "API-Key"), "1234", "insertText");
+    type_into(&input(&root, "API-Secret"), "abc", "insertText");
+    let save = button(&root, "Save").expect("save");
+    save.click();
+    assert!(until(|| one(&root, "[role=alert]").is_some()).await);
+    let alert = accessible_text(&one(&root, "[role=alert]").expect("alert"));
+    assert!(
+        alert.contains("not saved") && alert.contains("database is busy"),
+        "{alert}"
+    );
+    assert_eq!(input(&root, "API-Secret").value(), "abc", "values kept");
+    assert_eq!(location(), "/new");
+    assert!(
+        until(|| !save.has_attribute("disabled")).await,
+        "can try again"
+    );
+    save.click();
+    let keys = || {
+        requests()
+            .into_iter()
+            .filter(|r| r["method"] == "POST")
+            .map(|r| {
+                r["headers"]["idempotency-key"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(until(|| keys().len() == 2).await);
+    assert_eq!(keys()[0], keys()[1], "the same draft keeps its key");
+}
+
+#[wasm_bindgen_test]
+async fn a_409_offers_reload_and_keeps_the_users_values() {
+    let mut theirs = stored();
+    theirs.name = "Shop EU (theirs)".into();
+    theirs.version = 4;
+    fake_api(&[
+        (
+            "GET",
+            "/api/drivers",
+            200,
+            serde_json::to_value(drivers()).expect("json"),
+            false,
+        ),
+        (
+            "GET",
+            "/api/connections/17",
+            200,
+            serde_json::to_value(stored()).expect("json"),
+            false,
+        ),
+        (
+            "PUT",
+            "/api/connections/17",
+            409,
+            serde_json::json!({ "error": { "code": "conflict", "message": "stale" } }),
+            false,
+        ),
+    ]);
+    set_path("/17");
+    let (root, _handle) = mount_app("");
+    assert!(
+        until(|| control(&root, "Name").is_some()).await,
+        "deep link opens the edit view"
+    );
+    type_into(&input(&root, "Name"), "Mine", "insertText");
+    button(&root, "Save").expect("save").click();
+    assert!(
+        until(|| button(&root, "Reload").is_some()).await,
+        "offers Reload"
+    );
+    let alert = accessible_text(&one(&root, "[role=alert]").expect("alert"));
+    assert!(alert.contains("Someone else changed"), "{alert}");
+    assert_eq!(
+        input(&root, "Name").value(),
+        "Mine",
+        "user's values stay visible"
+    );
+    let put = requests()
+        .into_iter()
+        .find(|r| r["method"] == "PUT")
+        .expect("put");
+    assert_eq!(put["headers"]["if-match"], "\"3\"");
+    let body: serde_json::Value =
+        serde_json::from_str(put["body"].as_str().unwrap_or_default()).expect("body");
+    assert!(
+        body["fields"].get("api_secret").is_none(),
+        "untouched secret not sent"
+    );
+
+    fake_api(&[(
+        "GET",
+        "/api/connections/17",
+        200,
+        serde_json::to_value(&theirs).expect("json"),
+        false,
+    )]);
+    button(&root, "Reload").expect("reload").click();
+    assert!(until(|| input(&root, "Name").value() == "Shop EU (theirs)").await);
+    assert!(button(&root, "Reload").is_none());
+    assert_eq!(
+        accessible_text(&one(&root, "h2").expect("title")),
+        "Shop EU (theirs) Connection"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn routes_work_under_a_base_path_with_the_browsers_back() {
+    fake_api(&[
+        (
+            "GET",
+            "/api/drivers",
+            200,
+            serde_json::to_value(drivers()).expect("json"),
+            false,
+        ),
+        ("GET", "/api/connections", 200, empty_page(), false),
+        (
+            "GET",
+            "/api/connections/17",
+            200,
+            serde_json::to_value(stored()).expect("json"),
+            false,
+        ),
+    ]);
+    set_path("/shop/cloudinary");
+    let (root, _handle) = mount_app("/shop/cloudinary/");
+    assert!(
+        until(|| button(&root, "Add").is_some()).await,
+        "the list at the base path"
+    );
+    button(&root, "Add").expect("add").click();
+    assert!(
+        until(|| control(&root, "Name").is_some()).await,
+        "the form opens"
+    );
+    assert_eq!(location(), "/shop/cloudinary/new");
+    button(&root, "Back").expect("back").click();
+    assert!(until(|| button(&root, "Add").is_some()).await);
+    assert_eq!(location(), "/shop/cloudinary");
+
+    button(&root, "Add").expect("add").click();
+    assert!(until(|| control(&root, "Name").is_some()).await);
+    web_sys::window()
+        .expect("window")
+        .history()
+        .expect("history")
+        .back()
+        .expect("back");
+    assert!(
+        until(|| button(&root, "Add").is_some() && control(&root, "Name").is_none()).await,
+        "the browser's Back returns to the list"
+    );
+    assert_eq!(location(), "/shop/cloudinary");
+}
+
+#[wasm_bindgen_test]
+async fn a_deep_link_under_a_base_path_opens_the_edit_view() {
+    fake_api(&[
+        (
+            "GET",
+            "/api/drivers",
+            200,
+            serde_json::to_value(drivers()).expect("json"),
+            false,
+        ),
+        ("GET", "/api/connections", 200, empty_page(), false),
+        (
+            "GET",
+            "/api/connections/17",
+            200,
+            serde_json::to_value(stored()).expect("json"),
+            false,
+        ),
+    ]);
+    set_path("/shop/cloudinary/17");
+    let (root, _handle) = mount_app("/shop/cloudinary");
+    assert!(
+        until(|| one(&root, "h2").is_some_and(|h| accessible_text(&h) == "Shop EU Connection"))
+            .await,
+        "edit view of connection 17"
+    );
+    button(&root, "Back").expect("back").click();
+    assert!(
+        until(|| location() == "/shop/cloudinary").await,
+        "{}",
+        location()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn duplicate_prefills_a_new_draft_without_the_secret() {
+    fake_api(&[
+        (
+            "GET",
+            "/api/drivers",
+            200,
+            serde_json::to_value(drivers()).expect("json"),
+            false,
+        ),
+        (
+            "GET",
+            "/api/connections/17",
+            200,
+            serde_json::to_value(stored()).expect("json"),
+            false,
+        ),
+    ]);
+    set_path("/new?from=17");
+    let (root, _handle) = mount_app("");
+    assert!(until(|| control(&root, "Cloud-Name").is_some()).await);
+    assert_eq!(input(&root, "Name").value(), "Shop EU (copy)");
+    assert_eq!(select(&root, "Driver").value(), DEFAULT_DRIVER_ID);
+    assert_eq!(input(&root, "Cloud-Name").value(), "demo");
+    assert_eq!(input(&root, "API-Key").value(), "123456789012345");
+    assert_eq!(select(&root, "Region").value(), "eu");
+    let secret = input(&root, "API-Secret");
+    assert_eq!(secret.value(), "");
+    assert_eq!(
+        secret.get_attribute("aria-required").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        accessible_text(&one(&root, "h2").expect("title")),
+        "Create connection"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn test_connection_points_at_the_field() {
+    fake_api(&[
+        (
+            "GET",
+            "/api/drivers",
+            200,
+            serde_json::to_value(drivers()).expect("json"),
+            false,
+        ),
+        (
+            "GET",
+            "/api/connections/17",
+            200,
+            serde_json::to_value(stored()).expect("json"),
+            false,
+        ),
+        (
+            "POST",
+            "/api/verify",
+            200,
+            serde_json::json!({ "state": "invalid_credentials", "message": "Unknown cloud name.", "field": "cloud_name" }),
+            false,
+        ),
+    ]);
+    set_path("/17");
+    let (root, _handle) = mount_app("");
+    assert!(until(|| button(&root, "Test connection").is_some()).await);
+    button(&root, "Test connection").expect("test").click();
+    let cn = input(&root, "Cloud-Name");
+    assert!(
+        until(|| error_at(&cn).is_some()).await,
+        "points at Cloud-Name"
+    );
+    assert!(error_at(&cn).unwrap_or_default().contains("Cloud-Name"));
+    assert!(accessible_text(&root).contains("Invalid credentials: Unknown cloud name."));
+    let verify = requests()
+        .into_iter()
+        .find(|r| r["path"] == "/api/verify")
+        .expect("verify sent");
+    let body: serde_json::Value =
+        serde_json::from_str(verify["body"].as_str().unwrap_or_default()).expect("body");
+    assert_eq!(body["connection_id"], 17, "the stored secret is used");
+    assert!(body["fields"].get("api_secret").is_none());
+}
