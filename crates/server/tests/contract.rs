@@ -1,0 +1,183 @@
+//! Error bodies, OpenAPI, headers and compression as the contract and issue 3 say.
+
+mod support;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use serde_json::json;
+use support::*;
+
+fn raw_post(uri: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.into())
+        .expect("request")
+}
+
+fn assert_error(a: &Answer, status: StatusCode, code: &str) {
+    assert_eq!(a.status, status, "{}", a.text());
+    let e = a.json();
+    assert_eq!(e["error"]["code"], code, "{e}");
+    let message = e["error"]["message"].as_str().expect("message");
+    assert!(!message.is_empty());
+    for leak in ["SELECT", "INSERT", "sqlite", "panicked", "src/"] {
+        assert!(!a.text().contains(leak), "{leak} in {}", a.text());
+    }
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_unknown_fields_422_big_bodies_413() {
+    let h = harness().await;
+    let a = send(&h.router, raw_post("/api/connections", "{\"name\": ")).await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+
+    let mut extra = input("Shop", "demo", SECRET);
+    extra["colour"] = json!("red");
+    let a = create(&h.router, &extra).await;
+    assert_error(&a, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+
+    let a = send(&h.router, raw_post("/api/connections", "{\"name\": 5}")).await;
+    assert_error(&a, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+
+    let big = json!({"name": "x".repeat(70 * 1024), "driver": "cloudinary-default"});
+    let a = create(&h.router, &big).await;
+    assert_error(&a, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    let a = send(&h.router, raw_post("/api/verify", big.to_string())).await;
+    assert_error(&a, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+
+#[tokio::test]
+async fn invalid_values_answer_field_messages_from_the_shared_rules() {
+    let h = harness().await;
+    let body = json!({
+        "name": "  ",
+        "driver": "cloudinary-default",
+        "fields": {"cloud_name": "1demo", "api_key": "12ab", "api_secret": "", "region": "mars", "colour": "red"}
+    });
+    let a = create(&h.router, &body).await;
+    assert_error(&a, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let fields = a.json()["error"]["fields"].clone();
+    let input: connections_api::ConnectionInput = serde_json::from_value(body).expect("input");
+    let expected = connections_api::validate_input(&input, &connections_api::drivers(), &[])
+        .expect_err("invalid");
+    assert_eq!(fields, serde_json::to_value(&expected).expect("json"));
+    assert_eq!(fields["fields.api_secret"], "Enter the API-Secret.");
+    assert_eq!(fields["name"], "Enter a name for the connection.");
+
+    let a = create(
+        &h.router,
+        &json!({"name": "Shop", "driver": "nope", "fields": {}}),
+    )
+    .await;
+    assert_error(&a, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(a.json()["error"]["fields"]["driver"].is_string());
+    assert!(h.fake.calls().is_empty(), "nothing invalid is verified");
+}
+
+#[tokio::test]
+async fn a_malformed_if_match_is_a_400() {
+    let h = harness().await;
+    let c = created(&h.router, "Shop", "demo").await;
+    let a = send(
+        &h.router,
+        json_request(
+            "PUT",
+            &format!("/api/connections/{}", c["id"]),
+            &input("Shop", "demo", ""),
+            &[("if-match", "*")],
+        ),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+}
+
+#[tokio::test]
+async fn openapi_describes_every_endpoint_and_needs_the_token() {
+    let h = harness_with(|s| s.token = Some(Arc::from("tok"))).await;
+    let a = send(&h.router, get("/api/openapi.json")).await;
+    assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");
+    let a = send(
+        &h.router,
+        Request::get("/api/openapi.json")
+            .header(header::AUTHORIZATION, "Bearer tok")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let doc = a.json();
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, method) in [
+        ("/api/health", "get"),
+        ("/api/drivers", "get"),
+        ("/api/connections", "get"),
+        ("/api/connections", "post"),
+        ("/api/connections/{id}", "get"),
+        ("/api/connections/{id}", "put"),
+        ("/api/connections/{id}", "delete"),
+        ("/api/connections/{id}/verify", "post"),
+        ("/api/verify", "post"),
+    ] {
+        assert!(paths[path][method].is_object(), "{method} {path}");
+    }
+    let schemas = &doc["components"]["schemas"];
+    for s in [
+        "Connection",
+        "ConnectionInput",
+        "ErrorBody",
+        "VerifyRequest",
+        "VerifyResult",
+        "Driver",
+    ] {
+        assert!(schemas[s].is_object(), "{s}");
+    }
+    assert!(paths["/api/connections/{id}"]["put"]["responses"]["428"].is_object());
+}
+
+#[tokio::test]
+async fn api_answers_are_not_cached_and_are_compressed_when_asked() {
+    let h = harness().await;
+    for i in 0..30 {
+        created(&h.router, &format!("Shop number {i}"), "demo").await;
+    }
+    let a = send(
+        &h.router,
+        Request::get("/api/connections?limit=30")
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.header("content-encoding"), "gzip");
+    assert_eq!(a.header("cache-control"), "no-store");
+    assert_eq!(a.header("x-content-type-options"), "nosniff");
+    let a = send(
+        &h.router,
+        Request::get("/api/connections?limit=30")
+            .header(header::ACCEPT_ENCODING, "br")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(a.header("content-encoding"), "br");
+}
+
+#[tokio::test]
+async fn app_pages_carry_csp_nosniff_and_no_referrer() {
+    let h = harness().await;
+    let a = send(&h.router, get("/")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let csp = a.header("content-security-policy");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("object-src 'none'"), "{csp}");
+    assert_eq!(a.header("x-content-type-options"), "nosniff");
+    assert_eq!(a.header("referrer-policy"), "no-referrer");
+}
