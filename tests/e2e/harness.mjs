@@ -60,9 +60,15 @@ export async function startServer({ env = {}, dataDir } = {}) {
   };
 }
 
+/** The `X-FeatureRateLimit-Reset` value the fake Cloudinary sends with 420/429. */
+export const RATE_LIMIT_RESET = 'Wed, 25 Nov 2026 11:00:00 GMT';
+
 /**
  * A loopback stand-in for Cloudinary's Admin API: `GET /v1_1/{cloud}/ping`.
- * Cloud names decide the answer: `bad-*` → 401, `missing-*` → 404, anything else → 200.
+ * Cloud names decide the answer: `bad-html*` → 401 with an HTML body, `bad-*` → 401 JSON,
+ * `forbidden*` → 403, `missing-*` → 404, `limited*` → 429 and `enhance*` → 420 (both with
+ * `X-FeatureRateLimit-Reset: RATE_LIMIT_RESET`), `broken*` → 500, `slow*` → no answer (the
+ * server's timeout), anything else → 200.
  */
 export async function startFakeCloudinary() {
   const calls = [];
@@ -75,13 +81,33 @@ export async function startFakeCloudinary() {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    if (cloud.startsWith('bad-html')) {
+      res.writeHead(401, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>401 Unauthorized</h1></body></html>');
+      return;
+    }
     if (cloud.startsWith('bad')) return json(401, { error: { message: 'Invalid api_key' } });
+    if (cloud.startsWith('forbidden')) return json(403, { error: { message: 'Forbidden' } });
+    if (cloud.startsWith('limited') || cloud.startsWith('enhance')) {
+      res.writeHead(cloud.startsWith('limited') ? 429 : 420, {
+        'content-type': 'application/json',
+        'x-featureratelimit-reset': RATE_LIMIT_RESET,
+      });
+      res.end(JSON.stringify({ error: { message: 'Rate Limit Exceeded' } }));
+      return;
+    }
+    if (cloud.startsWith('broken')) return json(500, {});
+    if (cloud.startsWith('slow')) return; // never answers
     if (cloud.startsWith('missing')) return json(404, { error: { message: 'Unknown cloud' } });
     return json(200, { status: 'ok' });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address();
-  return { base: `http://127.0.0.1:${port}`, calls, stop: () => new Promise((r) => server.close(r)) };
+  return {
+    base: `http://127.0.0.1:${port}`,
+    calls,
+    stop: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }),
+  };
 }
 
 /** Headless Debian Chromium, as root, with no network beyond loopback. */
