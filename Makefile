@@ -13,7 +13,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 DIST := dist
 SERVER := target/release/connections-server
 
-.PHONY: run build test tools test-tools fmt-check lint unit browser e2e clean
+.PHONY: run build test bench tools test-tools bench-tools fmt-check lint unit browser e2e clean
 
 ## run: install what is missing, build app and server, start at http://127.0.0.1:8080
 run: build
@@ -27,9 +27,20 @@ build: tools
 ## test: formatting, lints, native tests, browser tests, end-to-end tests
 test: tools test-tools fmt-check lint unit browser e2e
 
+## bench: size, UI speed (Chromium, 10,000 connections), server throughput, cold start
+bench: build test-tools bench-tools
+	@node bench/bench.mjs
+
 tools: .make/wasm-target .make/trunk .make/wasm-bindgen node_modules/.package-lock.json
 
 test-tools: .make/chromium
+
+bench-tools: .make/wrk
+
+.make/wrk: | .make
+	@command -v wrk >/dev/null || \
+		{ echo "Installing Debian wrk…"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@touch $@
 
 .make:
 	@mkdir -p .make

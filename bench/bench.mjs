@@ -1,0 +1,311 @@
+// `make bench`: transfer size, UI speed in Chromium, server throughput, cold start.
+// Prints one table and writes target/bench/report.json. Figures are medians of
+// several runs; UI and server figures are also given as ratios to a baseline
+// measured in the same run. Everything started here is stopped here.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startServer, startFakeCloudinary, launchBrowser } from '../tests/e2e/harness.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SEED = Number(process.env.BENCH_SEED ?? 10000);
+const WRK_SECONDS = Number(process.env.BENCH_WRK_SECONDS ?? 5);
+const WRK_CONNECTIONS = 16;
+const BENCH_DIR = join(ROOT, 'bench');
+const OUT_DIR = join(ROOT, 'target', 'bench');
+const PREFS_KEY = 'cloudinary-connections.list.v1';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const rows = [];
+const report = { date: new Date().toISOString(), cores: cpus().length, runs: RUNS, seed: SEED, figures: {} };
+function record(group, name, value, unit, budget = '') {
+  rows.push({ group, name, value, unit, budget });
+  report.figures[`${group}: ${name}`] = { value, unit, budget };
+}
+
+/** A dist copy with the baseline page and a static copy of a list response. */
+function benchDist(listJson) {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-bench-dist-'));
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  cpSync(join(BENCH_DIR, 'baseline.html'), join(dir, 'baseline.html'));
+  cpSync(join(BENCH_DIR, 'baseline.js'), join(dir, 'baseline.js'));
+  if (listJson) writeFileSync(join(dir, 'list.json'), listJson);
+  return dir;
+}
+
+/** Raw bytes the server sends for `path` with the given Accept-Encoding. */
+function transferBytes(base, path, encoding) {
+  return new Promise((ok, fail) => {
+    const req = request(base + path, { headers: encoding ? { 'accept-encoding': encoding } : {} }, (res) => {
+      let n = 0;
+      res.on('data', (d) => { n += d.length; });
+      res.on('end', () => ok(n));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+async function seed(server, count, concurrency = 8) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const res = await server.api('/api/connections', {
+        method: 'POST',
+        body: JSON.stringify({
+          name: `Shop ${String(i).padStart(5, '0')}`,
+          driver: 'cloudinary-default',
+          fields: { cloud_name: `cloud${i}`, api_key: String(100000 + i), api_secret: `secret_${i}` },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`seeding failed at ${i}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+function rssPeakKb(pid) {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Runs wrk without blocking this process (the fake Cloudinary lives in it). */
+async function wrk(url, extra = []) {
+  const child = spawn('wrk', ['-t2', `-c${WRK_CONNECTIONS}`, `-d${WRK_SECONDS}s`, '--latency', ...extra, url]);
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const code = await new Promise((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`wrk failed (${code}): ${out}`);
+  const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
+  const pct = (p) => {
+    const m = out.match(new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`));
+    const f = { us: 0.001, ms: 1, s: 1000 }[m[2]];
+    return Number(m[1]) * f;
+  };
+  return { rps, p50: pct(50), p99: pct(99) };
+}
+
+// ---------------------------------------------------------------- 1. transfer size
+async function transferSize() {
+  const server = await startServer();
+  try {
+    const files = readdirSync(join(ROOT, 'dist')).filter((f) => /\.(wasm|js|css)$/.test(f));
+    const total = { raw: 0, gzip: 0, br: 0 };
+    for (const kind of ['wasm', 'js', 'css']) {
+      const sum = { raw: 0, gzip: 0, br: 0 };
+      for (const f of files.filter((f) => f.endsWith('.' + kind))) {
+        sum.raw += await transferBytes(server.url, '/' + f, null);
+        sum.gzip += await transferBytes(server.url, '/' + f, 'gzip');
+        sum.br += await transferBytes(server.url, '/' + f, 'br');
+      }
+      for (const k of Object.keys(total)) total[k] += sum[k];
+      record('size', `${kind} raw / gzip / br`, `${round(sum.raw / 1024)} / ${round(sum.gzip / 1024)} / ${round(sum.br / 1024)}`, 'KB');
+    }
+    record('size', 'total raw / gzip / br', `${round(total.raw / 1024)} / ${round(total.gzip / 1024)} / ${round(total.br / 1024)}`, 'KB', 'gzip ≤ 120 KB');
+    report.figures['size: total gzip KB'] = { value: round(total.gzip / 1024), unit: 'KB' };
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---------------------------------------------------------------- 2. UI
+/** Time from `act` (run in the page) until `done` holds and the next frame is painted. */
+async function timeInPage(page, handle, act, done) {
+  return page.evaluate(async ([el, actSrc, doneSrc]) => {
+    const actFn = new Function('el', actSrc);
+    const doneFn = new Function('el', 'state', doneSrc);
+    const state = { marks: performance.getEntriesByName('cc:rows-shown').length };
+    const t0 = performance.now();
+    actFn(el);
+    await new Promise((res, rej) => {
+      const limit = t0 + 20000;
+      const check = () => (doneFn(el, state) ? res() : performance.now() > limit ? rej(new Error('timeout: ' + doneSrc)) : requestAnimationFrame(check));
+      check();
+    });
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return performance.now() - t0;
+  }, [handle, act, done]);
+}
+
+const NEW_MARK = "return performance.getEntriesByName('cc:rows-shown').length > state.marks;";
+
+async function firstRender(browser, url, pageSize, markName) {
+  const times = [];
+  const heaps = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    if (pageSize) {
+      await context.addInitScript(([key, size]) => {
+        if (!sessionStorage.getItem('bench-set')) {
+          const cur = JSON.parse(localStorage.getItem(key) || 'null');
+          localStorage.setItem(key, JSON.stringify({ ...(cur ?? {}), page_size: size }));
+          sessionStorage.setItem('bench-set', '1');
+        }
+      }, [PREFS_KEY, pageSize]);
+    }
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, markName, { timeout: 30000 });
+    times.push(await page.evaluate((m) => performance.getEntriesByName(m)[0].startTime, markName));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    heaps.push((await cdp.send('Runtime.getHeapUsage')).usedSize);
+    await context.close();
+  }
+  return { ms: median(times), heapMb: median(heaps) / 1048576 };
+}
+
+async function ui() {
+  const fake = await startFakeCloudinary();
+  const server = await startServer({ env: { CLOUDINARY_API_BASE: fake.base } });
+  const chrome = await launchBrowser();
+  try {
+    const t0 = Date.now();
+    await seed(server, SEED);
+    record('ui', `seed ${SEED} connections via POST`, round((Date.now() - t0) / 1000), 's');
+    await server.stop({ keepData: true });
+    // Same data, served with the baseline page beside the app.
+    const dist = benchDist(null);
+    const s2 = await startServer({ dataDir: server.dataDir, env: { CLOUDINARY_CONNECTIONS_DIST: dist, CLOUDINARY_API_BASE: fake.base } });
+    try {
+      const b = chrome.browser;
+      const r25 = await firstRender(b, s2.url + '/', 25, 'cc:rows-shown');
+      const r500 = await firstRender(b, s2.url + '/', 500, 'cc:rows-shown');
+      const base = await firstRender(b, s2.url + '/baseline.html', null, 'baseline:rows-shown');
+      record('ui', 'first rows on screen, page size 25', round(r25.ms), 'ms');
+      record('ui', 'first rows on screen, page size 500', round(r500.ms), 'ms');
+      record('ui', 'baseline (vanilla JS) first rows, 500', round(base.ms), 'ms');
+      record('ui', 'ours / baseline, 500 rows', round(r500.ms / base.ms, 2), '×', '≤ 1.5');
+      record('ui', 'JS heap after 500 rows (ours / baseline)', `${round(r500.heapMb, 2)} / ${round(base.heapMb, 2)}`, 'MB');
+
+      // Interactions on the 500-row page.
+      const context = await b.newContext();
+      await context.addInitScript(([key]) => {
+        if (!localStorage.getItem(key)) localStorage.setItem(key, JSON.stringify({ page_size: 500 }));
+      }, [PREFS_KEY]);
+      const page = await context.newPage();
+      await page.goto(s2.url + '/');
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 500, null, { timeout: 30000 });
+      const measure = async (name, locator, act, done, budget) => {
+        const times = [];
+        for (let i = 0; i < RUNS; i++) {
+          const h = await locator().elementHandle();
+          times.push(await timeInPage(page, h, act(i), done(i)));
+        }
+        record('ui', name, round(median(times)), 'ms', budget);
+      };
+      await measure('sort by Name (500 rows)', () => page.getByRole('columnheader', { name: /^Name/ }).getByRole('button'),
+        () => 'el.click();', () => NEW_MARK, '≤ 50 ms');
+      await measure('next page (500 rows)', () => page.getByRole('button', { name: 'Next page' }),
+        () => 'el.click();', () => NEW_MARK, '≤ 50 ms');
+      await measure('filter, incl. debounce (500 rows)', () => page.getByRole('searchbox', { name: 'Filter' }).or(page.getByRole('textbox', { name: 'Filter' })),
+        (i) => `el.value = 'shop ${i % 2 ? '0' : '1'}'; el.dispatchEvent(new Event('input', { bubbles: true }));`, () => NEW_MARK, '≤ 50 ms');
+      await page.getByRole('searchbox', { name: 'Filter' }).or(page.getByRole('textbox', { name: 'Filter' })).fill('');
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 500);
+      await measure('select all (500 rows)', () => page.getByRole('checkbox', { name: /select all/i }),
+        () => 'el.click();',
+        () => "const n = document.querySelectorAll('tbody input[type=checkbox]:checked').length; return el.checked ? n >= 500 : n === 0;", '≤ 16 ms');
+      const openTimes = [];
+      for (let i = 0; i < RUNS; i++) {
+        await page.goto(s2.url + '/');
+        await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 500);
+        const h = await page.locator('tbody tr').nth(3 + i).locator('td').last().elementHandle();
+        openTimes.push(await timeInPage(page, h, 'el.click();',
+          "return !!document.querySelector('form, [role=form]') && !document.querySelector('tbody tr');"));
+      }
+      record('ui', 'open a row in the Connection view', round(median(openTimes)), 'ms', '≤ 50 ms');
+      await context.close();
+    } finally {
+      await s2.stop();
+      rmSync(dist, { recursive: true, force: true });
+    }
+  } finally {
+    await chrome.close();
+    await fake.stop();
+    rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- 3. server
+async function serverLoad() {
+  const fake = await startFakeCloudinary();
+  const server = await startServer({ env: { CLOUDINARY_API_BASE: fake.base } });
+  let s2;
+  let dist;
+  try {
+    await seed(server, 100);
+    const list = await (await fetch(server.url + '/api/connections?limit=100')).text();
+    await server.stop({ keepData: true });
+    dist = benchDist(list);
+    s2 = await startServer({ dataDir: server.dataDir, env: { CLOUDINARY_CONNECTIONS_DIST: dist, CLOUDINARY_API_BASE: fake.base } });
+    const api = await wrk(s2.url + '/api/connections?limit=100');
+    const file = await wrk(s2.url + '/list.json');
+    record('server', 'GET /api/connections (100 rows) req/s', Math.round(api.rps), 'req/s');
+    record('server', 'GET /api/connections p50 / p99', `${round(api.p50, 2)} / ${round(api.p99, 2)}`, 'ms');
+    record('server', 'same bytes as static file req/s', Math.round(file.rps), 'req/s');
+    record('server', 'list endpoint / static file', round(api.rps / file.rps, 2), '×', '≥ 0.5');
+    const post = await wrk(s2.url + '/api/connections', ['-s', join(BENCH_DIR, 'post.lua')]);
+    record('server', 'POST /api/connections req/s', Math.round(post.rps), 'req/s');
+    record('server', 'POST /api/connections p99', round(post.p99, 2), 'ms');
+    record('server', 'peak RSS during the run', round(rssPeakKb(s2.pid) / 1024), 'MB');
+  } finally {
+    await s2?.stop();
+    await fake.stop();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+    rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- 4. cold start
+async function coldStart() {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-bench-cold-'));
+    const t0 = performance.now();
+    const child = spawn(join(ROOT, 'target', 'release', 'connections-server'), [], {
+      env: { ...process.env, CLOUDINARY_CONNECTIONS_ADDR: '127.0.0.1:0', CLOUDINARY_CONNECTIONS_DATA_DIR: dir, RUST_LOG: 'error' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const url = await new Promise((ok) => {
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; const m = out.match(/running at (http:\/\/[^\s/]+)/); if (m) ok(m[1]); });
+    });
+    for (;;) {
+      try { if ((await fetch(url + '/api/health')).ok) break; } catch { /* not yet */ }
+    }
+    times.push(performance.now() - t0);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  record('start', 'server start to first /api/health (new data dir)', round(median(times)), 'ms');
+  record('start', 'server binary size', round(statSync(join(ROOT, 'target', 'release', 'connections-server')).size / 1048576, 1), 'MB');
+}
+
+// ---------------------------------------------------------------- main
+const t0 = Date.now();
+// BENCH_ONLY=size,start,server,ui runs a subset (for working on one figure).
+const only = (process.env.BENCH_ONLY ?? 'size,start,server,ui').split(',');
+if (only.includes('size')) await transferSize();
+if (only.includes('start')) await coldStart();
+if (only.includes('server')) await serverLoad();
+if (only.includes('ui')) await ui();
+mkdirSync(OUT_DIR, { recursive: true });
+writeFileSync(join(OUT_DIR, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+
+const w = [Math.max(...rows.map((r) => r.name.length)), Math.max(...rows.map((r) => String(r.value).length))];
+console.log(`Cloudinary Connections benchmark — ${report.date.slice(0, 10)}, ${report.cores} cores, medians of ${RUNS} runs, ${SEED} connections`);
+console.log(`${'figure'.padEnd(w[0] + 9)} ${'value'.padStart(w[1])} unit   budget`);
+for (const r of rows) {
+  console.log(`${r.group.padEnd(7)}  ${r.name.padEnd(w[0])} ${String(r.value).padStart(w[1])} ${r.unit.padEnd(6)} ${r.budget}`);
+}
+console.log(`(${round((Date.now() - t0) / 1000)} s; JSON in target/bench/report.json)`);
