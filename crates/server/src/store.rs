@@ -212,58 +212,40 @@ impl Store {
 
     /// One page of connections, filtered and sorted in SQL.
     pub async fn list(&self, query: &ListQuery) -> Result<Page, sqlx::Error> {
-        let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-        let offset = query.offset.unwrap_or(0);
-        let order = match query.order.unwrap_or_default() {
-            Order::Asc => "ASC",
-            Order::Desc => "DESC",
-        };
-        let sort_col = match query.sort.unwrap_or_default() {
-            SortKey::Id => "id",
-            SortKey::Name => "name_key",
-            SortKey::Driver => "driver",
-            SortKey::CloudName => "cloud_name COLLATE NOCASE",
-            SortKey::Status => "status_state",
-            SortKey::LastVerified => "checked_at",
-            SortKey::CreatedAt => "created_at",
-            SortKey::UpdatedAt => "updated_at",
-        };
-        let order_by = if sort_col == "id" {
-            format!("id {order}")
-        } else {
-            format!("{sort_col} {order}, id {order}")
-        };
-        let q = query.q.as_deref().map(str::trim).unwrap_or("");
-        let (filter, pattern, id) = if q.is_empty() {
-            ("1", String::new(), -1)
-        } else {
-            (
-                "(name_key LIKE ?1 ESCAPE '\\' OR cloud_name LIKE ?1 ESCAPE '\\' OR id = ?2)",
-                format!("%{}%", escape_like(&q.to_lowercase())),
-                q.parse::<i64>().unwrap_or(-1),
-            )
-        };
-        let total: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM connections WHERE {filter}"))
-                .bind(&pattern)
-                .bind(id)
-                .fetch_one(&self.pool)
-                .await?;
-        let rows: Vec<Row> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM connections WHERE {filter} ORDER BY {order_by} LIMIT ?3 OFFSET ?4"
-        ))
-        .bind(&pattern)
-        .bind(id)
-        .bind(limit as i64)
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = PageSql::new(query);
+        let total: i64 = sqlx::query_scalar(&sql.count)
+            .bind(&sql.pattern)
+            .bind(sql.id)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<Row> = sqlx::query_as(&sql.page)
+            .bind(&sql.pattern)
+            .bind(sql.id)
+            .bind(sql.limit as i64)
+            .bind(i64::try_from(sql.offset).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(Page {
             items: rows.iter().map(Row::to_connection).collect(),
             total: total as u64,
-            offset,
-            limit,
+            offset: sql.offset,
+            limit: sql.limit,
         })
+    }
+
+    /// SQLite's plan of the page query (`EXPLAIN QUERY PLAN`), one line per step:
+    /// tests check that every sort order reads an index instead of sorting.
+    pub async fn list_plan(&self, query: &ListQuery) -> Result<Vec<String>, sqlx::Error> {
+        let sql = PageSql::new(query);
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", sql.page))
+                .bind(&sql.pattern)
+                .bind(sql.id)
+                .bind(sql.limit as i64)
+                .bind(i64::try_from(sql.offset).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|r| r.3).collect())
     }
 
     pub async fn get(&self, id: i64) -> Result<Option<Row>, sqlx::Error> {
@@ -438,6 +420,63 @@ impl Store {
             .iter()
             .map(|(k, v)| (k.clone(), self.cipher.encrypt(k, v)))
             .collect()
+    }
+}
+
+/// The SQL of one list page and its parameters.
+struct PageSql {
+    count: String,
+    page: String,
+    pattern: String,
+    id: i64,
+    limit: u64,
+    offset: u64,
+}
+
+impl PageSql {
+    fn new(query: &ListQuery) -> PageSql {
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+        let offset = query.offset.unwrap_or(0);
+        let order = match query.order.unwrap_or_default() {
+            Order::Asc => "ASC",
+            Order::Desc => "DESC",
+        };
+        // Each sort column has an index on (column, id), so a page is read in order.
+        let sort_col = match query.sort.unwrap_or_default() {
+            SortKey::Id => "id",
+            SortKey::Name => "name_key",
+            SortKey::Driver => "driver",
+            SortKey::CloudName => "cloud_name COLLATE NOCASE",
+            SortKey::Status => "status_state",
+            SortKey::LastVerified => "checked_at",
+            SortKey::CreatedAt => "created_at",
+            SortKey::UpdatedAt => "updated_at",
+        };
+        let order_by = if sort_col == "id" {
+            format!("id {order}")
+        } else {
+            format!("{sort_col} {order}, id {order}")
+        };
+        let q = query.q.as_deref().map(str::trim).unwrap_or("");
+        let (filter, pattern, id) = if q.is_empty() {
+            ("1", String::new(), -1)
+        } else {
+            (
+                "(name_key LIKE ?1 ESCAPE '\\' OR cloud_name LIKE ?1 ESCAPE '\\' OR id = ?2)",
+                format!("%{}%", escape_like(&q.to_lowercase())),
+                q.parse::<i64>().unwrap_or(-1),
+            )
+        };
+        PageSql {
+            count: format!("SELECT COUNT(*) FROM connections WHERE {filter}"),
+            page: format!(
+                "SELECT {COLUMNS} FROM connections WHERE {filter} ORDER BY {order_by} LIMIT ?3 OFFSET ?4"
+            ),
+            pattern,
+            id,
+            limit,
+            offset,
+        }
     }
 }
 

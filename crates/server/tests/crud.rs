@@ -237,3 +237,41 @@ async fn list_shows_created_connections_without_secrets() {
     assert_eq!(page["items"][1]["name"], "B shop");
     assert!(!a.text().contains(SECRET));
 }
+
+#[tokio::test]
+async fn every_sort_order_reads_an_index_instead_of_sorting() {
+    use connections_api::{ListQuery, Order, SortKey};
+    let h = harness().await;
+    for i in 0..20 {
+        created(&h.router, &format!("Shop {i}"), "demo").await;
+    }
+    sqlx::query("ANALYZE")
+        .execute(h.state.store.pool())
+        .await
+        .expect("analyze");
+    for sort in SortKey::ALL {
+        for order in [Order::Asc, Order::Desc] {
+            let query = ListQuery {
+                sort: Some(sort),
+                order: Some(order),
+                offset: Some(5),
+                limit: Some(5),
+                ..ListQuery::default()
+            };
+            let plan = h
+                .state
+                .store
+                .list_plan(&query)
+                .await
+                .expect("plan")
+                .join(" | ");
+            assert!(
+                !plan.contains("TEMP B-TREE"),
+                "{sort:?} {order:?} sorts: {plan}"
+            );
+            if sort != SortKey::Id {
+                assert!(plan.contains("INDEX"), "{sort:?} {order:?}: {plan}");
+            }
+        }
+    }
+}
