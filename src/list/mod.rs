@@ -364,46 +364,59 @@ pub fn ConnectionList() -> impl IntoView {
         highlight,
     };
 
-    let body = move || {
+    // Which state the body is in; the table stays mounted while rows come and go.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Loading,
+        Error(&'static str),
+        Empty,
+        NoMatch,
+        Rows,
+    }
+    let kind = Memo::new(move |_| {
         page.with(|p| match p {
-            None => view! { <p class="cc-state" role="status">{msg::LOADING}</p> }.into_any(),
-            Some(Err(e)) => {
-                let text = match e {
-                    ApiError::Unauthorized => msg::ERR_UNAUTHORIZED,
-                    ApiError::Network => msg::ERR_UNREACHABLE,
-                    _ => msg::ERR_SERVER,
-                };
-                view! {
-                    <div class="cc-state cc-error" role="alert">
-                        <p>{text}</p>
-                        <button type="button" class="cc-btn" on:click=move |_| page.refetch()>{msg::RETRY}</button>
-                    </div>
-                }
-                .into_any()
-            }
-            Some(Ok(p)) if p.total == 0 && query.with(|q| q.q.trim().is_empty()) => view! {
-                <div class="cc-state cc-empty" role="status">
-                    <p><strong>{msg::EMPTY}</strong></p>
-                    <p>{msg::EMPTY_HINT}</p>
-                    <button type="button" class="cc-btn cc-btn-primary" on:click=move |_| go.run("/new".into())>
-                        <span aria-hidden="true" class="cc-icon">"+"</span>
-                        {msg::ADD}
-                    </button>
-                </div>
-            }
-            .into_any(),
-            Some(Ok(p)) if p.total == 0 => view! {
-                <div class="cc-state cc-empty" role="status">
-                    <p>{move || msg::no_match(query.with(|q| q.q.trim().to_string()).as_str())}</p>
-                    <button type="button" class="cc-btn" on:click=move |_| clear_filter()>{msg::CLEAR_FILTER}</button>
-                </div>
-            }
-            .into_any(),
-            Some(Ok(_)) => view! {
-                <Table rows=rows state=table_state on_sort=on_sort on_open=on_open/>
-            }
-            .into_any(),
+            None => Kind::Loading,
+            Some(Err(ApiError::Unauthorized)) => Kind::Error(msg::ERR_UNAUTHORIZED),
+            Some(Err(ApiError::Network)) => Kind::Error(msg::ERR_UNREACHABLE),
+            Some(Err(_)) => Kind::Error(msg::ERR_SERVER),
+            Some(Ok(p)) if p.total == 0 && query.with(|q| q.q.trim().is_empty()) => Kind::Empty,
+            Some(Ok(p)) if p.total == 0 => Kind::NoMatch,
+            Some(Ok(_)) => Kind::Rows,
         })
+    });
+    let body = move || {
+        match kind.get() {
+        Kind::Loading => view! { <p class="cc-state" role="status">{msg::LOADING}</p> }.into_any(),
+        Kind::Error(text) => view! {
+            <div class="cc-state cc-error" role="alert">
+                <p>{text}</p>
+                <button type="button" class="cc-btn" on:click=move |_| page.refetch()>{msg::RETRY}</button>
+            </div>
+        }
+        .into_any(),
+        Kind::Empty => view! {
+            <div class="cc-state cc-empty" role="status">
+                <p><strong>{msg::EMPTY}</strong></p>
+                <p>{msg::EMPTY_HINT}</p>
+                <button type="button" class="cc-btn cc-btn-primary" on:click=move |_| go.run("/new".into())>
+                    <span aria-hidden="true" class="cc-icon">"+"</span>
+                    {msg::ADD}
+                </button>
+            </div>
+        }
+        .into_any(),
+        Kind::NoMatch => view! {
+            <div class="cc-state cc-empty" role="status">
+                <p>{move || msg::no_match(query.with(|q| q.q.trim().to_string()).as_str())}</p>
+                <button type="button" class="cc-btn" on:click=move |_| clear_filter()>{msg::CLEAR_FILTER}</button>
+            </div>
+        }
+        .into_any(),
+        Kind::Rows => view! {
+            <Table rows=rows state=table_state on_sort=on_sort on_open=on_open/>
+        }
+        .into_any(),
+    }
     };
 
     let pager_shown = move || current.with(Option::is_some);
