@@ -121,10 +121,16 @@ pub async fn update(
         .filter(|f| f.secret && !valid.fields.contains_key(&f.key) && stored.contains(&f.key))
         .map(|f| f.key.clone())
         .collect();
-    let row = state
-        .store
-        .update(id, version, &record(driver, valid), &keep)
-        .await?;
+    let record = record(driver, valid);
+    if !keep.is_empty() {
+        // A kept secret goes only to the host it was saved for.
+        let base = state.cloudinary_api_base.as_deref();
+        let saved_for = target_host(&current.driver, &current.field_values(), base);
+        if target_host(&record.driver, &record.fields, base) != saved_for {
+            return Err(secrets_stay_home(driver, &keep));
+        }
+    }
+    let row = state.store.update(id, version, &record, &keep).await?;
     verify_row(state, row).await
 }
 
@@ -221,23 +227,7 @@ pub async fn verify_unsaved(
         let requested = target_host(&driver.id, &fields, base);
         let saved_for = target_host(&row.driver, &row.field_values(), base);
         if requested.is_none() || requested != saved_for {
-            let errors = missing_secrets
-                .iter()
-                .map(|k| {
-                    let label = driver
-                        .fields
-                        .iter()
-                        .find(|f| &f.key == k)
-                        .map_or(k.as_str(), |f| f.label.as_str());
-                    (
-                        format!("fields.{k}"),
-                        format!(
-                            "Enter the {label}: the stored one is only sent to the region it was saved for."
-                        ),
-                    )
-                })
-                .collect();
-            return Err(ApiError::fields(errors));
+            return Err(secrets_stay_home(driver, &missing_secrets));
         }
         let mut stored_secrets = state.store.secrets(row).map_err(StoreError::Decrypt)?;
         for key in missing_secrets {
@@ -248,6 +238,27 @@ pub async fn verify_unsaved(
     }
     let result = verifier(state).verify(&driver.id, &fields, &secrets).await;
     Ok(result)
+}
+
+/// 422 for secrets that would be sent to another host than they were saved for.
+fn secrets_stay_home(driver: &Driver, keys: &[String]) -> ApiError {
+    let errors = keys
+        .iter()
+        .map(|k| {
+            let label = driver
+                .fields
+                .iter()
+                .find(|f| &f.key == k)
+                .map_or(k.as_str(), |f| f.label.as_str());
+            (
+                format!("fields.{k}"),
+                format!(
+                    "Enter the {label} again: the stored one is only sent to the region it was saved for."
+                ),
+            )
+        })
+        .collect();
+    ApiError::fields(errors)
 }
 
 fn found(row: Option<Row>) -> Result<Row, ApiError> {

@@ -213,3 +213,33 @@ async fn unsaved_values_are_validated_first() {
     assert!(a.json()["error"]["fields"]["driver"].is_string());
     assert!(h.fake.calls().is_empty());
 }
+
+#[tokio::test]
+async fn changing_the_region_needs_the_secret_again() {
+    let h = harness().await;
+    let c = created(&h.router, "Shop", "demo").await; // region us
+    let mut state = h.state.clone();
+    state.cloudinary_api_base = None;
+    let router = app(state);
+    let mut body = input("Shop", "demo", "");
+    body["fields"]["region"] = json!("ap");
+    let a = send(
+        &router,
+        json_request(
+            "PUT",
+            &format!("/api/connections/{}", c["id"]),
+            &body,
+            &[("if-match", "\"1\"")],
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    assert!(a.json()["error"]["fields"]["fields.api_secret"]
+        .as_str()
+        .expect("message")
+        .starts_with("Enter the API-Secret again"));
+    let stored = send(&h.router, get(&format!("/api/connections/{}", c["id"]))).await;
+    assert_eq!(stored.json()["version"], 1, "nothing was stored");
+    assert_eq!(stored.json()["fields"]["region"], "us");
+    assert_eq!(h.fake.calls().len(), 1, "only the save's verification");
+}
