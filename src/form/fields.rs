@@ -84,6 +84,16 @@ impl FormCtx {
     }
 }
 
+/// Whether focus leaves a field for a button (Save, Back, Test connection).
+/// Such a blur shows no error: the button checks the form itself, and an
+/// error appearing between mousedown and mouseup would move the button away
+/// from under the pointer, so the click would be lost.
+pub fn leaves_for_button(ev: &ev::FocusEvent) -> bool {
+    ev.related_target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok())
+        .is_some()
+}
+
 /// The value of the element an event happened on.
 pub fn target_value(ev: &ev::Event) -> String {
     event_target_value(ev)
@@ -176,7 +186,11 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
     };
     let on_blur = {
         let key = key.clone();
-        move |_: ev::FocusEvent| ctx.check(&key)
+        move |ev: ev::FocusEvent| {
+            if !leaves_for_button(&ev) {
+                ctx.check(&key)
+            }
+        }
     };
     let required = field.required && !keeps;
 

@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use crate::api::ApiError;
 use crate::app::use_client;
 use crate::messages::form as msg;
-use fields::{CredentialField, EnvVarField, FieldError, FormCtx, Label};
+use fields::{leaves_for_button, CredentialField, EnvVarField, FieldError, FormCtx, Label};
 use state::{first_invalid, map_server_errors, takes_env_var, verify_problem, Errors, FieldKey};
 pub use state::{FormState, Idempotency, Mode};
 
@@ -477,7 +477,7 @@ pub fn ConnectionForm(
                 <select id="cc-driver" class="cc-input" aria-required="true"
                     aria-invalid=move || ctx.error(&FieldKey::Driver).is_some().to_string()
                     aria-describedby=move || ctx.error(&FieldKey::Driver).map(|_| "cc-driver-error")
-                    on:change=on_change on:blur=move |_| ctx.check(&FieldKey::Driver)>
+                    on:change=on_change on:blur=move |ev| if !leaves_for_button(&ev) { ctx.check(&FieldKey::Driver) }>
                     <option value="" prop:selected=move || driver_id.get().is_empty()>""</option>
                     {drivers.with_value(|ds| ds.iter().map(|d| {
                         let id = d.id.clone();
@@ -585,7 +585,7 @@ pub fn ConnectionForm(
                             form.update(|f| f.name = v);
                             ctx.recheck(&FieldKey::Name);
                         }
-                        on:blur=move |_| ctx.check(&FieldKey::Name)/>
+                        on:blur=move |ev| if !leaves_for_button(&ev) { ctx.check(&FieldKey::Name) }/>
                     <p id="cc-name-help" class="cc-hint">{msg::NAME_HELP}</p>
                     <FieldError ctx=ctx key=FieldKey::Name/>
                 </div>
