@@ -18,7 +18,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 thread_local! {
     /// Connections served per API base (each test mounts under its own base).
-    static DATA: RefCell<BTreeMap<String, Vec<Connection>>> = RefCell::new(BTreeMap::new());
+    static DATA: RefCell<BTreeMap<String, Vec<Connection>>> = const { RefCell::new(BTreeMap::new()) };
+    /// Filter values answered late, how many such requests came in and how many were answered.
+    static SLOW: RefCell<(Vec<String>, usize, usize)> = const { RefCell::new((Vec::new(), 0, 0)) };
 }
 
 fn conn(id: i64, name: &str) -> Connection {
@@ -43,6 +45,17 @@ fn param(query: &str, key: &str) -> Option<u64> {
         .and_then(|(_, v)| v.parse().ok())
 }
 
+/// The decoded `q` parameter (`%20` and the like).
+fn filter_of(query: &str) -> String {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "q")
+        .and_then(|(_, v)| js_sys::decode_uri_component(v).ok())
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 /// Answers `GET <base>/connections` from [`DATA`]; anything else with 404.
 fn answer(url: &str) -> (u16, String) {
     let path = url
@@ -54,9 +67,19 @@ fn answer(url: &str) -> (u16, String) {
             if path == format!("{base}/connections") {
                 let offset = param(query, "offset").unwrap_or(0) as usize;
                 let limit = param(query, "limit").unwrap_or(25) as usize;
+                let q = filter_of(query).to_lowercase();
+                let matching: Vec<&Connection> = items
+                    .iter()
+                    .filter(|c| c.name.to_lowercase().contains(&q))
+                    .collect();
                 let page = Page {
-                    items: items.iter().skip(offset).take(limit).cloned().collect(),
-                    total: items.len() as u64,
+                    items: matching
+                        .iter()
+                        .skip(offset)
+                        .take(limit)
+                        .map(|c| (*c).clone())
+                        .collect(),
+                    total: matching.len() as u64,
                     offset: offset as u64,
                     limit: limit as u64,
                 };
@@ -90,7 +113,26 @@ fn install_fetch() {
         js_sys::Reflect::set(&init, &"status".into(), &status.into()).expect("set");
         let resp = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&body.into(), &init))
             .expect("construct");
-        js_sys::Promise::resolve(&resp)
+        let q = url
+            .split_once('?')
+            .map(|(_, q)| filter_of(q))
+            .unwrap_or_default();
+        if !SLOW.with(|s| s.borrow().0.contains(&q)) {
+            return js_sys::Promise::resolve(&resp);
+        }
+        // A slow answer: sent after the faster ones that follow it.
+        SLOW.with(|s| s.borrow_mut().1 += 1);
+        js_sys::Promise::new(&mut |ok, _| {
+            let resp = resp.clone();
+            let later = Closure::once_into_js(move || {
+                SLOW.with(|s| s.borrow_mut().2 += 1);
+                let _ = ok.call1(&JsValue::NULL, &resp);
+            });
+            web_sys::window()
+                .expect("window")
+                .set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 300)
+                .expect("timeout");
+        })
     });
     js_sys::Reflect::set(&global, &"fetch".into(), f.as_ref()).expect("set fetch");
     js_sys::Reflect::set(&global, &"__ccMock".into(), &true.into()).expect("set flag");
@@ -373,4 +415,63 @@ async fn an_empty_list_says_so_and_offers_add() {
         adds, 2,
         "an Add in the empty state and the one at the bottom right"
     );
+}
+
+#[wasm_bindgen_test]
+async fn an_older_filter_answer_never_overwrites_a_newer_one() {
+    SLOW.with(|s| *s.borrow_mut() = (vec!["shop".to_string()], 0, 0));
+    let root = mount("/mock-filter/api", three());
+    assert!(until(|| rows(&root) == 3).await, "rows appear");
+    let input: HtmlInputElement = root
+        .query_selector("input[type=search]")
+        .ok()
+        .flatten()
+        .expect("Filter")
+        .dyn_into()
+        .expect("input");
+    let label = root
+        .query_selector("label[for=cc-filter-input]")
+        .ok()
+        .flatten()
+        .and_then(|l| l.text_content());
+    assert_eq!(label.as_deref(), Some("Filter"));
+    let type_text = |text: &str| {
+        input.set_value(text);
+        let ev = web_sys::Event::new("input").expect("event");
+        input.dispatch_event(&ev).expect("dispatch");
+        // Enter applies the filter at once (no debounce), as a user pressing it would.
+        let init = js_sys::Object::new();
+        js_sys::Reflect::set(&init, &"key".into(), &"Enter".into()).expect("set");
+        let ctor: js_sys::Function =
+            js_sys::Reflect::get(&js_sys::global(), &"KeyboardEvent".into())
+                .expect("KeyboardEvent")
+                .unchecked_into();
+        let enter: web_sys::Event =
+            js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"keydown".into(), &init))
+                .expect("keydown")
+                .unchecked_into();
+        input.dispatch_event(&enter).expect("dispatch");
+    };
+    // "shop" is answered late (two rows), "shop e" at once (one row).
+    type_text("shop");
+    assert!(
+        until(|| SLOW.with(|s| s.borrow().1) == 1).await,
+        "the request for \"shop\" went out"
+    );
+    type_text("shop e");
+    assert!(until(|| rows(&root) == 1).await, "the newer answer shows");
+    assert!(
+        until(|| SLOW.with(|s| s.borrow().2) == 1).await,
+        "the older answer arrived"
+    );
+    // Let the app handle the late answer, then check it was dropped.
+    for _ in 0..5 {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+    assert_eq!(
+        rows(&root),
+        1,
+        "the older answer did not overwrite the newer"
+    );
+    assert!(root.text_content().unwrap_or_default().contains("1-1 of 1"));
 }

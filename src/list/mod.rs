@@ -466,7 +466,7 @@ pub fn ConnectionList() -> impl IntoView {
                             aria-busy=move || deleting.get().to_string()
                             disabled=move || deleting.get()
                             on:click=move |_| delete_targets.set(Some(selected_rows()))>
-                            <span aria-hidden="true" class="cc-icon">"🗑"</span>
+                            <span aria-hidden="true" class="cc-icon">"✕"</span>
                             {msg::DELETE}
                         </button>
                     </div>

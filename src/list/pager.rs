@@ -94,22 +94,22 @@ pub fn Pager(
             <span class="cc-pager-buttons">
                 <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::FIRST_PAGE title=msg::FIRST_PAGE
                     disabled=at_start on:click=move |_| on_offset.run(0)>
-                    <span aria-hidden="true">"⏮"</span>
+                    <span aria-hidden="true">"«"</span>
                 </button>
                 <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::PREVIOUS_PAGE title=msg::PREVIOUS_PAGE
                     disabled=at_start
                     on:click=move |_| on_offset.run(previous_offset(offset.get_untracked(), limit.get_untracked()))>
-                    <span aria-hidden="true">"◀"</span>
+                    <span aria-hidden="true">"‹"</span>
                 </button>
                 <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::NEXT_PAGE title=msg::NEXT_PAGE
                     disabled=at_end
                     on:click=move |_| on_offset.run(offset.get_untracked() + limit.get_untracked())>
-                    <span aria-hidden="true">"▶"</span>
+                    <span aria-hidden="true">"›"</span>
                 </button>
                 <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::LAST_PAGE title=msg::LAST_PAGE
                     disabled=at_end
                     on:click=move |_| on_offset.run(last_offset(total.get_untracked(), limit.get_untracked()))>
-                    <span aria-hidden="true">"⏭"</span>
+                    <span aria-hidden="true">"»"</span>
                 </button>
             </span>
         </nav>

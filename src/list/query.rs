@@ -137,22 +137,19 @@ impl Locator {
             return Step::Missing;
         }
         self.hi = self.hi.min(total - 1);
-        match (ids.first(), ids.last()) {
-            (Some(first), Some(last)) => {
-                if self.id < *first {
-                    if offset == 0 {
-                        return Step::Missing;
-                    }
-                    self.hi = self.hi.min(offset - 1);
-                } else if self.id > *last {
-                    self.lo = self.lo.max(offset + ids.len() as u64);
-                } else {
-                    // It would be on this page.
+        // An empty page lies past the end: the bound from `total` above applies.
+        if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+            if self.id < *first {
+                if offset == 0 {
                     return Step::Missing;
                 }
+                self.hi = self.hi.min(offset - 1);
+            } else if self.id > *last {
+                self.lo = self.lo.max(offset + ids.len() as u64);
+            } else {
+                // It would be on this page.
+                return Step::Missing;
             }
-            // Past the end: the bound on `hi` from `total` applies.
-            _ => {}
         }
         if self.lo > self.hi {
             return Step::Missing;
