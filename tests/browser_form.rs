@@ -952,6 +952,12 @@ async fn test_connection_points_at_the_field() {
     );
     assert!(error_at(&cn).unwrap_or_default().contains("Cloud-Name"));
     assert!(accessible_text(&root).contains("Invalid credentials: Unknown cloud name."));
+    // The result is about the values tested: changing one clears it.
+    type_into(&input(&root, "API-Key"), "99", "insertText");
+    assert!(
+        until(|| !accessible_text(&root).contains("Invalid credentials")).await,
+        "a stale result goes away"
+    );
     let verify = requests()
         .into_iter()
         .find(|r| r["path"] == "/api/verify")

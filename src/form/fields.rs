@@ -17,6 +17,8 @@ pub struct FormCtx {
     pub drivers: StoredValue<Vec<Driver>>,
     /// The note after the API environment variable filled the fields.
     pub env_note: RwSignal<Option<String>>,
+    /// Bumped whenever a credential changes: an earlier Test connection result is stale.
+    pub credentials_changed: RwSignal<u32>,
 }
 
 impl FormCtx {
@@ -72,6 +74,7 @@ impl FormCtx {
                     self.check(&FieldKey::Field(k));
                 }
                 self.env_note.set(Some(msg::ENV_VAR_FILLED.into()));
+                self.credentials_changed.update(|n| *n = n.wrapping_add(1));
             }
             Some(Err(e)) => {
                 self.env_note.set(None);
@@ -181,6 +184,7 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
         move |ev: ev::Event| {
             let v = target_value(&ev);
             ctx.form.update(|f| f.set_value(&k, v));
+            ctx.credentials_changed.update(|n| *n = n.wrapping_add(1));
             ctx.recheck(&key);
         }
     };

@@ -184,6 +184,7 @@ pub fn ConnectionForm(
         errors: RwSignal::new(Errors::new()),
         drivers: StoredValue::new(drivers),
         env_note: RwSignal::new(None),
+        credentials_changed: RwSignal::new(0),
     };
     let FormCtx {
         form,
@@ -431,6 +432,27 @@ pub fn ConnectionForm(
         }
     };
 
+    // A result of Test connection is about the values it tested.
+    Effect::new(move |prev: Option<u32>| {
+        let n = ctx.credentials_changed.get();
+        if prev.is_some_and(|p| p != n) {
+            tested.set(None);
+        }
+        n
+    });
+
+    // Reloading or closing the page with changes asks first, as Back does.
+    let unload = window_event_listener_untyped("beforeunload", move |ev| {
+        if form
+            .try_with_untracked(FormState::is_dirty)
+            .unwrap_or(false)
+        {
+            ev.prevent_default();
+            let _ = js_sys::Reflect::set(&ev, &"returnValue".into(), &"".into());
+        }
+    });
+    on_cleanup(move || unload.remove());
+
     let driver_id = Memo::new(move |_| form.with(|f| f.driver.clone()));
     let is_edit = form.with_untracked(FormState::is_edit);
     let (title, created_at) = match form.with_untracked(|f| f.mode.clone()) {
@@ -469,6 +491,7 @@ pub fn ConnectionForm(
             let v = event_target_value(&ev);
             drivers.with_value(|ds| form.update(|f| f.set_driver(&v, ds)));
             ctx.env_note.set(None);
+            ctx.credentials_changed.update(|n| *n = n.wrapping_add(1));
             ctx.check(&FieldKey::Driver);
         };
         view! {
