@@ -197,6 +197,22 @@ test('Back: leaves at once without changes, asks with changes', async () => {
   assert.equal(got.body.fields.cloud_name, c.fields.cloud_name, 'nothing saved');
 });
 
+test('reloading the page with changes asks first; without changes it does not', async () => {
+  const c = await createConnection();
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.type()); d.accept(); });
+  await page.goto(`${server.url}/${c.id}`);
+  await field('Name').click();
+  await page.reload();
+  await field('Name').waitFor();
+  assert.deepEqual(dialogs, [], 'unchanged: no question');
+  await field('Name').fill('Changed');
+  await page.reload();
+  await field('Name').waitFor();
+  assert.deepEqual(dialogs, ['beforeunload']);
+  assert.equal(await field('Name').inputValue(), c.name, 'the user chose to leave');
+});
+
 test('Test connection: good and bad credentials, shown inline and at the field', async () => {
   await page.goto(server.url + '/new');
   await fillNew({ name: 'Tested', cloud: 'good-cloud', key: '111', secret: 'abc' });
