@@ -271,3 +271,6 @@ pub mod form {
         }
     }
 }
+
+/// The empty list's own Add action (the Add at the bottom right keeps the plain name).
+pub const ADD_FIRST: &str = "Add connection";

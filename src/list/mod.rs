@@ -400,7 +400,7 @@ pub fn ConnectionList() -> impl IntoView {
                 <p>{msg::EMPTY_HINT}</p>
                 <button type="button" class="cc-btn cc-btn-primary" on:click=move |_| go.run("/new".into())>
                     <span aria-hidden="true" class="cc-icon">"+"</span>
-                    {msg::ADD}
+                    {msg::ADD_FIRST}
                 </button>
             </div>
         }

@@ -65,7 +65,7 @@ async function open(path = '/') {
 
 /** Polls `f` until it returns true (no fixed sleeps). */
 async function until(f, what) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     if (await f()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -175,7 +175,7 @@ test('duplicate opens a prefilled form; edit and a row click open the connection
   await rowCheckbox(page, 'Shop EU').check();
   await page.getByRole('button', { name: 'Duplicate' }).click();
   await page.waitForURL(`**/new?from=${a.id}`);
-  await until(async () => (await page.getByRole('textbox', { name: 'Name' }).inputValue().catch(() => '')) === 'Shop EU (copy)',
+  await until(async () => (await page.getByRole('textbox', { name: 'Name', exact: true }).inputValue().catch(() => '')) === 'Shop EU (copy)',
     'the form prefilled with the copy name');
 
   await page.goto(server.url + '/');
@@ -184,7 +184,7 @@ test('duplicate opens a prefilled form; edit and a row click open the connection
   await page.waitForURL(`**/${a.id}`);
 
   await page.goto(server.url + '/');
-  await page.getByRole('cell', { name: 'Shop EU' }).click();
+  await page.getByRole('cell', { name: 'Shop EU', exact: true }).click();
   await page.waitForURL(`**/${a.id}`);
   assert.deepEqual(errors, []);
   await context.close();
@@ -276,7 +276,7 @@ test('an empty list offers Add; a 401 says the session is not authorised', async
   const { page, context } = await open();
   await page.getByText('No connections have been created yet').waitFor();
   await page.getByText('0-0 of 0').waitFor();
-  await page.getByRole('status').getByRole('button', { name: 'Add' }).click();
+  await page.getByRole('status').getByRole('button', { name: 'Add connection' }).click();
   await page.waitForURL('**/new');
   await context.close();
 
