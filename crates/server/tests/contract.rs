@@ -181,3 +181,43 @@ async fn app_pages_carry_csp_nosniff_and_no_referrer() {
     assert_eq!(a.header("x-content-type-options"), "nosniff");
     assert_eq!(a.header("referrer-policy"), "no-referrer");
 }
+
+#[tokio::test]
+async fn verification_waits_5_seconds_by_default() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = connections_server::store::Store::open(
+        dir.path(),
+        connections_server::store::OpenOptions { key: Some(&key(1)) },
+    )
+    .await
+    .expect("store");
+    let state = connections_server::AppState::new(store, dir.path().join("dist"));
+    assert_eq!(state.verify_timeout, std::time::Duration::from_secs(5));
+    assert!(
+        state.cloudinary_api_base.is_none(),
+        "regional hosts unless configured"
+    );
+}
+
+#[tokio::test]
+async fn the_timeout_message_names_the_configured_wait() {
+    let h = harness_with(|s| s.verify_timeout = std::time::Duration::from_millis(250)).await;
+    let a = send(
+        &h.router,
+        json_request(
+            "POST",
+            "/api/verify",
+            &json!({"driver": "cloudinary-default", "fields":
+                {"cloud_name": "slow", "api_key": "1", "api_secret": SECRET}}),
+            &[],
+        ),
+    )
+    .await;
+    let r = a.json();
+    assert_eq!(r["state"], "unreachable");
+    assert_eq!(
+        r["message"],
+        "Cloudinary did not answer within 250 ms. Try again later."
+    );
+    assert_eq!(h.fake.calls().len(), 1, "no retry after a timeout");
+}
