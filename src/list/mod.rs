@@ -9,6 +9,7 @@ mod dialog;
 mod pager;
 mod prefs;
 mod query;
+mod rows;
 mod selection;
 mod table;
 
@@ -186,7 +187,11 @@ pub fn ConnectionList() -> impl IntoView {
         let Some(p) = current.get() else { return };
         let ids: Vec<i64> = p.items.iter().map(|c| c.id).collect();
         selection.update(|s| s.prune(&ids));
-        request_animation_frame(mark_rows_shown);
+        // The table marks a page with rows once they are written; any other state shows
+        // in the next frame.
+        if ids.is_empty() {
+            request_animation_frame(mark_rows_shown);
+        }
 
         if let Some(mut l) = locator.get_untracked() {
             if !query.with_untracked(ViewQuery::is_by_id) {

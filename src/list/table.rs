@@ -4,11 +4,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use connections_api::{Connection, SortKey, State, Status};
+use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::columns::Column;
 use super::query::{aria_sort, Sort};
+use super::rows::{Body, Extra};
 use super::selection::{AllState, Selection};
 use crate::messages as msg;
 
@@ -94,6 +96,18 @@ fn focus_row(tr: Option<web_sys::Element>) {
     }
 }
 
+/// The element an event happened on.
+fn target_of(ev: &web_sys::Event) -> Option<web_sys::Element> {
+    ev.target()?.dyn_into().ok()
+}
+
+/// The row an element is in, and its connection id.
+fn row_of(el: &web_sys::Element) -> Option<(web_sys::Element, i64)> {
+    let tr = el.closest("tr").ok()??;
+    let id = tr.get_attribute("data-id")?.parse().ok()?;
+    Some((tr, id))
+}
+
 #[component]
 pub fn Table(
     rows: Memo<Arc<Vec<Arc<Connection>>>>,
@@ -122,12 +136,134 @@ pub fn Table(
         })
     });
 
+    // The rows are written by `Body` (see `rows.rs`), not rendered as views.
+    let tbody = NodeRef::<html::Tbody>::new();
+    let body = StoredValue::new_local(None::<Body>);
+    let drawn = StoredValue::new(None::<Arc<Vec<Arc<Connection>>>>);
+    Effect::new(move |_| {
+        let Some(el) = tbody.get() else { return };
+        let page = rows.get();
+        let saved = highlight.get();
+        columns.with(|cols| {
+            tested.with(|tested| {
+                testing.with(|testing| {
+                    let extra = Extra {
+                        tested,
+                        testing,
+                        saved,
+                    };
+                    body.update_value(|b| {
+                        let b = b.get_or_insert_with(|| {
+                            let mut b = Body::new(el.into()).expect("tbody in a document");
+                            b.set_tab_stop(tab_stop.get_untracked());
+                            b
+                        });
+                        selection.with_untracked(|s| b.draw(&page, cols, &extra, s));
+                    });
+                })
+            })
+        });
+        // Tell the benchmark once a new page's rows are in the DOM.
+        let new_page = drawn.with_value(|d| !d.as_ref().is_some_and(|d| Arc::ptr_eq(d, &page)));
+        if new_page {
+            drawn.set_value(Some(page.clone()));
+            if !page.is_empty() {
+                super::mark_rows_shown();
+            }
+        }
+    });
+    // The selection written at once from the event handlers (the next frame shows it),
+    // and again here for changes from elsewhere (a reload pruning it).
+    let show_selection = move || {
+        selection.with_untracked(|s| {
+            body.update_value(|b| {
+                if let Some(b) = b {
+                    b.show_selection(s)
+                }
+            })
+        })
+    };
+    Effect::new(move |_| {
+        selection.track();
+        show_selection();
+    });
+    Effect::new(move |_| {
+        let id = tab_stop.get();
+        body.update_value(|b| {
+            if let Some(b) = b {
+                b.set_tab_stop(id)
+            }
+        });
+    });
+
+    let select = move |id: i64, shift: bool| {
+        ids.with_untracked(|ids| selection.update(|s| s.click(id, shift, ids)));
+        show_selection();
+    };
+    // One listener of each kind for all rows.
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let Some(target) = target_of(&ev) else { return };
+        let Some((_, id)) = row_of(&target) else {
+            return;
+        };
+        if target.closest(".cc-check").ok().flatten().is_none() {
+            on_open.run(id);
+        } else if target.tag_name().eq_ignore_ascii_case("input") {
+            select(id, ev.shift_key());
+        }
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        // Keys pressed on the checkbox belong to the checkbox.
+        let Some(tr) = target_of(&ev).filter(|t| t.tag_name().eq_ignore_ascii_case("tr")) else {
+            return;
+        };
+        let Some((_, id)) = row_of(&tr) else { return };
+        match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                on_open.run(id);
+            }
+            " " => {
+                ev.prevent_default();
+                select(id, ev.shift_key());
+            }
+            "ArrowDown" => {
+                ev.prevent_default();
+                focus_row(tr.next_element_sibling());
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                focus_row(tr.previous_element_sibling());
+            }
+            "Home" => {
+                ev.prevent_default();
+                focus_row(tr.parent_element().and_then(|b| b.first_element_child()));
+            }
+            "End" => {
+                ev.prevent_default();
+                focus_row(tr.parent_element().and_then(|b| b.last_element_child()));
+            }
+            _ => {}
+        }
+    };
+    let on_focusin = move |ev: web_sys::FocusEvent| {
+        if let Some(tr) = target_of(&ev).filter(|t| t.tag_name().eq_ignore_ascii_case("tr")) {
+            if let Some((_, id)) = row_of(&tr) {
+                focused.set(Some(id));
+            }
+        }
+    };
+
     let header = move |col: Column| {
         let label = col.label();
-        let num = col.numeric();
+        let class = if col.numeric() {
+            format!("cc-col-{} cc-num", col.key())
+        } else {
+            format!("cc-col-{}", col.key())
+        };
         match col.sort_key() {
             Some(key) => view! {
-                <th scope="col" class:cc-num=num aria-sort=move || aria_sort(sort.get(), key)>
+                <th scope="col" role="columnheader" class=class aria-sort=move || aria_sort(sort.get(), key)>
                     <button type="button" class="cc-sort" on:click=move |_| on_sort.run(key)>
                         {label}
                         <span class="cc-sort-icon" aria-hidden="true">
@@ -141,208 +277,38 @@ pub fn Table(
                 </th>
             }
             .into_any(),
-            None => view! { <th scope="col" class:cc-num=num>{label}</th> }.into_any(),
+            None => view! { <th scope="col" role="columnheader" class=class>{label}</th> }.into_any(),
         }
     };
 
-    let each = move || rows.get().iter().cloned().collect::<Vec<Arc<Connection>>>();
-
     view! {
         <div class="cc-table-wrap">
-            <table class="cc-table">
+            // Explicit roles: the stylesheet lays rows out as flex lines (see list.css), and
+            // some browsers drop a table's semantics when its display changes.
+            <table class="cc-table" role="table">
                 <caption class="cc-visually-hidden">{msg::LIST_CAPTION} ". " {msg::TABLE_HINT}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col" class="cc-check">
+                <thead role="rowgroup">
+                    <tr role="row">
+                        <th scope="col" role="columnheader" class="cc-check">
                             <input
                                 type="checkbox"
                                 aria-label=msg::SELECT_ALL
                                 prop:checked=move || all_state.get() == AllState::All
                                 prop:indeterminate=move || all_state.get() == AllState::Some
                                 disabled=move || ids.with(Vec::is_empty)
-                                on:change=move |_| ids.with_untracked(|ids| selection.update(|s| s.toggle_all(ids)))
+                                on:change=move |_| {
+                                    ids.with_untracked(|ids| selection.update(|s| s.toggle_all(ids)));
+                                    show_selection();
+                                }
                             />
                         </th>
                         {move || columns.get().into_iter().map(header).collect_view()}
                     </tr>
                 </thead>
-                <tbody>
-                    <For
-                        each=each
-                        key=|c| (c.id, c.version, c.status.checked_at.clone())
-                        children=move |conn| {
-                            let conn: Arc<Connection> = conn;
-                            let id = conn.id;
-                            let checked = Memo::new(move |_| selection.with(|s| s.contains(id)));
-                            let saved = Memo::new(move |_| highlight.get() == Some(id));
-                            let is_tab_stop = Memo::new(move |_| tab_stop.get() == Some(id));
-                            let name = conn.name.clone();
-                            let click_box = move |ev: web_sys::MouseEvent| {
-                                ev.stop_propagation();
-                                let shift = ev.shift_key();
-                                ids.with_untracked(|ids| selection.update(|s| s.click(id, shift, ids)));
-                            };
-                            let keydown = move |ev: web_sys::KeyboardEvent| {
-                                let tr = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-                                // Keys pressed on the checkbox belong to the checkbox.
-                                let on_row = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) == tr;
-                                if !on_row {
-                                    return;
-                                }
-                                match ev.key().as_str() {
-                                    "Enter" => {
-                                        ev.prevent_default();
-                                        on_open.run(id);
-                                    }
-                                    " " => {
-                                        ev.prevent_default();
-                                        let shift = ev.shift_key();
-                                        ids.with_untracked(|ids| selection.update(|s| s.click(id, shift, ids)));
-                                    }
-                                    "ArrowDown" => {
-                                        ev.prevent_default();
-                                        focus_row(tr.and_then(|t| t.next_element_sibling()));
-                                    }
-                                    "ArrowUp" => {
-                                        ev.prevent_default();
-                                        focus_row(tr.and_then(|t| t.previous_element_sibling()));
-                                    }
-                                    "Home" => {
-                                        ev.prevent_default();
-                                        focus_row(tr.and_then(|t| t.parent_element()).and_then(|b| b.first_element_child()));
-                                    }
-                                    "End" => {
-                                        ev.prevent_default();
-                                        focus_row(tr.and_then(|t| t.parent_element()).and_then(|b| b.last_element_child()));
-                                    }
-                                    _ => {}
-                                }
-                            };
-                            let row_click = move |ev: web_sys::MouseEvent| {
-                                let in_check = ev
-                                    .target()
-                                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                                    .and_then(|e| e.closest(".cc-check").ok().flatten())
-                                    .is_some();
-                                if !in_check {
-                                    on_open.run(id);
-                                }
-                            };
-                            let conn_cells = conn.clone();
-                            view! {
-                                <tr
-                                    data-id=id
-                                    tabindex=move || if is_tab_stop.get() { "0" } else { "-1" }
-                                    class:cc-selected=move || checked.get()
-                                    class:cc-row-saved=move || saved.get()
-                                    aria-current=move || saved.get().then_some("true")
-                                    on:focus=move |_| focused.set(Some(id))
-                                    on:keydown=keydown
-                                    on:click=row_click
-                                >
-                                    <td class="cc-check">
-                                        <input
-                                            type="checkbox"
-                                            tabindex="-1"
-                                            aria-label=msg::select_row(&name)
-                                            prop:checked=move || checked.get()
-                                            on:click=click_box
-                                        />
-                                    </td>
-                                    {move || {
-                                        let conn = conn_cells.clone();
-                                        columns
-                                            .get()
-                                            .into_iter()
-                                            .map(|col| cell(col, conn.clone(), tested, testing, saved))
-                                            .collect_view()
-                                    }}
-                                </tr>
-                            }
-                        }
-                    />
-                </tbody>
+                <tbody role="rowgroup" node_ref=tbody on:click=on_click on:keydown=on_keydown on:focusin=on_focusin></tbody>
             </table>
         </div>
     }
-}
-
-/// One read-only cell. Text is inserted as text: markup in a name stays visible as typed.
-fn cell(
-    col: Column,
-    conn: Arc<Connection>,
-    tested: RwSignal<HashMap<i64, Status>>,
-    testing: RwSignal<HashSet<i64>>,
-    saved: Memo<bool>,
-) -> AnyView {
-    let id = conn.id;
-    let field = |key: &str| conn.fields.get(key).cloned().unwrap_or_default();
-    match col {
-        Column::Id => view! { <td class="cc-num">{id}</td> }.into_any(),
-        Column::Name => {
-            let name = conn.name.clone();
-            view! {
-                <td class="cc-name">
-                    {name}
-                    <Show when=move || saved.get()>
-                        <span class="cc-saved-note">{msg::SAVED_NOTE}</span>
-                    </Show>
-                </td>
-            }
-            .into_any()
-        }
-        Column::Driver => view! { <td>{driver_name(&conn.driver)}</td> }.into_any(),
-        Column::CloudName => view! { <td>{field("cloud_name")}</td> }.into_any(),
-        Column::ApiKey => view! { <td class="cc-mono">{field("api_key")}</td> }.into_any(),
-        Column::Status => {
-            let row = conn.clone();
-            let status =
-                Memo::new(move |_| tested.with(|t| newest(&row.status, t.get(&id)).clone()));
-            let busy = Memo::new(move |_| testing.with(|t| t.contains(&id)));
-            view! {
-                <td>
-                    {move || {
-                        if busy.get() {
-                            return view! {
-                                <span class="cc-status cc-status-busy" aria-busy="true">{msg::TESTING}</span>
-                            }
-                            .into_any();
-                        }
-                        let s = status.get();
-                        view! {
-                            <span class=status_class(s.state) title=s.message.clone().unwrap_or_default()>
-                                <span class="cc-dot" aria-hidden="true"></span>
-                                {status_word(s.state)}
-                            </span>
-                        }
-                        .into_any()
-                    }}
-                </td>
-            }
-            .into_any()
-        }
-        Column::LastVerified => {
-            let row = conn.clone();
-            let checked_at = Memo::new(move |_| {
-                tested.with(|t| newest(&row.status, t.get(&id)).checked_at.clone())
-            });
-            view! {
-                <td>
-                    {move || match checked_at.get() {
-                        Some(at) => view! { <time datetime=at.clone()>{format_time(&at)}</time> }.into_any(),
-                        None => view! { <span class="cc-muted">{msg::NEVER}</span> }.into_any(),
-                    }}
-                </td>
-            }
-            .into_any()
-        }
-        Column::Created => time_cell(&conn.created_at),
-        Column::Updated => time_cell(&conn.updated_at),
-    }
-}
-
-fn time_cell(at: &str) -> AnyView {
-    view! { <td><time datetime=at.to_string()>{format_time(at)}</time></td> }.into_any()
 }
 
 #[cfg(test)]

@@ -1,0 +1,471 @@
+//! The table's rows, written straight into `tbody` and reused by position.
+//!
+//! A 500-row page drawn as 500 reactive views (an owner, memos, effects and four listeners
+//! per row, keyed diffing) cost about 100 ms of script per page change, plus the style and
+//! layout of 4,000 new elements. Here a page change rewrites only what differs in the rows
+//! already there (usually the id, the name and the checkbox's name), new rows are clones of
+//! one prototype row, and events are handled once on `tbody` (see `table.rs`). What each cell
+//! shows is plain data ([`cell_value`], tested natively); [`Body`] only writes the DOM.
+//! Every cell is written as text, never as HTML.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use connections_api::{Connection, State, Status};
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
+
+use super::columns::Column;
+use super::selection::Selection;
+use super::table::{driver_name, format_time, newest, status_class, status_word};
+use crate::messages as msg;
+
+/// What one cell shows. Equal values need no DOM write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CellValue {
+    Text(String),
+    /// The name, with the "Saved" note after the row the form just saved.
+    Name {
+        name: String,
+        saved: bool,
+    },
+    /// `<time datetime=raw>` with the time formatted for reading.
+    Time(String),
+    /// Last verified: a time, or "Never".
+    Checked(Option<String>),
+    Status {
+        state: State,
+        message: String,
+        busy: bool,
+    },
+}
+
+/// What row state besides the data changes a cell: Test results, rows being tested, the
+/// row the form just saved.
+pub struct Extra<'a> {
+    pub tested: &'a HashMap<i64, Status>,
+    pub testing: &'a HashSet<i64>,
+    pub saved: Option<i64>,
+}
+
+/// The value of `col` for `conn`.
+pub fn cell_value(col: Column, conn: &Connection, extra: &Extra) -> CellValue {
+    let field = |key: &str| conn.fields.get(key).cloned().unwrap_or_default();
+    let status = || newest(&conn.status, extra.tested.get(&conn.id));
+    match col {
+        Column::Id => CellValue::Text(conn.id.to_string()),
+        Column::Name => CellValue::Name {
+            name: conn.name.clone(),
+            saved: extra.saved == Some(conn.id),
+        },
+        Column::Driver => CellValue::Text(driver_name(&conn.driver)),
+        Column::CloudName => CellValue::Text(field("cloud_name")),
+        Column::ApiKey => CellValue::Text(field("api_key")),
+        Column::Status => {
+            let s = status();
+            CellValue::Status {
+                state: s.state,
+                message: s.message.clone().unwrap_or_default(),
+                busy: extra.testing.contains(&conn.id),
+            }
+        }
+        Column::LastVerified => CellValue::Checked(status().checked_at.clone()),
+        Column::Created => CellValue::Time(conn.created_at.clone()),
+        Column::Updated => CellValue::Time(conn.updated_at.clone()),
+    }
+}
+
+/// Classes of a column's cells (`cc-col-<key>` gives the column its width).
+pub fn cell_class(col: Column) -> String {
+    let extra = match col {
+        Column::Id => " cc-num",
+        Column::Name => " cc-name",
+        Column::ApiKey => " cc-mono",
+        _ => "",
+    };
+    format!("cc-col-{}{extra}", col.key())
+}
+
+/// A row's classes.
+fn row_class(checked: bool, saved: bool) -> &'static str {
+    match (checked, saved) {
+        (false, false) => "",
+        (true, false) => "cc-selected",
+        (false, true) => "cc-row-saved",
+        (true, true) => "cc-selected cc-row-saved",
+    }
+}
+
+/// One drawn row and what it shows.
+struct Row {
+    tr: HtmlElement,
+    check: HtmlInputElement,
+    cells: Vec<Element>,
+    values: Vec<Option<CellValue>>,
+    id: Option<i64>,
+    name: Option<String>,
+    checked: bool,
+    tab_stop: bool,
+    saved: bool,
+}
+
+/// The rows in `tbody`.
+pub struct Body {
+    doc: Document,
+    tbody: HtmlElement,
+    columns: Vec<Column>,
+    /// A row with empty cells for `columns`; new rows are its clones.
+    prototype: Option<Element>,
+    rows: Vec<Row>,
+    tab_stop: Option<i64>,
+}
+
+fn el(doc: &Document, tag: &str) -> Element {
+    doc.create_element(tag)
+        .unwrap_or_else(|_| panic!("create <{tag}>"))
+}
+
+impl Body {
+    pub fn new(tbody: HtmlElement) -> Option<Body> {
+        let doc = tbody.owner_document()?;
+        Some(Body {
+            doc,
+            tbody,
+            columns: Vec::new(),
+            prototype: None,
+            rows: Vec::new(),
+            tab_stop: None,
+        })
+    }
+
+    fn prototype(&mut self) -> &Element {
+        let (doc, columns) = (&self.doc, &self.columns);
+        self.prototype.get_or_insert_with(|| {
+            let tr = el(doc, "tr");
+            let _ = tr.set_attribute("role", "row");
+            let _ = tr.set_attribute("tabindex", "-1");
+            let td = el(doc, "td");
+            let _ = td.set_attribute("role", "cell");
+            td.set_class_name("cc-check");
+            let input = el(doc, "input");
+            let _ = input.set_attribute("type", "checkbox");
+            let _ = input.set_attribute("tabindex", "-1");
+            let _ = td.append_child(&input);
+            let _ = tr.append_child(&td);
+            for col in columns {
+                let td = el(doc, "td");
+                let _ = td.set_attribute("role", "cell");
+                td.set_class_name(&cell_class(*col));
+                let _ = tr.append_child(&td);
+            }
+            tr
+        })
+    }
+
+    fn new_row(&mut self) -> Option<Row> {
+        let tr: HtmlElement = self
+            .prototype()
+            .clone_node_with_deep(true)
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let first = tr.first_element_child()?;
+        let check: HtmlInputElement = first.first_element_child()?.dyn_into().ok()?;
+        let mut cells = Vec::with_capacity(self.columns.len());
+        let mut next = first.next_element_sibling();
+        while let Some(td) = next {
+            next = td.next_element_sibling();
+            cells.push(td);
+        }
+        Some(Row {
+            tr,
+            check,
+            values: vec![None; cells.len()],
+            cells,
+            id: None,
+            name: None,
+            checked: false,
+            tab_stop: false,
+            saved: false,
+        })
+    }
+
+    /// Shows `page` with `columns`, writing only what changed.
+    pub fn draw(
+        &mut self,
+        page: &[Arc<Connection>],
+        columns: &[Column],
+        extra: &Extra,
+        selection: &Selection,
+    ) {
+        if columns != self.columns.as_slice() {
+            for row in self.rows.drain(..) {
+                row.tr.remove();
+            }
+            self.columns = columns.to_vec();
+            self.prototype = None;
+        }
+        while self.rows.len() > page.len() {
+            if let Some(row) = self.rows.pop() {
+                row.tr.remove();
+            }
+        }
+        let old = self.rows.len();
+        for _ in old..page.len() {
+            match self.new_row() {
+                Some(row) => self.rows.push(row),
+                None => break,
+            }
+        }
+        let tab_stop = self.tab_stop;
+        for (i, (row, conn)) in self.rows.iter_mut().zip(page).enumerate() {
+            fill(&self.doc, row, conn, columns, extra);
+            set_row_state(row, selection.contains(conn.id), tab_stop == Some(conn.id));
+            if i >= old {
+                let _ = self.tbody.append_child(&row.tr);
+            }
+        }
+    }
+
+    /// Gives each row's checkbox and class the selection's state.
+    pub fn show_selection(&mut self, selection: &Selection) {
+        for row in &mut self.rows {
+            let on = row.id.is_some_and(|id| selection.contains(id));
+            let tab = row.tab_stop;
+            set_row_state(row, on, tab);
+        }
+    }
+
+    /// Puts the row `id` (only) in the tab order.
+    pub fn set_tab_stop(&mut self, id: Option<i64>) {
+        self.tab_stop = id;
+        for row in &mut self.rows {
+            let checked = row.checked;
+            let tab = id.is_some() && row.id == id;
+            set_row_state(row, checked, tab);
+        }
+    }
+}
+
+fn set_row_state(row: &mut Row, checked: bool, tab_stop: bool) {
+    if row.checked != checked {
+        row.check.set_checked(checked);
+        row.tr.set_class_name(row_class(checked, row.saved));
+        row.checked = checked;
+    }
+    if row.tab_stop != tab_stop {
+        row.tr.set_tab_index(if tab_stop { 0 } else { -1 });
+        row.tab_stop = tab_stop;
+    }
+}
+
+/// Writes `conn` into `row`, skipping cells that already show the same.
+fn fill(doc: &Document, row: &mut Row, conn: &Connection, columns: &[Column], extra: &Extra) {
+    if row.id != Some(conn.id) {
+        let _ = row.tr.set_attribute("data-id", &conn.id.to_string());
+        row.id = Some(conn.id);
+    }
+    if row.name.as_deref() != Some(conn.name.as_str()) {
+        let _ = row
+            .check
+            .set_attribute("aria-label", &msg::select_row(&conn.name));
+        row.name = Some(conn.name.clone());
+    }
+    let saved = extra.saved == Some(conn.id);
+    if row.saved != saved {
+        row.tr.set_class_name(row_class(row.checked, saved));
+        let _ = if saved {
+            row.tr.set_attribute("aria-current", "true")
+        } else {
+            row.tr.remove_attribute("aria-current")
+        };
+        row.saved = saved;
+    }
+    for ((col, td), shown) in columns.iter().zip(&row.cells).zip(&mut row.values) {
+        let value = cell_value(*col, conn, extra);
+        if shown.as_ref() != Some(&value) {
+            write_cell(doc, td, &value);
+            *shown = Some(value);
+        }
+    }
+}
+
+fn write_cell(doc: &Document, td: &Element, value: &CellValue) {
+    match value {
+        CellValue::Text(text) => td.set_text_content(Some(text)),
+        CellValue::Name { name, saved } => {
+            td.set_text_content(Some(name));
+            if *saved {
+                let note = el(doc, "span");
+                note.set_class_name("cc-saved-note");
+                note.set_text_content(Some(msg::SAVED_NOTE));
+                let _ = td.append_child(&note);
+            }
+        }
+        CellValue::Time(at) => {
+            td.set_text_content(None);
+            let _ = td.append_child(&time(doc, at));
+        }
+        CellValue::Checked(at) => {
+            td.set_text_content(None);
+            let child = match at {
+                Some(at) => time(doc, at),
+                None => {
+                    let span = el(doc, "span");
+                    span.set_class_name("cc-muted");
+                    span.set_text_content(Some(msg::NEVER));
+                    span
+                }
+            };
+            let _ = td.append_child(&child);
+        }
+        CellValue::Status {
+            state,
+            message,
+            busy,
+        } => {
+            td.set_text_content(None);
+            let span = el(doc, "span");
+            if *busy {
+                span.set_class_name("cc-status cc-status-busy");
+                let _ = span.set_attribute("aria-busy", "true");
+                span.set_text_content(Some(msg::TESTING));
+            } else {
+                span.set_class_name(status_class(*state));
+                if !message.is_empty() {
+                    let _ = span.set_attribute("title", message);
+                }
+                let dot = el(doc, "span");
+                dot.set_class_name("cc-dot");
+                let _ = dot.set_attribute("aria-hidden", "true");
+                let _ = span.append_child(&dot);
+                let _ = span.append_child(&doc.create_text_node(status_word(*state)));
+            }
+            let _ = td.append_child(&span);
+        }
+    }
+}
+
+fn time(doc: &Document, at: &str) -> Element {
+    let t = el(doc, "time");
+    let _ = t.set_attribute("datetime", at);
+    t.set_text_content(Some(&format_time(at)));
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn conn() -> Connection {
+        Connection {
+            id: 7,
+            name: "Shop EU".into(),
+            driver: "cloudinary-default".into(),
+            fields: BTreeMap::from([
+                ("cloud_name".to_string(), "eu-cloud".to_string()),
+                ("api_key".to_string(), "1234".to_string()),
+            ]),
+            secrets_set: vec!["api_secret".into()],
+            status: Status {
+                state: State::Unverified,
+                ..Status::default()
+            },
+            created_at: "2026-11-22T10:00:00Z".into(),
+            updated_at: "2026-11-23T11:30:00Z".into(),
+            version: 1,
+        }
+    }
+
+    fn none<'a>(tested: &'a HashMap<i64, Status>, testing: &'a HashSet<i64>) -> Extra<'a> {
+        Extra {
+            tested,
+            testing,
+            saved: None,
+        }
+    }
+
+    #[test]
+    fn plain_cells() {
+        let (t, b) = (HashMap::new(), HashSet::new());
+        let e = none(&t, &b);
+        let c = conn();
+        assert_eq!(cell_value(Column::Id, &c, &e), CellValue::Text("7".into()));
+        assert_eq!(
+            cell_value(Column::Driver, &c, &e),
+            CellValue::Text("Cloudinary default driver".into())
+        );
+        assert_eq!(
+            cell_value(Column::CloudName, &c, &e),
+            CellValue::Text("eu-cloud".into())
+        );
+        assert_eq!(
+            cell_value(Column::ApiKey, &c, &e),
+            CellValue::Text("1234".into())
+        );
+        assert_eq!(
+            cell_value(Column::Created, &c, &e),
+            CellValue::Time("2026-11-22T10:00:00Z".into())
+        );
+        assert_eq!(
+            cell_value(Column::LastVerified, &c, &e),
+            CellValue::Checked(None)
+        );
+        assert_eq!(
+            cell_value(Column::Name, &c, &e),
+            CellValue::Name {
+                name: "Shop EU".into(),
+                saved: false
+            }
+        );
+    }
+
+    #[test]
+    fn the_saved_row_is_marked() {
+        let (t, b) = (HashMap::new(), HashSet::new());
+        let e = Extra {
+            saved: Some(7),
+            ..none(&t, &b)
+        };
+        assert_eq!(
+            cell_value(Column::Name, &conn(), &e),
+            CellValue::Name {
+                name: "Shop EU".into(),
+                saved: true
+            }
+        );
+    }
+
+    #[test]
+    fn status_merges_a_later_test_and_shows_testing() {
+        let tested = HashMap::from([(
+            7,
+            Status {
+                state: State::Ok,
+                message: Some("Fine.".into()),
+                checked_at: Some("2026-11-24T08:00:00Z".into()),
+                field: None,
+            },
+        )]);
+        let mut testing = HashSet::new();
+        let c = conn();
+        assert_eq!(
+            cell_value(Column::Status, &c, &none(&tested, &testing)),
+            CellValue::Status {
+                state: State::Ok,
+                message: "Fine.".into(),
+                busy: false
+            }
+        );
+        assert_eq!(
+            cell_value(Column::LastVerified, &c, &none(&tested, &testing)),
+            CellValue::Checked(Some("2026-11-24T08:00:00Z".into()))
+        );
+        testing.insert(7);
+        assert!(matches!(
+            cell_value(Column::Status, &c, &none(&tested, &testing)),
+            CellValue::Status { busy: true, .. }
+        ));
+    }
+}
