@@ -11,8 +11,12 @@ use std::time::Duration;
 use connections_api::{Connection, ListQuery, Order, Page, SortKey, State, Status};
 use connections_api::{DEFAULT_LIMIT, MAX_LIMIT};
 use secrecy::{ExposeSecret, SecretString};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::query::QueryAs;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{FromRow, Sqlite, SqlitePool};
 
 use crate::crypto::{self, Cipher, DecryptError, KeySource, KEY_SETTING};
 
@@ -218,13 +222,7 @@ impl Store {
             .bind(sql.id)
             .fetch_one(&self.pool)
             .await?;
-        let rows: Vec<Row> = sqlx::query_as(&sql.page)
-            .bind(&sql.pattern)
-            .bind(sql.id)
-            .bind(sql.limit as i64)
-            .bind(i64::try_from(sql.offset).unwrap_or(i64::MAX))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<Row> = sql.bind_page(&sql.page).fetch_all(&self.pool).await?;
         Ok(Page {
             items: rows.iter().map(Row::to_connection).collect(),
             total: total as u64,
@@ -237,14 +235,8 @@ impl Store {
     /// tests check that every sort order reads an index instead of sorting.
     pub async fn list_plan(&self, query: &ListQuery) -> Result<Vec<String>, sqlx::Error> {
         let sql = PageSql::new(query);
-        let rows: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", sql.page))
-                .bind(&sql.pattern)
-                .bind(sql.id)
-                .bind(sql.limit as i64)
-                .bind(i64::try_from(sql.offset).unwrap_or(i64::MAX))
-                .fetch_all(&self.pool)
-                .await?;
+        let plan = format!("EXPLAIN QUERY PLAN {}", sql.page);
+        let rows: Vec<(i64, i64, i64, String)> = sql.bind_page(&plan).fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(|r| r.3).collect())
     }
 
@@ -477,6 +469,19 @@ impl PageSql {
             limit,
             offset,
         }
+    }
+
+    /// `statement` (the page query, or one that wraps it) with the page's
+    /// parameters bound: ?1 pattern, ?2 id, ?3 limit, ?4 offset.
+    fn bind_page<'q, O>(&'q self, statement: &'q str) -> QueryAs<'q, Sqlite, O, SqliteArguments<'q>>
+    where
+        O: for<'r> FromRow<'r, SqliteRow>,
+    {
+        sqlx::query_as(statement)
+            .bind(&self.pattern)
+            .bind(self.id)
+            .bind(self.limit as i64)
+            .bind(i64::try_from(self.offset).unwrap_or(i64::MAX))
     }
 }
 
