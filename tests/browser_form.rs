@@ -98,9 +98,12 @@ return req.text().then((body) => {
 });
 "#;
 
-/// Replaces `window.fetch` with the stand-in; `routes` are
-/// `(method, path, status, body)`; `held` routes answer only on [`release`].
-fn fake_api(routes: &[(&str, &str, u16, serde_json::Value, bool)]) {
+/// A route of the stand-in: `(method, path, status, body, held)`; a held route
+/// answers only on [`release`].
+type Route = (&'static str, &'static str, u16, serde_json::Value, bool);
+
+/// Replaces `window.fetch` with the stand-in answering `routes`.
+fn fake_api(routes: &[Route]) {
     let window = web_sys::window().expect("window");
     let routes: Vec<_> = routes
         .iter()
@@ -132,23 +135,29 @@ if (!history.__ccOriginalPush) {
 }
 "#;
 
-/// URLs the app navigated to (pushState) since [`fake_api`].
-fn navigations() -> Vec<String> {
+/// `key` of the stand-in's state (`window.__ccFake`).
+fn fake_state(key: &str) -> JsValue {
     let f = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__ccFake".into())
         .expect("fake");
-    let n = js_sys::Reflect::get(&f, &"navigations".into()).expect("navigations");
-    let text: String = js_sys::JSON::stringify(&n).expect("stringify").into();
+    js_sys::Reflect::get(&f, &key.into()).expect(key)
+}
+
+/// What the stand-in recorded under `key`, read back from JSON.
+fn recorded<T: serde::de::DeserializeOwned>(key: &str) -> T {
+    let text: String = js_sys::JSON::stringify(&fake_state(key))
+        .expect("stringify")
+        .into();
     serde_json::from_str(&text).expect("parse")
+}
+
+/// URLs the app navigated to (pushState) since [`fake_api`].
+fn navigations() -> Vec<String> {
+    recorded("navigations")
 }
 
 /// Answers every held request.
 fn release() {
-    let f = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__ccFake".into())
-        .expect("fake");
-    let held: js_sys::Array = js_sys::Reflect::get(&f, &"held".into())
-        .expect("held")
-        .dyn_into()
-        .expect("array");
+    let held: js_sys::Array = fake_state("held").dyn_into().expect("array");
     for r in held.iter() {
         let r: js_sys::Function = r.dyn_into().expect("function");
         r.call0(&JsValue::NULL).expect("call");
@@ -157,24 +166,38 @@ fn release() {
 
 /// The requests the app sent, as JSON.
 fn requests() -> Vec<serde_json::Value> {
-    let f = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__ccFake".into())
-        .expect("fake");
-    let r = js_sys::Reflect::get(&f, &"requests".into()).expect("requests");
-    let text: String = js_sys::JSON::stringify(&r).expect("stringify").into();
-    serde_json::from_str(&text).expect("parse")
+    recorded("requests")
 }
 
-fn empty_page() -> serde_json::Value {
-    serde_json::json!({ "items": [], "total": 0, "offset": 0, "limit": 25 })
+/// The requests the app sent with `method`.
+fn requests_by(method: &str) -> Vec<serde_json::Value> {
+    requests()
+        .into_iter()
+        .filter(|r| r["method"] == method)
+        .collect()
 }
 
-fn set_path(path: &str) {
-    web_sys::window()
-        .expect("window")
-        .history()
-        .expect("history")
-        .replace_state_with_url(&JsValue::NULL, "", Some(path))
-        .expect("replace state");
+/// The JSON body of a recorded request.
+fn body_of(request: &serde_json::Value) -> serde_json::Value {
+    serde_json::from_str(request["body"].as_str().unwrap_or_default()).expect("body")
+}
+
+/// `GET /api/drivers`: the built-in drivers.
+fn drivers_route() -> Route {
+    let body = serde_json::to_value(drivers()).expect("json");
+    ("GET", "/api/drivers", 200, body, false)
+}
+
+/// `GET /api/connections`: an empty list.
+fn empty_list_route() -> Route {
+    let body = serde_json::json!({ "items": [], "total": 0, "offset": 0, "limit": 25 });
+    ("GET", "/api/connections", 200, body, false)
+}
+
+/// `GET /api/connections/17`: `connection` (a version of [`stored`]).
+fn connection_17_route(connection: &Connection) -> Route {
+    let body = serde_json::to_value(connection).expect("json");
+    ("GET", "/api/connections/17", 200, body, false)
 }
 
 fn location() -> String {
@@ -186,11 +209,32 @@ fn location() -> String {
     )
 }
 
-fn mount_app(base_path: &str) -> (HtmlElement, leptos::mount::UnmountHandle<impl Mountable>) {
+/// Mounts the whole app at `path` (under `base_path`), as a user opening that URL.
+fn mount_app(
+    path: &str,
+    base_path: &str,
+) -> (HtmlElement, leptos::mount::UnmountHandle<impl Mountable>) {
+    web_sys::window()
+        .expect("window")
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some(path))
+        .expect("replace state");
     let root = host_element();
     let config = HostConfig::new(Some("/api".into()), None, None, Some(base_path.to_string()));
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App config=config/> });
     (root, handle)
+}
+
+/// Fills in a new connection as a user would: "Shop", the default driver, cloud "demo",
+/// key "1234" and `secret`.
+async fn fill_in_a_new_connection(root: &Element, secret: &str) {
+    type_into(&input(root, "Name"), "Shop", "insertText");
+    choose(&select(root, "Driver"), DEFAULT_DRIVER_ID);
+    assert!(until(|| control(root, "Cloud-Name").is_some()).await);
+    type_into(&input(root, "Cloud-Name"), "demo", "insertText");
+    type_into(&input(root, "API-Key"), "1234", "insertText");
+    type_into(&input(root, "API-Secret"), secret, "insertText");
 }
 
 // ---- the tests -------------------------------------------------------------------------------------
@@ -392,19 +436,9 @@ async fn edit_view_names_the_connection_and_keeps_the_secret() {
 
 #[wasm_bindgen_test]
 async fn back_asks_only_when_something_changed() {
-    fake_api(&[
-        (
-            "GET",
-            "/api/drivers",
-            200,
-            serde_json::to_value(drivers()).expect("json"),
-            false,
-        ),
-        ("GET", "/api/connections", 200, empty_page(), false),
-    ]);
+    fake_api(&[drivers_route(), empty_list_route()]);
     // Unchanged: Back leaves at once.
-    set_path("/new");
-    let (root, handle) = mount_app("");
+    let (root, handle) = mount_app("/new", "");
     assert!(until(|| control(&root, "Name").is_some()).await);
     button(&root, "Back").expect("back").click();
     assert!(
@@ -415,8 +449,7 @@ async fn back_asks_only_when_something_changed() {
     assert!(one(&root, "[role=dialog]").is_none());
     drop(handle);
 
-    set_path("/new");
-    let (root, _handle) = mount_app("");
+    let (root, _handle) = mount_app("/new", "");
     assert!(until(|| control(&root, "Name").is_some()).await);
     type_into(&input(&root, "Name"), "Shop", "insertText");
     let back = button(&root, "Back").expect("back");
@@ -453,25 +486,13 @@ async fn save_is_disabled_while_pending_and_goes_to_the_saved_row() {
     let mut created = serde_json::to_value(stored()).expect("json");
     created["id"] = 42.into();
     fake_api(&[
-        (
-            "GET",
-            "/api/drivers",
-            200,
-            serde_json::to_value(drivers()).expect("json"),
-            false,
-        ),
-        ("GET", "/api/connections", 200, empty_page(), false),
+        drivers_route(),
+        empty_list_route(),
         ("POST", "/api/connections", 201, created, true),
     ]);
-    set_path("/new");
-    let (root, _handle) = mount_app("");
+    let (root, _handle) = mount_app("/new", "");
     assert!(until(|| control(&root, "Name").is_some()).await);
-    type_into(&input(&root, "Name"), "Shop", "insertText");
-    choose(&select(&root, "Driver"), DEFAULT_DRIVER_ID);
-    assert!(until(|| control(&root, "Cloud-Name").is_some()).await);
-    type_into(&input(&root, "Cloud-Name"), "demo", "insertText");
-    type_into(&input(&root, "API-Key"), "1234", "insertText");
-    type_into(&input(&root, "API-Secret"), "s3cret_value", "insertText");
+    fill_in_a_new_connection(&root, "s3cret_value").await;
 
     let save = button(&root, "Save").expect("save");
     save.click();
@@ -480,20 +501,14 @@ async fn save_is_disabled_while_pending_and_goes_to_the_saved_row() {
         "Save is disabled while the request is under way"
     );
     save.click();
-    let posts = || {
-        requests()
-            .into_iter()
-            .filter(|r| r["method"] == "POST")
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(posts().len(), 1, "no double submission");
-    let post = &posts()[0];
+    let posts = requests_by("POST");
+    assert_eq!(posts.len(), 1, "no double submission");
+    let post = &posts[0];
     let key = post["headers"]["idempotency-key"]
         .as_str()
         .unwrap_or_default();
     assert_eq!(key.len(), 32, "an Idempotency-Key is sent: {key:?}");
-    let body: serde_json::Value =
-        serde_json::from_str(post["body"].as_str().unwrap_or_default()).expect("body");
+    let body = body_of(post);
     assert_eq!(body["name"], "Shop");
     assert_eq!(body["fields"]["api_secret"], "s3cret_value");
     assert_eq!(body["fields"]["region"], "us");
@@ -524,13 +539,7 @@ async fn save_is_disabled_while_pending_and_goes_to_the_saved_row() {
 #[wasm_bindgen_test]
 async fn a_failed_save_keeps_everything_and_a_retry_reuses_the_key() {
     fake_api(&[
-        (
-            "GET",
-            "/api/drivers",
-            200,
-            serde_json::to_value(drivers()).expect("json"),
-            false,
-        ),
+        drivers_route(),
         (
             "POST",
             "/api/connections",
@@ -539,15 +548,9 @@ async fn a_failed_save_keeps_everything_and_a_retry_reuses_the_key() {
             false,
         ),
     ]);
-    set_path("/new");
-    let (root, _handle) = mount_app("");
+    let (root, _handle) = mount_app("/new", "");
     assert!(until(|| control(&root, "Name").is_some()).await);
-    type_into(&input(&root, "Name"), "Shop", "insertText");
-    choose(&select(&root, "Driver"), DEFAULT_DRIVER_ID);
-    assert!(until(|| control(&root, "Cloud-Name").is_some()).await);
-    type_into(&input(&root, "Cloud-Name"), "demo", "insertText");
-    type_into(&input(&root, "API-Key"), "1234", "insertText");
-    type_into(&input(&root, "API-Secret"), "abc", "insertText");
+    fill_in_a_new_connection(&root, "abc").await;
     let save = button(&root, "Save").expect("save");
     save.click();
     assert!(until(|| one(&root, "[role=alert]").is_some()).await);
@@ -564,9 +567,8 @@ async fn a_failed_save_keeps_everything_and_a_retry_reuses_the_key() {
     );
     save.click();
     let keys = || {
-        requests()
-            .into_iter()
-            .filter(|r| r["method"] == "POST")
+        requests_by("POST")
+            .iter()
             .map(|r| {
                 r["headers"]["idempotency-key"]
                     .as_str()
@@ -585,20 +587,8 @@ async fn a_409_offers_reload_and_keeps_the_users_values() {
     theirs.name = "Shop EU (theirs)".into();
     theirs.version = 4;
     fake_api(&[
-        (
-            "GET",
-            "/api/drivers",
-            200,
-            serde_json::to_value(drivers()).expect("json"),
-            false,
-        ),
-        (
-            "GET",
-            "/api/connections/17",
-            200,
-            serde_json::to_value(stored()).expect("json"),
-            false,
-        ),
+        drivers_route(),
+        connection_17_route(&stored()),
         (
             "PUT",
             "/api/connections/17",
@@ -607,8 +597,7 @@ async fn a_409_offers_reload_and_keeps_the_users_values() {
             false,
         ),
     ]);
-    set_path("/17");
-    let (root, _handle) = mount_app("");
+    let (root, _handle) = mount_app("/17", "");
     assert!(
         until(|| control(&root, "Name").is_some()).await,
         "deep link opens the edit view"
@@ -626,25 +615,15 @@ async fn a_409_offers_reload_and_keeps_the_users_values() {
         "Mine",
         "user's values stay visible"
     );
-    let put = requests()
-        .into_iter()
-        .find(|r| r["method"] == "PUT")
-        .expect("put");
+    let put = requests_by("PUT").into_iter().next().expect("put");
     assert_eq!(put["headers"]["if-match"], "\"3\"");
-    let body: serde_json::Value =
-        serde_json::from_str(put["body"].as_str().unwrap_or_default()).expect("body");
+    let body = body_of(&put);
     assert!(
         body["fields"].get("api_secret").is_none(),
         "untouched secret not sent"
     );
 
-    fake_api(&[(
-        "GET",
-        "/api/connections/17",
-        200,
-        serde_json::to_value(&theirs).expect("json"),
-        false,
-    )]);
+    fake_api(&[connection_17_route(&theirs)]);
     button(&root, "Reload").expect("reload").click();
     assert!(until(|| input(&root, "Name").value() == "Shop EU (theirs)").await);
     assert!(button(&root, "Reload").is_none());
@@ -657,24 +636,11 @@ async fn a_409_offers_reload_and_keeps_the_users_values() {
 #[wasm_bindgen_test]
 async fn routes_work_under_a_base_path_with_the_browsers_back() {
     fake_api(&[
-        (
-            "GET",
-            "/api/drivers",
-            200,
-            serde_json::to_value(drivers()).expect("json"),
-            false,
-        ),
-        ("GET", "/api/connections", 200, empty_page(), false),
-        (
-            "GET",
-            "/api/connections/17",
-            200,
-            serde_json::to_value(stored()).expect("json"),
-            false,
-        ),
+        drivers_route(),
+        empty_list_route(),
+        connection_17_route(&stored()),
     ]);
-    set_path("/shop/cloudinary");
-    let (root, _handle) = mount_app("/shop/cloudinary/");
+    let (root, _handle) = mount_app("/shop/cloudinary", "/shop/cloudinary/");
     assert!(
         until(|| button(&root, "Add").is_some()).await,
         "the list at the base path"
@@ -707,24 +673,11 @@ async fn routes_work_under_a_base_path_with_the_browsers_back() {
 #[wasm_bindgen_test]
 async fn a_deep_link_under_a_base_path_opens_the_edit_view() {
     fake_api(&[
-        (
-            "GET",
-            "/api/drivers",
-            200,
-            serde_json::to_value(drivers()).expect("json"),
-            false,
-        ),
-        ("GET", "/api/connections", 200, empty_page(), false),
-        (
-            "GET",
-            "/api/connections/17",
-            200,
-            serde_json::to_value(stored()).expect("json"),
-            false,
-        ),
+        drivers_route(),
+        empty_list_route(),
+        connection_17_route(&stored()),
     ]);
-    set_path("/shop/cloudinary/17");
-    let (root, _handle) = mount_app("/shop/cloudinary");
+    let (root, _handle) = mount_app("/shop/cloudinary/17", "/shop/cloudinary");
     assert!(
         until(|| one(&root, "h2").is_some_and(|h| accessible_text(&h) == "Shop EU Connection"))
             .await,
@@ -740,24 +693,8 @@ async fn a_deep_link_under_a_base_path_opens_the_edit_view() {
 
 #[wasm_bindgen_test]
 async fn duplicate_prefills_a_new_draft_without_the_secret() {
-    fake_api(&[
-        (
-            "GET",
-            "/api/drivers",
-            200,
-            serde_json::to_value(drivers()).expect("json"),
-            false,
-        ),
-        (
-            "GET",
-            "/api/connections/17",
-            200,
-            serde_json::to_value(stored()).expect("json"),
-            false,
-        ),
-    ]);
-    set_path("/new?from=17");
-    let (root, _handle) = mount_app("");
+    fake_api(&[drivers_route(), connection_17_route(&stored())]);
+    let (root, _handle) = mount_app("/new?from=17", "");
     assert!(until(|| control(&root, "Cloud-Name").is_some()).await);
     assert_eq!(input(&root, "Name").value(), "Shop EU (copy)");
     assert_eq!(select(&root, "Driver").value(), DEFAULT_DRIVER_ID);
@@ -779,20 +716,8 @@ async fn duplicate_prefills_a_new_draft_without_the_secret() {
 #[wasm_bindgen_test]
 async fn test_connection_points_at_the_field() {
     fake_api(&[
-        (
-            "GET",
-            "/api/drivers",
-            200,
-            serde_json::to_value(drivers()).expect("json"),
-            false,
-        ),
-        (
-            "GET",
-            "/api/connections/17",
-            200,
-            serde_json::to_value(stored()).expect("json"),
-            false,
-        ),
+        drivers_route(),
+        connection_17_route(&stored()),
         (
             "POST",
             "/api/verify",
@@ -801,8 +726,7 @@ async fn test_connection_points_at_the_field() {
             false,
         ),
     ]);
-    set_path("/17");
-    let (root, _handle) = mount_app("");
+    let (root, _handle) = mount_app("/17", "");
     assert!(until(|| button(&root, "Test connection").is_some()).await);
     button(&root, "Test connection").expect("test").click();
     let cn = input(&root, "Cloud-Name");
@@ -822,8 +746,7 @@ async fn test_connection_points_at_the_field() {
         .into_iter()
         .find(|r| r["path"] == "/api/verify")
         .expect("verify sent");
-    let body: serde_json::Value =
-        serde_json::from_str(verify["body"].as_str().unwrap_or_default()).expect("body");
+    let body = body_of(&verify);
     assert_eq!(body["connection_id"], 17, "the stored secret is used");
     assert!(body["fields"].get("api_secret").is_none());
 }
