@@ -1,7 +1,7 @@
 // The Connection view end to end: real server, built app, loopback Cloudinary, Chromium.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startFakeCloudinary, launchBrowser } from './harness.mjs';
+import { startServer, startFakeCloudinary, launchBrowser, scriptErrors } from './harness.mjs';
 
 let fake;
 let server;
@@ -23,9 +23,7 @@ after(async () => {
 
 beforeEach(async () => {
   page = await chrome.browser.newPage();
-  errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  errors = scriptErrors(page);
 });
 
 afterEach(async () => {

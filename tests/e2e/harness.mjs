@@ -110,6 +110,14 @@ export async function startFakeCloudinary() {
   };
 }
 
+/** Collects `page`'s script errors (uncaught exceptions and console errors) into the array it returns. */
+export function scriptErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return errors;
+}
+
 /** Headless Debian Chromium, as root, with no network beyond loopback. */
 export async function launchBrowser() {
   const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));

@@ -1,7 +1,7 @@
 // The first slice, end to end: real server binary, built app, SQLite in a temp dir, Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, scriptErrors } from './harness.mjs';
 
 let server;
 let chrome;
@@ -18,9 +18,7 @@ after(async () => {
 
 test('the Connections tab shows its toolbar, Add and the empty state', async () => {
   const page = await chrome.browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const errors = scriptErrors(page);
   await page.goto(server.url + '/');
 
   await page.getByRole('button', { name: 'Refresh' }).waitFor();
