@@ -187,10 +187,10 @@ pub fn ConnectionList() -> impl IntoView {
         let Some(p) = current.get() else { return };
         let ids: Vec<i64> = p.items.iter().map(|c| c.id).collect();
         selection.update(|s| s.prune(&ids));
-        // The table marks a page with rows once they are written; any other state shows
-        // in the next frame.
+        // The table marks a page with rows once they are written. Any other state is
+        // drawn by an effect woken with this one: once this round of effects is over.
         if ids.is_empty() {
-            request_animation_frame(mark_rows_shown);
+            queue_microtask(mark_rows_shown);
         }
 
         if let Some(mut l) = locator.get_untracked() {

@@ -118,6 +118,8 @@ pub struct Body {
     prototype: Option<Element>,
     rows: Vec<Row>,
     tab_stop: Option<i64>,
+    /// Status badges built once per state, message and busy flag; cells get clones.
+    badges: HashMap<(State, String, bool), Element>,
 }
 
 fn el(doc: &Document, tag: &str) -> Element {
@@ -135,6 +137,7 @@ impl Body {
             prototype: None,
             rows: Vec::new(),
             tab_stop: None,
+            badges: HashMap::new(),
         })
     }
 
@@ -163,14 +166,14 @@ impl Body {
     }
 
     fn new_row(&mut self) -> Option<Row> {
+        // The prototype's structure is known: no type checks needed.
         let tr: HtmlElement = self
             .prototype()
             .clone_node_with_deep(true)
             .ok()?
-            .dyn_into()
-            .ok()?;
+            .unchecked_into();
         let first = tr.first_element_child()?;
-        let check: HtmlInputElement = first.first_element_child()?.dyn_into().ok()?;
+        let check: HtmlInputElement = first.first_element_child()?.unchecked_into();
         let mut cells = Vec::with_capacity(self.columns.len());
         let mut next = first.next_element_sibling();
         while let Some(td) = next {
@@ -218,8 +221,12 @@ impl Body {
             }
         }
         let tab_stop = self.tab_stop;
+        let mut w = Writer {
+            doc: &self.doc,
+            badges: &mut self.badges,
+        };
         for (i, (row, conn)) in self.rows.iter_mut().zip(page).enumerate() {
-            fill(&self.doc, row, conn, columns, extra);
+            fill(&mut w, row, conn, columns, extra);
             set_row_state(row, selection.contains(conn.id), tab_stop == Some(conn.id));
             if i >= old {
                 let _ = self.tbody.append_child(&row.tr);
@@ -259,8 +266,14 @@ fn set_row_state(row: &mut Row, checked: bool, tab_stop: bool) {
     }
 }
 
+/// What writing cells needs besides the cell.
+struct Writer<'a> {
+    doc: &'a Document,
+    badges: &'a mut HashMap<(State, String, bool), Element>,
+}
+
 /// Writes `conn` into `row`, skipping cells that already show the same.
-fn fill(doc: &Document, row: &mut Row, conn: &Connection, columns: &[Column], extra: &Extra) {
+fn fill(w: &mut Writer, row: &mut Row, conn: &Connection, columns: &[Column], extra: &Extra) {
     if row.id != Some(conn.id) {
         let _ = row.tr.set_attribute("data-id", &conn.id.to_string());
         row.id = Some(conn.id);
@@ -284,13 +297,14 @@ fn fill(doc: &Document, row: &mut Row, conn: &Connection, columns: &[Column], ex
     for ((col, td), shown) in columns.iter().zip(&row.cells).zip(&mut row.values) {
         let value = cell_value(*col, conn, extra);
         if shown.as_ref() != Some(&value) {
-            write_cell(doc, td, &value);
+            write_cell(w, td, &value);
             *shown = Some(value);
         }
     }
 }
 
-fn write_cell(doc: &Document, td: &Element, value: &CellValue) {
+fn write_cell(w: &mut Writer, td: &Element, value: &CellValue) {
+    let doc = w.doc;
     match value {
         CellValue::Text(text) => td.set_text_content(Some(text)),
         CellValue::Name { name, saved } => {
@@ -325,25 +339,36 @@ fn write_cell(doc: &Document, td: &Element, value: &CellValue) {
             busy,
         } => {
             td.set_text_content(None);
-            let span = el(doc, "span");
-            if *busy {
-                span.set_class_name("cc-status cc-status-busy");
-                let _ = span.set_attribute("aria-busy", "true");
-                span.set_text_content(Some(msg::TESTING));
-            } else {
-                span.set_class_name(status_class(*state));
-                if !message.is_empty() {
-                    let _ = span.set_attribute("title", message);
-                }
-                let dot = el(doc, "span");
-                dot.set_class_name("cc-dot");
-                let _ = dot.set_attribute("aria-hidden", "true");
-                let _ = span.append_child(&dot);
-                let _ = span.append_child(&doc.create_text_node(status_word(*state)));
+            let badge = w
+                .badges
+                .entry((*state, message.clone(), *busy))
+                .or_insert_with(|| badge(doc, *state, message, *busy));
+            if let Ok(copy) = badge.clone_node_with_deep(true) {
+                let _ = td.append_child(&copy);
             }
-            let _ = td.append_child(&span);
         }
     }
+}
+
+/// The status as words and a coloured dot; "Testing…" while a Test runs.
+fn badge(doc: &Document, state: State, message: &str, busy: bool) -> Element {
+    let span = el(doc, "span");
+    if busy {
+        span.set_class_name("cc-status cc-status-busy");
+        let _ = span.set_attribute("aria-busy", "true");
+        span.set_text_content(Some(msg::TESTING));
+    } else {
+        span.set_class_name(status_class(state));
+        if !message.is_empty() {
+            let _ = span.set_attribute("title", message);
+        }
+        let dot = el(doc, "span");
+        dot.set_class_name("cc-dot");
+        let _ = dot.set_attribute("aria-hidden", "true");
+        let _ = span.append_child(&dot);
+        let _ = span.append_child(&doc.create_text_node(status_word(state)));
+    }
+    span
 }
 
 fn time(doc: &Document, at: &str) -> Element {
