@@ -13,5 +13,6 @@ pub use drivers::{default_driver, drivers, find_driver, Region, DEFAULT_DRIVER_I
 pub use env_var::{parse_env_var, EnvCredentials, EnvVarError};
 pub use types::*;
 pub use validate::{
-    normalize_name, validate_field, validate_input, validate_name, FieldErrors, NAME_MAX_CHARS,
+    normalize_name, validate_field, validate_fields, validate_input, validate_name, FieldErrors,
+    NAME_MAX_CHARS,
 };

@@ -138,7 +138,31 @@ pub fn validate_input(
         errors.insert("driver".into(), msg);
         return Err(errors);
     };
-    for key in input.fields.keys() {
+    match validate_fields(driver, &input.fields, stored_secrets) {
+        Ok(fields) if errors.is_empty() => Ok(ConnectionInput {
+            name: normalize_name(&input.name),
+            driver: driver.id.clone(),
+            fields,
+        }),
+        Ok(_) => Err(errors),
+        Err(field_errors) => {
+            errors.extend(field_errors);
+            Err(errors)
+        }
+    }
+}
+
+/// Validates the credential values of `driver` (errors keyed `fields.<key>`).
+///
+/// On success returns the normalised values: trimmed, empty optional fields
+/// given their default, empty fields (and so secrets to keep) left out.
+pub fn validate_fields(
+    driver: &Driver,
+    values: &BTreeMap<String, String>,
+    stored_secrets: &[String],
+) -> Result<BTreeMap<String, String>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    for key in values.keys() {
         if !driver.fields.iter().any(|f| &f.key == key) {
             errors.insert(
                 format!("fields.{key}"),
@@ -148,7 +172,7 @@ pub fn validate_input(
     }
     let mut fields = BTreeMap::new();
     for field in &driver.fields {
-        let value = input.fields.get(&field.key).map(|v| v.trim()).unwrap_or("");
+        let value = values.get(&field.key).map(|v| v.trim()).unwrap_or("");
         let keep = stored_secrets.contains(&field.key);
         match validate_field(field, value, keep) {
             Err(e) => {
@@ -165,11 +189,7 @@ pub fn validate_input(
         }
     }
     if errors.is_empty() {
-        Ok(ConnectionInput {
-            name: normalize_name(&input.name),
-            driver: driver.id.clone(),
-            fields,
-        })
+        Ok(fields)
     } else {
         Err(errors)
     }

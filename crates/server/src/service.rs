@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use connections_api::{
-    find_driver, validate_field, validate_input, Connection, ConnectionInput, Driver, Status,
+    find_driver, validate_fields, validate_input, Connection, ConnectionInput, Driver, Status,
     VerifyRequest, VerifyResult,
 };
 use secrecy::SecretString;
@@ -181,46 +181,22 @@ pub async fn verify_unsaved(
         Some(row) if row.driver == driver.id => row.secret_keys(),
         _ => Vec::new(),
     };
-    let mut errors = BTreeMap::new();
+    let values =
+        validate_fields(driver, &request.fields, &stored_keys).map_err(ApiError::fields)?;
     let mut fields = BTreeMap::new();
     let mut secrets = BTreeMap::new();
-    for key in request.fields.keys() {
-        if !driver.fields.iter().any(|f| &f.key == key) {
-            errors.insert(
-                format!("fields.{key}"),
-                format!("The {} does not have a field \"{key}\".", driver.name),
-            );
-        }
-    }
     let mut missing_secrets = Vec::new();
     for field in &driver.fields {
-        let value = request
-            .fields
-            .get(&field.key)
-            .map(|v| v.trim())
-            .unwrap_or("");
-        let keep = stored_keys.contains(&field.key);
-        if let Err(e) = validate_field(field, value, keep) {
-            errors.insert(format!("fields.{}", field.key), e);
-            continue;
+        match (values.get(&field.key), field.secret) {
+            (Some(v), true) => {
+                secrets.insert(field.key.clone(), SecretString::from(v.clone()));
+            }
+            (Some(v), false) => {
+                fields.insert(field.key.clone(), v.clone());
+            }
+            (None, true) => missing_secrets.push(field.key.clone()),
+            (None, false) => {}
         }
-        match (value.is_empty(), field.secret) {
-            (true, true) => missing_secrets.push(field.key.clone()),
-            (true, false) => {
-                if let Some(d) = &field.default {
-                    fields.insert(field.key.clone(), d.clone());
-                }
-            }
-            (false, true) => {
-                secrets.insert(field.key.clone(), SecretString::from(value.to_string()));
-            }
-            (false, false) => {
-                fields.insert(field.key.clone(), value.to_string());
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::fields(errors));
     }
     if let (Some(row), false) = (&stored, missing_secrets.is_empty()) {
         let base = state.cloudinary_api_base.as_deref();
