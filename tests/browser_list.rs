@@ -474,3 +474,64 @@ async fn an_older_filter_answer_never_overwrites_a_newer_one() {
     );
     assert!(root.text_content().unwrap_or_default().contains("1-1 of 1"));
 }
+
+/// A click with Shift held, as a user shift-clicks.
+fn shift_click(el: &Element) {
+    let init = js_sys::Object::new();
+    for (k, v) in [("bubbles", true), ("cancelable", true), ("shiftKey", true)] {
+        js_sys::Reflect::set(&init, &k.into(), &v.into()).expect("set");
+    }
+    let ctor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"MouseEvent".into())
+        .expect("MouseEvent")
+        .unchecked_into();
+    let click: web_sys::Event =
+        js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"click".into(), &init))
+            .expect("click")
+            .unchecked_into();
+    el.dispatch_event(&click).expect("dispatch");
+}
+
+fn row_ids(root: &Element) -> Vec<String> {
+    all(root, "tbody tr")
+        .iter()
+        .filter_map(|r| r.get_attribute("data-id"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn shift_click_selects_a_range_and_the_next_page_shows_its_own_rows() {
+    let items: Vec<Connection> = (1..=30).map(|i| conn(i, &format!("Conn {i}"))).collect();
+    let root = mount("/mock-range/api", items);
+    assert!(until(|| rows(&root) == 25).await, "a page of 25");
+    let text = || root.text_content().unwrap_or_default();
+
+    checkbox(&root, "Select Conn 2").expect("row").click();
+    shift_click(&checkbox(&root, "Select Conn 5").expect("row"));
+    assert!(until(|| text().contains("4 selected")).await, "{}", text());
+    let marked: Vec<String> = all(&root, "tbody tr.cc-selected")
+        .iter()
+        .filter_map(|r| r.get_attribute("data-id"))
+        .collect();
+    assert_eq!(marked, ["2", "3", "4", "5"]);
+    assert!(checkbox(&root, "Select Conn 3").expect("row").checked());
+    assert!(!checkbox(&root, "Select Conn 6").expect("row").checked());
+
+    // The next page's rows carry its connections: ids, names, unselected boxes.
+    button(&root, "Next page").expect("Next page").click();
+    assert!(until(|| rows(&root) == 5).await, "the second page");
+    assert_eq!(row_ids(&root), ["26", "27", "28", "29", "30"]);
+    assert!(all(&root, "tbody td.cc-name")
+        .iter()
+        .map(|c| c.text_content().unwrap_or_default())
+        .eq((26..=30).map(|i| format!("Conn {i}"))));
+    assert!(checkbox(&root, "Select Conn 2").is_none());
+    assert!(!checkbox(&root, "Select Conn 27").expect("row").checked());
+    assert!(all(&root, "tbody tr.cc-selected, tbody input:checked").is_empty());
+    assert!(until(|| !text().contains("selected")).await, "{}", text());
+
+    // And back: the first page again, the rows it had.
+    button(&root, "First page").expect("First page").click();
+    assert!(until(|| rows(&root) == 25).await, "the first page again");
+    assert_eq!(row_ids(&root).first().map(String::as_str), Some("1"));
+    assert!(checkbox(&root, "Select Conn 25").is_some());
+}
