@@ -535,3 +535,70 @@ async fn shift_click_selects_a_range_and_the_next_page_shows_its_own_rows() {
     assert_eq!(row_ids(&root).first().map(String::as_str), Some("1"));
     assert!(checkbox(&root, "Select Conn 25").is_some());
 }
+
+/// Types into the quick filter and presses Enter (applies at once, no typing pause).
+fn filter_now(root: &Element, text: &str) {
+    let input: HtmlInputElement = root
+        .query_selector("input[type=search]")
+        .ok()
+        .flatten()
+        .expect("Filter")
+        .dyn_into()
+        .expect("input");
+    input.set_value(text);
+    input
+        .dispatch_event(&web_sys::Event::new("input").expect("event"))
+        .expect("dispatch");
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"key".into(), &"Enter".into()).expect("set");
+    let ctor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"KeyboardEvent".into())
+        .expect("KeyboardEvent")
+        .unchecked_into();
+    let enter: web_sys::Event =
+        js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"keydown".into(), &init))
+            .expect("keydown")
+            .unchecked_into();
+    input.dispatch_event(&enter).expect("dispatch");
+}
+
+fn names(root: &Element) -> Vec<String> {
+    all(root, "tbody td.cc-name")
+        .iter()
+        .map(|c| c.text_content().unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn rows_after_no_match_and_a_narrower_filter_are_the_right_ones() {
+    let root = mount("/mock-refilter/api", three());
+    assert!(until(|| rows(&root) == 3).await, "rows appear");
+    let text = || root.text_content().unwrap_or_default();
+
+    filter_now(&root, "zzz");
+    assert!(
+        until(|| text().contains("No connections match")).await,
+        "{}",
+        text()
+    );
+    assert_eq!(rows(&root), 0);
+
+    filter_now(&root, "");
+    assert!(until(|| rows(&root) == 3).await, "all rows again");
+    assert_eq!(names(&root), ["Shop EU", "Shop US", "Archive"]);
+    assert_eq!(row_ids(&root), ["1", "2", "3"]);
+    assert!(checkbox(&root, "Select Archive").is_some());
+
+    filter_now(&root, "shop");
+    assert!(until(|| rows(&root) == 2).await, "two rows match");
+    assert_eq!(names(&root), ["Shop EU", "Shop US"]);
+    assert!(checkbox(&root, "Select Archive").is_none());
+
+    filter_now(&root, "archive");
+    assert!(
+        until(|| names(&root) == ["Archive"]).await,
+        "{:?}",
+        names(&root)
+    );
+    assert_eq!(row_ids(&root), ["3"]);
+    assert!(checkbox(&root, "Select Archive").is_some());
+}

@@ -367,6 +367,7 @@ pub fn ConnectionList() -> impl IntoView {
         tested,
         testing,
         highlight,
+        body: StoredValue::new_local(None),
     };
 
     // Which state the body is in; the table stays mounted while rows come and go.

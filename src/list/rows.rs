@@ -117,6 +117,9 @@ pub struct Body {
     /// A row with empty cells for `columns`; new rows are its clones.
     prototype: Option<Element>,
     rows: Vec<Row>,
+    /// Rows taken out of `tbody` when a page had fewer rows (or the table was unmounted for
+    /// a "no match" state), with what they showed: the next longer page reuses them.
+    spare: Vec<Row>,
     tab_stop: Option<i64>,
     /// Status badges built once per state, message and busy flag; cells get clones.
     badges: HashMap<(State, String, bool), Element>,
@@ -136,9 +139,21 @@ impl Body {
             columns: Vec::new(),
             prototype: None,
             rows: Vec::new(),
+            spare: Vec::new(),
             tab_stop: None,
             badges: HashMap::new(),
         })
+    }
+
+    /// Draws into `tbody` from now on (the table was mounted again). The rows drawn into the
+    /// old one become spare rows.
+    pub fn attach(&mut self, tbody: HtmlElement) {
+        if tbody != self.tbody {
+            self.tbody = tbody;
+            while let Some(row) = self.rows.pop() {
+                self.spare.push(row);
+            }
+        }
     }
 
     fn prototype(&mut self) -> &Element {
@@ -205,17 +220,19 @@ impl Body {
             for row in self.rows.drain(..) {
                 row.tr.remove();
             }
+            self.spare.clear();
             self.columns = columns.to_vec();
             self.prototype = None;
         }
         while self.rows.len() > page.len() {
             if let Some(row) = self.rows.pop() {
                 row.tr.remove();
+                self.spare.push(row);
             }
         }
         let old = self.rows.len();
         for _ in old..page.len() {
-            match self.new_row() {
+            match self.spare.pop().or_else(|| self.new_row()) {
                 Some(row) => self.rows.push(row),
                 None => break,
             }

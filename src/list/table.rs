@@ -88,6 +88,8 @@ pub struct TableState {
     pub testing: RwSignal<HashSet<i64>>,
     /// The row the form just saved.
     pub highlight: RwSignal<Option<i64>>,
+    /// The drawn rows (kept by the list across mounts of the table).
+    pub body: StoredValue<Option<Body>, LocalStorage>,
 }
 
 fn focus_row(tr: Option<web_sys::Element>) {
@@ -122,6 +124,7 @@ pub fn Table(
         tested,
         testing,
         highlight,
+        body,
     } = state;
     let ids = Memo::new(move |_| rows.with(|r| r.iter().map(|c| c.id).collect::<Vec<_>>()));
     let all_state = Memo::new(move |_| ids.with(|ids| selection.with(|s| s.all_state(ids))));
@@ -136,9 +139,9 @@ pub fn Table(
         })
     });
 
-    // The rows are written by `Body` (see `rows.rs`), not rendered as views.
+    // The rows are written by `Body` (see `rows.rs`), not rendered as views. It outlives
+    // the table (kept by the list), so rows survive a "no match" state in between.
     let tbody = NodeRef::<html::Tbody>::new();
-    let body = StoredValue::new_local(None::<Body>);
     let drawn = StoredValue::new(None::<Arc<Vec<Arc<Connection>>>>);
     Effect::new(move |_| {
         let Some(el) = tbody.get() else { return };
@@ -153,11 +156,15 @@ pub fn Table(
                         saved,
                     };
                     body.update_value(|b| {
-                        let b = b.get_or_insert_with(|| {
-                            let mut b = Body::new(el.into()).expect("tbody in a document");
-                            b.set_tab_stop(tab_stop.get_untracked());
-                            b
-                        });
+                        let el: web_sys::HtmlElement = el.into();
+                        let b = match b {
+                            Some(b) => {
+                                b.attach(el);
+                                b
+                            }
+                            None => b.insert(Body::new(el).expect("tbody in a document")),
+                        };
+                        b.set_tab_stop(tab_stop.get_untracked());
                         selection.with_untracked(|s| b.draw(&page, cols, &extra, s));
                     });
                 })
