@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use clap::Parser;
 use connections_server::config::Args;
 use connections_server::store::{OpenOptions, Store};
@@ -60,6 +61,13 @@ async fn run() -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     println!("Cloudinary Connections is running at http://{local}/");
+    // No Nagle delay: a response written in several chunks (the app's files) would
+    // otherwise wait for the client's delayed ACK, about 40 ms per response.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown())
         .await
