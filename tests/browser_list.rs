@@ -14,6 +14,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
+mod support;
+use support::{all, press, until};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 thread_local! {
@@ -161,25 +164,6 @@ fn mount(base: &str, items: Vec<Connection>) -> HtmlElement {
     let config = HostConfig::new(Some(base.to_string()), None, None, None);
     leptos::mount::mount_to(el.clone(), move || view! { <App config=config/> }).forget();
     el
-}
-
-/// Waits (without sleeping a fixed time) until `f` holds, yielding to the event loop.
-async fn until(mut f: impl FnMut() -> bool) -> bool {
-    for _ in 0..300 {
-        if f() {
-            return true;
-        }
-        gloo_timers::future::TimeoutFuture::new(10).await;
-    }
-    f()
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).expect("query");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
 }
 
 /// Text of a node without the parts hidden from assistive technology (icons).
@@ -549,16 +533,7 @@ fn filter_now(root: &Element, text: &str) {
     input
         .dispatch_event(&web_sys::Event::new("input").expect("event"))
         .expect("dispatch");
-    let init = js_sys::Object::new();
-    js_sys::Reflect::set(&init, &"key".into(), &"Enter".into()).expect("set");
-    let ctor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"KeyboardEvent".into())
-        .expect("KeyboardEvent")
-        .unchecked_into();
-    let enter: web_sys::Event =
-        js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"keydown".into(), &init))
-            .expect("keydown")
-            .unchecked_into();
-    input.dispatch_event(&enter).expect("dispatch");
+    press(&input, "Enter");
 }
 
 fn names(root: &Element) -> Vec<String> {
