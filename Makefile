@@ -21,7 +21,7 @@ run: build
 
 ## build: the same without starting
 build: tools
-	@trunk build --release --quiet
+	@trunk build --release --quiet 2>.make/trunk.log || { cat .make/trunk.log; exit 1; }
 	@cargo build --release --quiet -p connections-server
 
 ## test: formatting, lints, native tests, browser tests, end-to-end tests
