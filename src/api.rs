@@ -119,9 +119,14 @@ impl Client {
 
     /// Re-verifies a stored connection and returns it with its new status.
     pub async fn verify_stored(&self, id: i64) -> Result<Connection, ApiError> {
-        let req = self.with_auth(Request::post(
-            &self.url(&format!("/connections/{id}/verify")),
-        ));
+        // An empty JSON object: the server takes only JSON on POST (no cross-site form).
+        let req = self
+            .with_auth(Request::post(
+                &self.url(&format!("/connections/{id}/verify")),
+            ))
+            .header("Content-Type", "application/json")
+            .body("{}")
+            .map_err(|_| ApiError::Network)?;
         decode(req.send().await.map_err(|_| ApiError::Network)?).await
     }
 

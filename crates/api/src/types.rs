@@ -134,8 +134,9 @@ pub struct Connection {
     pub version: i64,
 }
 
-/// Body of create and update: all fields, secrets included.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// Body of create and update: all fields, secrets included. `Debug` shows the
+/// field keys, never their values (see `redact.rs`).
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionInput {
@@ -155,8 +156,8 @@ pub struct Page {
     pub limit: u64,
 }
 
-/// Body of `POST /api/verify`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// Body of `POST /api/verify`. `Debug` shows the field keys, never their values.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
@@ -191,6 +192,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     BadRequest,
     Internal,
+    /// The request came from a page of another origin, or the caller may not do this.
+    Forbidden,
 }
 
 /// Every error answer of the API.

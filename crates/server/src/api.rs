@@ -1,6 +1,6 @@
 //! Handlers of `/api/*`: thin, each a call into `service` (or the store).
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
+use crate::extract::ApiJson;
 use crate::{require_token, service, AppState};
 
 /// Largest accepted request body.
@@ -92,10 +93,9 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Result<Json<ConnectionInput>, JsonRejection>,
+    ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?;
-    let Json(input) = body?;
     let outcome = service::create(&state, input, key.as_deref()).await?;
     let location = format!("/api/connections/{}", outcome.connection.id);
     let mut response = with_etag(StatusCode::CREATED, outcome.connection);
@@ -134,11 +134,10 @@ async fn update(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
-    body: Result<Json<ConnectionInput>, JsonRejection>,
+    ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
     let version = if_match(&headers)?;
-    let Json(input) = body?;
     let connection = service::update(&state, id, version, input).await?;
     Ok(with_etag(StatusCode::OK, connection))
 }
@@ -176,9 +175,8 @@ async fn verify_stored(
               (status = 422, description = "Invalid values, or a stored secret that would go to another host", body = ErrorBody)))]
 async fn verify(
     State(state): State<AppState>,
-    body: Result<Json<VerifyRequest>, JsonRejection>,
+    ApiJson(request): ApiJson<VerifyRequest>,
 ) -> Result<Response, ApiError> {
-    let Json(request) = body?;
     Ok(Json(service::verify_unsaved(&state, request).await?).into_response())
 }
 

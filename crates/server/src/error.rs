@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -21,6 +20,14 @@ pub enum ApiError {
     PreconditionRequired,
     PayloadTooLarge,
     BadRequest(String),
+    /// 403: a foreign `Origin`, or a caller without the right.
+    Forbidden(String),
+    /// 421: a `Host` this server does not answer for (DNS rebinding).
+    MisdirectedRequest,
+    /// 408: the request took longer than the server allows.
+    Timeout,
+    /// 415: a body that is not `application/json`.
+    UnsupportedMediaType,
     /// Something broke inside; the cause is logged, never sent.
     Internal(String),
 }
@@ -43,25 +50,6 @@ impl ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         ApiError::internal(format_args!("database: {e}"))
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> Self {
-        match r {
-            JsonRejection::JsonDataError(e) => ApiError::Validation {
-                message: format!("The request body does not fit: {}", e.body_text()),
-                fields: BTreeMap::new(),
-            },
-            JsonRejection::JsonSyntaxError(_) => {
-                ApiError::BadRequest("The request body is not valid JSON.".into())
-            }
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::BadRequest("Send the body with Content-Type: application/json.".into())
-            }
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            _ => ApiError::BadRequest("The request body could not be read.".into()),
-        }
     }
 }
 
@@ -95,6 +83,25 @@ impl IntoResponse for ApiError {
                 None,
             ),
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, m, None),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden, m, None),
+            ApiError::MisdirectedRequest => (
+                StatusCode::MISDIRECTED_REQUEST,
+                ErrorCode::BadRequest,
+                "This server does not answer for the host name in this request.".into(),
+                None,
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::BadRequest,
+                "Send the body as JSON, with Content-Type: application/json.".into(),
+                None,
+            ),
+            ApiError::Timeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::BadRequest,
+                "The request took too long. Try again.".into(),
+                None,
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (

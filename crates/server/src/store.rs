@@ -18,7 +18,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{FromRow, Sqlite, SqlitePool};
 
-use crate::crypto::{self, Cipher, DecryptError, KeySource, KEY_SETTING};
+use crate::crypto::{self, Cipher, DecryptError, KeySource, BOUND_PREFIX, KEY_SETTING};
 
 pub const DB_FILE: &str = "connections.sqlite3";
 /// Idempotency keys are remembered at least this long (and purged after twice it).
@@ -67,6 +67,24 @@ impl Row {
             created_at: self.created_at.clone(),
             updated_at: self.updated_at.clone(),
             version: self.version,
+        }
+    }
+
+    /// Stands for a row that no longer exists (a replayed create of a deleted connection).
+    fn gone(id: i64) -> Row {
+        Row {
+            id,
+            name: String::new(),
+            driver: String::new(),
+            fields: "{}".into(),
+            secrets: "{}".into(),
+            status_state: String::new(),
+            status_message: None,
+            status_field: None,
+            checked_at: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+            version: 0,
         }
     }
 
@@ -125,8 +143,9 @@ impl From<sqlx::Error> for StoreError {
 /// The result of a create.
 pub struct Created {
     pub row: Row,
-    /// `true` when an earlier request with the same Idempotency-Key created it.
-    pub replayed: bool,
+    /// The first answer to an earlier request with the same Idempotency-Key
+    /// (the connection as it was then, JSON), when this is a replay.
+    pub replayed: Option<String>,
 }
 
 /// Options for opening the store.
@@ -143,7 +162,7 @@ pub fn now_rfc3339() -> String {
     format_time(time::OffsetDateTime::now_utc())
 }
 
-fn format_time(t: time::OffsetDateTime) -> String {
+pub fn format_time(t: time::OffsetDateTime) -> String {
     let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     t.to_offset(time::UtcOffset::UTC)
         .format(&f)
@@ -203,7 +222,65 @@ impl Store {
                     .map_err(db_err)?;
             }
         }
-        Ok(Store { pool, cipher })
+        let store = Store { pool, cipher };
+        store.bind_secrets_to_rows().await.map_err(|e| {
+            format!(
+                "CLOUDINARY_CONNECTIONS_DATA_DIR (--data-dir): cannot update the stored secrets in {}: {e}",
+                data_dir.display()
+            )
+        })?;
+        Ok(store)
+    }
+
+    /// Re-encrypts secrets stored before they were bound to their connection
+    /// ([`Cipher::seal`]), in one transaction: all or none.
+    async fn bind_secrets_to_rows(&self) -> Result<(), String> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| e.to_string())?;
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, secrets FROM connections WHERE secrets <> '{}'")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
+        let mut changed = 0usize;
+        for (id, secrets) in rows {
+            let map = encrypted_map(&secrets);
+            if map.values().all(|v| v.starts_with(BOUND_PREFIX)) {
+                continue;
+            }
+            let mut bound = BTreeMap::new();
+            for (field, value) in map {
+                let sealed = match value.strip_prefix(BOUND_PREFIX) {
+                    Some(_) => value,
+                    None => {
+                        let plain = self
+                            .cipher
+                            .decrypt(&field, &value)
+                            .map_err(|e| format!("connection {id}, field {field}: {e}"))?;
+                        self.cipher.seal(id, &field, &plain)
+                    }
+                };
+                bound.insert(field, sealed);
+            }
+            sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
+                .bind(json(&bound))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
+            changed += 1;
+        }
+        tx.commit().await.map_err(|e| e.to_string())?;
+        if changed > 0 {
+            tracing::info!(
+                connections = changed,
+                "bound stored secrets to their connections"
+            );
+        }
+        Ok(())
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -264,56 +341,83 @@ impl Store {
                 .bind(cutoff)
                 .execute(&mut *tx)
                 .await?;
-            let seen: Option<(String, i64)> = sqlx::query_as(
-                "SELECT request_hash, connection_id FROM idempotency_keys WHERE key = ?1",
+            let seen: Option<(String, i64, String)> = sqlx::query_as(
+                "SELECT request_hash, connection_id, response FROM idempotency_keys WHERE key = ?1",
             )
             .bind(key)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((hash, id)) = seen {
+            if let Some((hash, id, response)) = seen {
                 tx.rollback().await?;
                 if hash != fingerprint {
                     return Err(StoreError::KeyReused);
                 }
-                let row = self.get(id).await?.ok_or(StoreError::NotFound)?;
+                // The first answer, as it was: not the row as it is now (renamed, deleted).
+                let row = self.get(id).await?.unwrap_or_else(|| Row::gone(id));
                 return Ok(Created {
                     row,
-                    replayed: true,
+                    replayed: Some(response),
                 });
             }
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO connections (name, name_key, driver, cloud_name, fields, secrets, \
-             created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
+             created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, '{}', ?6, ?6) RETURNING id",
         )
         .bind(&record.name)
         .bind(name_key(&record.name))
         .bind(&record.driver)
         .bind(record.fields.get("cloud_name").map_or("", String::as_str))
         .bind(json(&record.fields))
-        .bind(json(&self.encrypt_all(&record.secrets)))
         .bind(&now)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| name_taken(e, &record.name))?;
+        if !record.secrets.is_empty() {
+            // Sealed with the id the row just got, in the same transaction.
+            sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
+                .bind(json(&self.seal_all(id, &record.secrets)))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = ?1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
         if let Some((key, fingerprint)) = idempotency {
             sqlx::query(
-                "INSERT INTO idempotency_keys (key, request_hash, connection_id, created_at) \
-                 VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO idempotency_keys (key, request_hash, connection_id, created_at, response) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )
             .bind(key)
             .bind(fingerprint)
             .bind(id)
             .bind(&now)
+            .bind(json(&row.to_connection()))
             .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
-        let row = self.get(id).await?.ok_or(StoreError::NotFound)?;
         Ok(Created {
             row,
-            replayed: false,
+            replayed: None,
         })
+    }
+
+    /// Keeps `connection` as the answer a replay of `key` returns (the first
+    /// answer, after the create's verification).
+    pub async fn remember_response(
+        &self,
+        key: &str,
+        connection: &Connection,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE idempotency_keys SET response = ?1 WHERE key = ?2")
+            .bind(json(connection))
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Replaces a connection if it is still at `version`. Secrets in `record`
@@ -335,7 +439,7 @@ impl Store {
             .into_iter()
             .filter(|(k, _)| keep.contains(k))
             .collect();
-        secrets.extend(self.encrypt_all(&record.secrets));
+        secrets.extend(self.seal_all(id, &record.secrets));
         let done = sqlx::query(
             "UPDATE connections SET name = ?1, name_key = ?2, driver = ?3, cloud_name = ?4, \
              fields = ?5, secrets = ?6, updated_at = ?7, version = version + 1 \
@@ -401,16 +505,20 @@ impl Store {
         encrypted_map(&row.secrets)
             .into_iter()
             .map(|(k, v)| {
-                let plain = self.cipher.decrypt(&k, &v)?;
+                let plain = self.cipher.open(row.id, &k, &v)?;
                 Ok((k, plain))
             })
             .collect()
     }
 
-    fn encrypt_all(&self, secrets: &BTreeMap<String, SecretString>) -> BTreeMap<String, String> {
+    fn seal_all(
+        &self,
+        id: i64,
+        secrets: &BTreeMap<String, SecretString>,
+    ) -> BTreeMap<String, String> {
         secrets
             .iter()
-            .map(|(k, v)| (k.clone(), self.cipher.encrypt(k, v)))
+            .map(|(k, v)| (k.clone(), self.cipher.seal(id, k, v)))
             .collect()
     }
 }
@@ -508,9 +616,11 @@ fn name_taken(e: sqlx::Error, name: &str) -> StoreError {
     }
 }
 
-/// The case-insensitive form of a name, unique among connections.
+/// The case-insensitive form of a name, unique among connections: trimmed,
+/// NFC (so "Café" typed with a combining accent is the same name), lower case.
 pub fn name_key(name: &str) -> String {
-    name.trim().to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    name.trim().nfc().collect::<String>().to_lowercase()
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {

@@ -191,7 +191,7 @@ async fn verification_waits_5_seconds_by_default() {
     )
     .await
     .expect("store");
-    let state = connections_server::AppState::new(store, dir.path().join("dist"));
+    let state = connections_server::AppState::new(store, dir.path().join("dist")).expect("state");
     assert_eq!(state.verify_timeout, std::time::Duration::from_secs(5));
     assert!(
         state.cloudinary_api_base.is_none(),

@@ -29,7 +29,7 @@ async fn harness(token: Option<&str>) -> Harness {
     let store = Store::open(dir.path(), OpenOptions { key: None })
         .await
         .expect("store opens");
-    let mut state = AppState::new(store, dist);
+    let mut state = AppState::new(store, dist).expect("state");
     state.token = token.map(Arc::from);
     Harness {
         router: app(state),

@@ -23,6 +23,7 @@ fn command(dir: &Path, key_b64: &secrecy::SecretString, api_base: &str, addr: &s
             secrecy::ExposeSecret::expose_secret(key_b64),
         )
         .env("CLOUDINARY_API_BASE", api_base)
+        .env("CLOUDINARY_CONNECTIONS_VERIFY_REUSE", "0")
         .env("RUST_LOG", "error")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -99,6 +100,7 @@ async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_st
     assert_eq!(got["secrets_set"], json!(["api_secret"]));
     let verified: Value = http
         .post(format!("{url}/api/connections/{id}/verify"))
+        .json(&json!({}))
         .send()
         .await
         .expect("verify")

@@ -234,7 +234,7 @@ async fn without_a_key_setting_a_private_key_file_is_made_and_must_stay() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
-    let mut state = AppState::new(store, dir.path().join("dist"));
+    let mut state = AppState::new(store, dir.path().join("dist")).expect("state");
     state.cloudinary_api_base = Some(Arc::from(fake.base.as_str()));
     let c = created(&app(state.clone()), "Shop", "demo").await;
     state.store.pool().close().await;

@@ -151,9 +151,11 @@ pub async fn state_in(dir: &Path, key: &SecretString, fake: &FakeCloudinary) -> 
     let store = Store::open(dir, OpenOptions { key: Some(key) })
         .await
         .expect("store opens");
-    let mut state = AppState::new(store, dist);
+    let mut state = AppState::new(store, dist).expect("state");
     state.cloudinary_api_base = Some(Arc::from(fake.base.as_str()));
     state.verify_timeout = Duration::from_millis(300);
+    // Every verify calls the stand-in; `hardening.rs` tests the reuse window.
+    state.verify_reuse = Duration::ZERO;
     state
 }
 
