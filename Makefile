@@ -71,11 +71,12 @@ fmt-check:
 	@cargo fmt --all --check
 
 lint:
-	@cargo clippy --quiet --workspace --all-targets -- -D warnings
+	@cargo clippy --quiet --workspace --all-targets --features connections-server/failpoints -- -D warnings
 	@cargo clippy --quiet -p cloudinary-connections --all-targets --target wasm32-unknown-unknown -- -D warnings
 
+# failpoints: the tests of the real binary make a handler panic through FAILPOINTS.
 unit:
-	@cargo test --quiet --workspace
+	@cargo test --quiet --workspace --features connections-server/failpoints
 
 browser:
 	@cargo test -p cloudinary-connections --target wasm32-unknown-unknown --test 'browser*'

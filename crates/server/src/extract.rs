@@ -77,7 +77,24 @@ fn data_error(path: &str, serde_text: &str) -> ApiError {
     } else {
         "has the wrong type"
     };
-    let message = if serde_text.starts_with("missing field") {
+    let message = if serde_text.starts_with("unknown field") {
+        // The path ends in the unknown key, which the caller chose (it could be
+        // anything, a secret too): name only where it sits and what is allowed there.
+        let parent = match path.rsplit_once('.') {
+            Some((parent, _)) => format!("`{parent}`"),
+            None => "the body".to_string(),
+        };
+        let allowed = serde_text
+            .split_once("expected")
+            .map(|(_, rest)| rest.replace('`', ""))
+            .filter(|rest| {
+                rest.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " _,".contains(c))
+            })
+            .map(|rest| format!(" (allowed:{})", rest.replace(" one of", "")))
+            .unwrap_or_default();
+        format!("The request body does not fit: {parent} has a field that is not part of this request{allowed}.")
+    } else if serde_text.starts_with("missing field") {
         // "missing field `name`": the name is the contract's, not the caller's.
         let field = serde_text
             .split('`')
@@ -125,7 +142,12 @@ mod tests {
     #[test]
     fn unknown_and_missing_fields_are_named() {
         let m = message(r#"{"name":"a","driver":"d","extra":1}"#);
-        assert!(m.contains("not a field"), "{m}");
+        assert!(m.contains("not part of this request"), "{m}");
+        assert!(m.contains("name, driver, fields"), "{m}");
+        assert!(
+            !m.contains("extra"),
+            "the caller's key is not repeated: {m}"
+        );
         let m = message(r#"{"driver":"d"}"#);
         assert!(m.contains("misses the field `name`"), "{m}");
     }

@@ -2,6 +2,8 @@
 //! in a temp dir, request helpers, and a loopback stand-in for Cloudinary.
 #![allow(dead_code)]
 
+pub mod binary;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
