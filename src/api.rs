@@ -182,6 +182,7 @@ mod tests {
                 code,
                 message: "m".into(),
                 fields,
+                request_id: None,
             },
         })
     }

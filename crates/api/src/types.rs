@@ -211,6 +211,9 @@ pub struct ErrorDetail {
     /// Field errors keyed `name`, `driver` or `fields.<key>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, String>>,
+    /// The `X-Request-Id` of the request, to find its log lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// Columns the list can be sorted by.
@@ -363,6 +366,7 @@ mod tests {
                 code: ErrorCode::PreconditionRequired,
                 message: "m".into(),
                 fields: None,
+                request_id: None,
             },
         };
         assert_eq!(

@@ -30,10 +30,16 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/{id}", get(get_one).put(update).delete(delete))
         .route("/connections/{id}/verify", post(verify_stored))
         .route("/verify", post(verify))
+        .route("/metrics", get(crate::metrics::endpoint))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/health", get(health))
         .merge(protected)
+        // After routing, so each request is counted under its route pattern.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::layer,
+        ))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // API answers are about credentials: never kept by a cache.

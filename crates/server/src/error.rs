@@ -117,6 +117,7 @@ impl IntoResponse for ApiError {
                 code,
                 message,
                 fields,
+                request_id: crate::request_id::current(),
             },
         };
         (status, Json(body)).into_response()

@@ -9,7 +9,9 @@ pub mod crypto;
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod metrics;
 pub mod openapi;
+pub mod request_id;
 pub mod serve;
 pub mod service;
 pub mod store;
@@ -60,6 +62,8 @@ pub struct AppState {
     pub verify_reuse: Duration,
     /// Longest a request may take, body included (verification waits at most 5 s).
     pub request_timeout: Duration,
+    /// Counters and histograms of `GET /api/metrics`.
+    pub metrics: metrics::Metrics,
 }
 
 /// Default of [`AppState::verify_timeout`].
@@ -85,6 +89,7 @@ impl AppState {
             allowed_origins: Arc::new(Vec::new()),
             verify_reuse: VERIFY_REUSE,
             request_timeout: REQUEST_TIMEOUT,
+            metrics: metrics::Metrics::default(),
         })
     }
 }
@@ -172,11 +177,18 @@ pub fn app(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                    let id = req
+                        .headers()
+                        .get(request_id::HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
                 })
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        // Outermost: every answer, refusals included, carries its request's id.
+        .layer(axum::middleware::from_fn(request_id::layer))
 }
 
 /// Requires `Authorization: Bearer <token>` when a token is configured.

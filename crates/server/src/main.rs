@@ -12,15 +12,33 @@ use connections_server::{app, guard, AppState};
 use secrecy::ExposeSecret;
 use tracing_subscriber::EnvFilter;
 
+/// Log lines on stderr: text (colours only on a terminal), or one JSON object
+/// per line with `CLOUDINARY_CONNECTIONS_LOG_FORMAT=json`.
+fn init_logging() -> Result<(), String> {
+    use std::io::IsTerminal;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match std::env::var("CLOUDINARY_CONNECTIONS_LOG_FORMAT").as_deref() {
+        Ok("json") => builder.json().with_current_span(true).init(),
+        Ok("text") | Ok("") | Err(_) => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        Ok(other) => {
+            return Err(format!(
+                "CLOUDINARY_CONNECTIONS_LOG_FORMAT: {other:?} is neither \"text\" nor \"json\""
+            ))
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(line) = init_logging() {
+        eprintln!("connections-server: {line}");
+        return ExitCode::FAILURE;
+    }
     #[cfg(feature = "failpoints")]
     let _failpoints = fail::FailScenario::setup();
     match run().await {

@@ -198,6 +198,7 @@ async fn verify_row(state: &AppState, row: Row) -> Result<Connection, ApiError> 
     let result = verifier(state)
         .verify(&row.driver, &row.field_values(), &secrets)
         .await;
+    state.metrics.verified(result.state.as_str());
     let status = Status {
         state: result.state,
         message: result.message,
@@ -256,6 +257,7 @@ pub async fn verify_unsaved(
         }
     }
     let result = verifier(state).verify(&driver.id, &fields, &secrets).await;
+    state.metrics.verified(result.state.as_str());
     Ok(result)
 }
 
