@@ -22,6 +22,7 @@ run: build
 ## build: the same without starting
 build: tools
 	@trunk build --release --quiet 2>.make/trunk.log || { cat .make/trunk.log; exit 1; }
+	@node scripts/precompress.mjs $(DIST)
 	@cargo build --release --quiet -p connections-server
 
 ## test: formatting, lints, native tests, browser tests, end-to-end tests

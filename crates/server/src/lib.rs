@@ -4,6 +4,7 @@
 //! `app(state)` builds the whole router, so tests drive it with `oneshot`.
 
 pub mod api;
+pub mod assets;
 pub mod config;
 pub mod crypto;
 pub mod error;
@@ -141,11 +142,24 @@ pub fn app(state: AppState) -> Router {
         .unwrap_or_default();
     let csp = HeaderValue::from_str(&csp(&hashes))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    let files = ServeDir::new(&state.dist).fallback(ServeFile::new(index));
+    // The app's files as `make build` wrote them: `.br`/`.gz` beside each one are
+    // sent as they are; nothing of the app is compressed per request.
+    let files = ServeDir::new(&state.dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    let files = Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::from_fn(assets::cache_headers));
     let request_timeout = state.request_timeout;
     Router::new()
-        .nest("/api", api::router(state.clone()))
-        .fallback_service(files)
+        // API answers are compressed on the fly (they change with every write).
+        .nest("/api", api::router(state.clone()).layer(CompressionLayer::new()))
+        .merge(files)
         .layer(axum::middleware::from_fn(move |req, next| {
             guard::time_limit(request_timeout, req, next)
         }))
@@ -171,7 +185,6 @@ pub fn app(state: AppState) -> Router {
                 ApiError::internal("a request handler panicked").into_response()
             },
         ))
-        .layer(CompressionLayer::new())
         // One span and one line per request: method, path, status, latency; never
         // the query (it holds the filter text), bodies or headers.
         .layer(

@@ -29,7 +29,11 @@ fn the_unit_is_hardened() {
 
 #[test]
 fn systemd_analyze_verify_finds_nothing() {
-    if Command::new("systemd-analyze").arg("--version").output().is_err() {
+    if Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         // Not a systemd machine: the text checks above are all that can run.
         return;
     }
