@@ -21,6 +21,9 @@ pub const MIN_TOKEN_LEN: usize = 32;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "connections-server", version)]
 pub struct Args {
+    /// What to do; without one, serve.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Address to listen on (port 0 picks a free port and prints it).
     #[arg(
         long,
@@ -70,9 +73,33 @@ pub struct Args {
     pub allowed_origins: Vec<String>,
 }
 
+/// The binary's subcommands (operations; see docs/operations.md).
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Serve the app and the API (the default).
+    Serve,
+    /// Write every connection, its secrets included, sealed with a passphrase
+    /// (age, scrypt), as text to standard output: `export --passphrase-file F > file`.
+    Export {
+        /// File whose first line is the passphrase (at least 12 characters).
+        #[arg(long)]
+        passphrase_file: PathBuf,
+    },
+    /// Store the connections of an export; a name that exists already is skipped
+    /// and reported. Imported connections are unverified until tested.
+    Import {
+        /// File whose first line is the passphrase the export was sealed with.
+        #[arg(long)]
+        passphrase_file: PathBuf,
+        /// The export file.
+        file: PathBuf,
+    },
+}
+
 /// Checked settings. `Debug` shows no secret.
 #[derive(Debug, Clone)]
 pub struct Config {
+    pub command: Command,
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub dist: PathBuf,
@@ -187,6 +214,7 @@ impl Args {
             allowed_origins.push(o);
         }
         Ok(Config {
+            command: self.command.unwrap_or(Command::Serve),
             addr,
             allowed_origins,
             verify_reuse: std::time::Duration::from_secs(self.verify_reuse),

@@ -16,6 +16,7 @@ pub mod request_id;
 pub mod serve;
 pub mod service;
 pub mod store;
+pub mod transfer;
 pub mod verify;
 
 use std::path::PathBuf;

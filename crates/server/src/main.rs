@@ -5,9 +5,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use connections_server::config::{process_env, Args};
+use std::io::Write;
+
+use connections_server::config::{process_env, Args, Command};
 use connections_server::serve::{serve, Limits};
 use connections_server::store::{OpenOptions, Store};
+use connections_server::transfer;
 use connections_server::{app, guard, AppState};
 use secrecy::ExposeSecret;
 use tracing_subscriber::EnvFilter;
@@ -87,6 +90,34 @@ async fn run() -> Result<(), String> {
         },
     )
     .await?;
+    match &config.command {
+        Command::Serve => {}
+        Command::Export { passphrase_file } => {
+            let passphrase = transfer::read_passphrase(passphrase_file)?;
+            let (sealed, count) = transfer::export(&store, &passphrase).await?;
+            std::io::stdout()
+                .write_all(&sealed)
+                .map_err(|e| format!("cannot write the export: {e}"))?;
+            eprintln!("connections-server: exported {count} connections");
+            return Ok(());
+        }
+        Command::Import {
+            passphrase_file,
+            file,
+        } => {
+            let passphrase = transfer::read_passphrase(passphrase_file)?;
+            let sealed = std::fs::read(file)
+                .map_err(|e| format!("import: cannot read {}: {e}", file.display()))?;
+            let drivers = connections_api::drivers();
+            let report = transfer::import(&store, &drivers, &sealed, &passphrase)
+                .await
+                .map_err(|e| format!("import: {e}"))?;
+            for line in report.lines() {
+                println!("{line}");
+            }
+            return Ok(());
+        }
+    }
     let mut state = AppState::new(store, config.dist.clone())?;
     state.token = config.token.as_ref().map(|t| Arc::from(t.expose_secret()));
     state.cloudinary_api_base = config.cloudinary_api_base.as_deref().map(Arc::from);

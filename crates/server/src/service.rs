@@ -23,7 +23,7 @@ pub struct CreateOutcome {
 }
 
 /// Splits validated input into non-secret values and secrets, as the driver declares.
-fn record(driver: &Driver, input: ConnectionInput) -> Record {
+pub(crate) fn record(driver: &Driver, input: ConnectionInput) -> Record {
     let mut fields = BTreeMap::new();
     let mut secrets = BTreeMap::new();
     for (key, value) in input.fields {
@@ -62,7 +62,7 @@ fn verifier(state: &AppState) -> Verifier<'_> {
 }
 
 /// The name in Unicode's composed form (NFC): "Café" is one name however it was typed.
-fn composed(mut input: ConnectionInput) -> ConnectionInput {
+pub(crate) fn composed(mut input: ConnectionInput) -> ConnectionInput {
     use unicode_normalization::UnicodeNormalization;
     input.name = input.name.nfc().collect();
     input

@@ -135,3 +135,135 @@ async fn json_logs_on_request_and_a_bad_format_refuses_to_start() {
     let err = refused(cmd).await;
     assert!(err.contains("CLOUDINARY_CONNECTIONS_LOG_FORMAT"), "{err}");
 }
+
+/// Runs a subcommand of the binary to its end; returns (success, stdout, stderr).
+async fn run(mut cmd: std::process::Command) -> (bool, Vec<u8>, String) {
+    tokio::task::spawn_blocking(move || {
+        let out = cmd.output().expect("run");
+        (
+            out.status.success(),
+            out.stdout,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .expect("join")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_and_import_move_connections_with_their_secrets_sealed() {
+    let fake = FakeCloudinary::start().await;
+    let staging = tempfile::tempdir().expect("dir");
+    let production = tempfile::tempdir().expect("dir");
+    let pass_file = staging.path().join("passphrase");
+    std::fs::write(&pass_file, "a long passphrase for moving\n").expect("write");
+
+    let (mut child, url) = start(command(staging.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
+    let http = reqwest::Client::new();
+    for (name, cloud) in [("Shop EU", "demo-eu"), ("Shop US", "demo-us")] {
+        let r = http
+            .post(format!("{url}/api/connections"))
+            .json(&input(name, cloud, SECRET))
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(r.status().as_u16(), 201);
+    }
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+
+    let mut export = command(staging.path(), &key(1), &fake.base, "127.0.0.1:0");
+    export
+        .arg("export")
+        .arg("--passphrase-file")
+        .arg(&pass_file);
+    let (ok, sealed, err) = run(export).await;
+    assert!(ok, "{err}");
+    assert!(err.contains("exported 2 connections"), "{err}");
+    let text = String::from_utf8(sealed.clone()).expect("text");
+    assert!(
+        text.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(SECRET) && !text.contains("Shop EU"),
+        "sealed whole"
+    );
+    let file = staging.path().join("connections.age");
+    std::fs::write(&file, &sealed).expect("write");
+
+    // Into another installation, with another key.
+    let import = |pass: &std::path::Path, file: &std::path::Path| {
+        let mut cmd = command(production.path(), &key(2), &fake.base, "127.0.0.1:0");
+        cmd.arg("import")
+            .arg("--passphrase-file")
+            .arg(pass)
+            .arg(file);
+        cmd
+    };
+    let (ok, out, err) = run(import(&pass_file, &file)).await;
+    assert!(ok, "{err}");
+    let out = String::from_utf8_lossy(&out).to_string();
+    assert!(out.starts_with("imported 2, skipped 0"), "{out}");
+    assert!(!out.contains(SECRET) && !err.contains(SECRET));
+
+    let (ok, out, _) = run(import(&pass_file, &file)).await;
+    assert!(ok);
+    let out = String::from_utf8_lossy(&out).to_string();
+    assert!(
+        out.starts_with("imported 0, skipped 2 (name taken)"),
+        "{out}"
+    );
+    assert!(out.contains("\"Shop EU\""), "names what it skipped: {out}");
+
+    let wrong = staging.path().join("wrong");
+    std::fs::write(&wrong, "not the right passphrase").expect("write");
+    let (ok, _, err) = run(import(&wrong, &file)).await;
+    assert!(!ok, "a wrong passphrase is refused");
+    assert!(err.contains("passphrase is wrong"), "{err}");
+    let mut tampered = sealed.clone();
+    let i = tampered.len() / 2;
+    tampered[i] = if tampered[i] == b'A' { b'B' } else { b'A' };
+    let bad = staging.path().join("tampered.age");
+    std::fs::write(&bad, &tampered).expect("write");
+    let (ok, _, err) = run(import(&pass_file, &bad)).await;
+    assert!(!ok, "a changed file is refused: {err}");
+
+    // The secret arrived: the imported connection verifies with it.
+    let (mut child, url) = start(command(
+        production.path(),
+        &key(2),
+        &fake.base,
+        "127.0.0.1:0",
+    ))
+    .await;
+    let page: Value = http
+        .get(format!("{url}/api/connections?sort=name"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["items"][0]["status"]["state"], "unverified");
+    let id = page["items"][0]["id"].as_i64().expect("id");
+    let before = fake.calls().len();
+    let v: Value = http
+        .post(format!("{url}/api/connections/{id}/verify"))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("verify")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(v["status"]["state"], "ok");
+    assert_eq!(fake.calls().len(), before + 1);
+    assert_eq!(
+        fake.calls().last().expect("call").authorization,
+        basic("123456789012345", SECRET)
+    );
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+}
