@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod openapi;
+pub mod ready;
 pub mod serve;
 pub mod service;
 pub mod store;

@@ -185,12 +185,9 @@ async fn app_pages_carry_csp_nosniff_and_no_referrer() {
 #[tokio::test]
 async fn verification_waits_5_seconds_by_default() {
     let dir = tempfile::tempdir().expect("dir");
-    let store = connections_server::store::Store::open(
-        dir.path(),
-        connections_server::store::OpenOptions { key: Some(&key(1)) },
-    )
-    .await
-    .expect("store");
+    let store = database::open(dir.path(), Some(&key(1)))
+        .await
+        .expect("store");
     let state = connections_server::AppState::new(store, dir.path().join("dist")).expect("state");
     assert_eq!(state.verify_timeout, std::time::Duration::from_secs(5));
     assert!(
