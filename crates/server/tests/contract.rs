@@ -112,6 +112,7 @@ async fn openapi_describes_every_endpoint_and_needs_the_token() {
     let paths = doc["paths"].as_object().expect("paths");
     for (path, method) in [
         ("/api/health", "get"),
+        ("/api/ready", "get"),
         ("/api/drivers", "get"),
         ("/api/connections", "get"),
         ("/api/connections", "post"),
