@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/health", get(health))
+        .route("/ready", get(crate::ready::ready))
         .merge(protected)
         // After routing, so each request is counted under its route pattern.
         .route_layer(middleware::from_fn_with_state(

@@ -31,7 +31,8 @@ pub struct Args {
         default_value = "127.0.0.1:8080"
     )]
     pub addr: String,
-    /// Directory of the SQLite database and the key file; created (mode 0700) if missing.
+    /// Directory of the SQLite database (unless --database-url names another) and
+    /// the key file; created (mode 0700) if missing.
     #[arg(
         long,
         env = "CLOUDINARY_CONNECTIONS_DATA_DIR",
@@ -71,6 +72,11 @@ pub struct Args {
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
+    /// The database: `sqlite://…` or `postgres://…` (default: the SQLite file in
+    /// the data dir). A URL with a password only from CLOUDINARY_CONNECTIONS_DATABASE_URL
+    /// or CLOUDINARY_CONNECTIONS_DATABASE_URL_FILE: flags show in the process list.
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
 /// The binary's subcommands (operations; see docs/operations.md).
@@ -110,6 +116,8 @@ pub struct Config {
     pub header_timeout: std::time::Duration,
     pub allowed_origins: Vec<String>,
     pub verify_reuse: std::time::Duration,
+    /// `CLOUDINARY_CONNECTIONS_DATABASE_URL`; `None`: SQLite in the data dir.
+    pub database_url: Option<SecretString>,
 }
 
 /// Reads an environment variable (a function, so tests need not change the process's).
@@ -142,6 +150,42 @@ fn secret_setting(env: Env<'_>, name: &str) -> Result<Option<SecretString>, Stri
         }
         (None, None) => Ok(None),
     }
+}
+
+/// The database URL from `--database-url`, `CLOUDINARY_CONNECTIONS_DATABASE_URL`
+/// or its `_FILE` (one of them); a password is refused in the flag.
+fn database_url(env: Env<'_>, flag: Option<String>) -> Result<Option<SecretString>, String> {
+    use crate::store::{redact_url, DATABASE_URL_SETTING as NAME};
+    let flag = flag.filter(|f| !f.trim().is_empty());
+    let url = match (flag, secret_setting(env, NAME)?) {
+        (Some(_), Some(_)) => {
+            return Err(format!(
+                "{NAME}: set either --database-url or {NAME} (or {NAME}_FILE), not both"
+            ))
+        }
+        (Some(flag), None) => {
+            let without_query = flag.trim().split(['?', '#']).next().unwrap_or("");
+            if redact_url(&flag) != without_query || flag.contains("password=") {
+                return Err(format!(
+                    "{NAME} (--database-url): {} holds a password; put the URL in {NAME} or \
+                     {NAME}_FILE instead (flags show in the process list)",
+                    redact_url(&flag)
+                ));
+            }
+            SecretString::from(flag)
+        }
+        (None, Some(url)) => url,
+        (None, None) => return Ok(None),
+    };
+    let text = url.expose_secret().trim();
+    let known = ["sqlite:", "postgres://", "postgresql://"];
+    if !known.iter().any(|k| text.starts_with(k)) {
+        return Err(format!(
+            "{NAME} (--database-url): {} is not a database URL; use sqlite://… or postgres://…",
+            redact_url(text)
+        ));
+    }
+    Ok(Some(url))
 }
 
 impl Args {
@@ -213,8 +257,10 @@ impl Args {
             }
             allowed_origins.push(o);
         }
+        let database_url = database_url(env, self.database_url)?;
         Ok(Config {
             command: self.command.unwrap_or(Command::Serve),
+            database_url,
             addr,
             allowed_origins,
             verify_reuse: std::time::Duration::from_secs(self.verify_reuse),
@@ -314,6 +360,45 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains(TOKEN), "{shown}");
         assert!(!shown.contains("a2V5LWtleS1rZXkta2V5"), "{shown}");
+    }
+
+    #[test]
+    fn the_database_url_comes_from_env_file_or_a_flag_without_password() {
+        let c = args("127.0.0.1:0").check(&env(&[])).expect("default");
+        assert!(c.database_url.is_none(), "SQLite in the data dir");
+        let url = "postgres://app:Pw-1234567@db.example.com/conn";
+        let c = args("127.0.0.1:0")
+            .check(&env(&[("CLOUDINARY_CONNECTIONS_DATABASE_URL", url)]))
+            .expect("from env");
+        assert_eq!(
+            c.database_url.as_ref().map(|u| u.expose_secret()),
+            Some(url)
+        );
+        assert!(!format!("{c:?}").contains("Pw-1234567"));
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("url");
+        std::fs::write(&path, format!("{url}\n")).expect("write");
+        let p = path.to_string_lossy().to_string();
+        let c = args("127.0.0.1:0")
+            .check(&env(&[(
+                "CLOUDINARY_CONNECTIONS_DATABASE_URL_FILE",
+                p.as_str(),
+            )]))
+            .expect("from file");
+        assert_eq!(
+            c.database_url.as_ref().map(|u| u.expose_secret()),
+            Some(url)
+        );
+        let flag = |u: &str| {
+            Args::parse_from(["connections-server", "--database-url", u]).check(&env(&[]))
+        };
+        let e = flag(url).expect_err("password in a flag");
+        assert!(e.starts_with("CLOUDINARY_CONNECTIONS_DATABASE_URL"), "{e}");
+        assert!(!e.contains("Pw-1234567"), "{e}");
+        assert!(flag("postgres://app@db.example.com/conn").is_ok());
+        assert!(flag("sqlite:///var/lib/connections.sqlite3").is_ok());
+        let e = flag("mysql://db/conn").expect_err("unknown scheme");
+        assert!(e.contains("postgres://"), "{e}");
     }
 
     #[test]

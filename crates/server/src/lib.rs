@@ -12,6 +12,7 @@ pub mod extract;
 pub mod guard;
 pub mod metrics;
 pub mod openapi;
+pub mod ready;
 pub mod request_id;
 pub mod serve;
 pub mod service;

@@ -87,6 +87,7 @@ async fn run() -> Result<(), String> {
         &config.data_dir,
         OpenOptions {
             key: config.key.as_ref(),
+            database_url: config.database_url.as_ref(),
         },
     )
     .await?;

@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         crate::api::health,
+        crate::ready::ready,
         crate::api::drivers,
         crate::api::list,
         crate::api::create,

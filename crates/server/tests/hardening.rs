@@ -8,9 +8,9 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use connections_server::store::{OpenOptions, Store};
 use serde_json::{json, Value};
 use support::binary::{authority, command, raw, refused, start};
+use support::database::{execute, fetch_text, Arg};
 use support::*;
 
 const TOKEN: &str = "k7Qw2vR9xL4pN8sT1yU6zA3bC5dE0fGh";
@@ -343,18 +343,22 @@ async fn a_secret_swapped_between_rows_is_never_sent() {
     let other_secret = "OtherSecretValue_99";
     let b = create(&h.router, &input("B", "demo-b", other_secret)).await;
     assert_eq!(b.status, StatusCode::CREATED);
-    let pool = h.state.store.pool();
-    let b_secrets: String = sqlx::query_scalar("SELECT secrets FROM connections WHERE id = ?1")
-        .bind(b.json()["id"].as_i64())
-        .fetch_one(pool)
-        .await
-        .expect("row");
-    sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
-        .bind(&b_secrets)
-        .bind(a["id"].as_i64())
-        .execute(pool)
-        .await
-        .expect("swap");
+    let store = &h.state.store;
+    let b_id = b.json()["id"].as_i64().expect("id");
+    let b_secrets = fetch_text(
+        store,
+        "SELECT secrets FROM connections WHERE id = ?1",
+        &[Arg::Int(b_id)],
+    )
+    .await;
+    let a_id = a["id"].as_i64().expect("id");
+    let swapped = execute(
+        store,
+        "UPDATE connections SET secrets = ?1 WHERE id = ?2",
+        &[Arg::Text(&b_secrets), Arg::Int(a_id)],
+    )
+    .await;
+    assert_eq!(swapped, 1);
     let calls_before = h.fake.calls().len();
     let r = send(
         &h.router,
@@ -383,16 +387,18 @@ async fn secrets_stored_before_the_binding_are_bound_at_start() {
             .store
             .cipher()
             .encrypt("api_secret", &secrecy::SecretString::from(SECRET));
-        sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
-            .bind(json!({"api_secret": legacy}).to_string())
-            .bind(id)
-            .execute(state.store.pool())
-            .await
-            .expect("legacy");
-        state.store.pool().close().await;
+        let legacy = json!({"api_secret": legacy}).to_string();
+        let done = execute(
+            &state.store,
+            "UPDATE connections SET secrets = ?1 WHERE id = ?2",
+            &[Arg::Text(&legacy), Arg::Int(id)],
+        )
+        .await;
+        assert_eq!(done, 1);
+        state.store.close().await;
         id
     };
-    let store = Store::open(dir.path(), OpenOptions { key: Some(&key(5)) })
+    let store = database::open(dir.path(), Some(&key(5)))
         .await
         .expect("reopens");
     let row = store.get(id).await.expect("query").expect("row");

@@ -1,5 +1,6 @@
-//! The real binary: an acknowledged write survives `kill -9`; a different key
-//! or a non-loopback address without a token refuses to start.
+//! The real binary: an acknowledged write survives `kill -9`; a different key,
+//! a non-loopback address without a token or an unreachable database refuses
+//! to start.
 
 mod support;
 
@@ -61,6 +62,26 @@ async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_st
         line.starts_with("connections-server: CLOUDINARY_CONNECTIONS_KEY"),
         "{line}"
     );
+    assert_eq!(line.lines().count(), 1, "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_database_refuses_to_start_without_showing_the_password() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cmd = command(dir.path(), &key(3), "http://127.0.0.1:9", "127.0.0.1:0");
+    // Port 1 of loopback: nothing listens there.
+    cmd.env(
+        "CLOUDINARY_CONNECTIONS_DATABASE_URL",
+        "postgres://app:Pw-Secret-123@127.0.0.1:1/conn?password=Pw-Secret-123",
+    );
+    let err = refused(cmd).await;
+    let line = err.trim();
+    assert!(
+        line.starts_with("connections-server: CLOUDINARY_CONNECTIONS_DATABASE_URL"),
+        "{line}"
+    );
+    assert!(line.contains("postgres://app@127.0.0.1:1/conn"), "{line}");
+    assert!(!line.contains("Pw-Secret-123"), "{line}");
     assert_eq!(line.lines().count(), 1, "{line}");
 }
 

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_connections-server");
 
-/// The binary with a clean environment: data in `dir`, key `key_b64`,
-/// Cloudinary at `api_base`, listening on `addr`, every verify calling Cloudinary.
+/// The binary with a clean environment: data in `dir` (and its database on
+/// the test backend), key `key_b64`, Cloudinary at `api_base`, listening on
+/// `addr`, every verify calling Cloudinary.
 pub fn command(dir: &Path, key_b64: &secrecy::SecretString, api_base: &str, addr: &str) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_clear()
@@ -26,6 +27,12 @@ pub fn command(dir: &Path, key_b64: &secrecy::SecretString, api_base: &str, addr
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    if let Some(url) = super::database::database_url(dir) {
+        cmd.env(
+            "CLOUDINARY_CONNECTIONS_DATABASE_URL",
+            secrecy::ExposeSecret::expose_secret(&url),
+        );
+    }
     cmd
 }
 
