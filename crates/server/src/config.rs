@@ -91,6 +91,25 @@ pub enum Command {
         #[arg(long)]
         passphrase_file: PathBuf,
     },
+    /// Write a consistent copy of the SQLite database to FILE (while the server
+    /// runs). With PostgreSQL, use pg_dump.
+    Backup {
+        /// Where to write the copy; must not exist.
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup, after checking that it opens
+    /// with the configured key. Stop the server first.
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
+    /// Re-encrypt every API secret with a new key, in one transaction; the old
+    /// key no longer opens the database afterwards.
+    RotateKey {
+        /// File holding the new key: base64 of 32 random bytes (`openssl rand -base64 32`).
+        #[arg(long)]
+        new_key_file: PathBuf,
+    },
     /// Store the connections of an export; a name that exists already is skipped
     /// and reported. Imported connections are unverified until tested.
     Import {

@@ -217,6 +217,17 @@ pub fn load_key(
     }
 }
 
+/// Replaces the key file in `data_dir` with `key`: written beside it (0600),
+/// synced, then renamed over it, so the file is always one whole key.
+pub fn replace_key_file(data_dir: &Path, key: &SecretBox<[u8; 32]>) -> std::io::Result<()> {
+    let path = data_dir.join(KEY_FILE);
+    let temp = data_dir.join(format!("{KEY_FILE}.new"));
+    let _ = std::fs::remove_file(&temp);
+    write_key_file(&temp, key)?;
+    std::fs::rename(&temp, &path)?;
+    std::fs::File::open(data_dir)?.sync_all()
+}
+
 fn write_key_file(path: &Path, key: &SecretBox<[u8; 32]>) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

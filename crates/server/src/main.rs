@@ -10,8 +10,8 @@ use std::io::Write;
 use connections_server::config::{process_env, Args, Command};
 use connections_server::serve::{serve, Limits};
 use connections_server::store::{OpenOptions, Store};
-use connections_server::transfer;
 use connections_server::{app, guard, AppState};
+use connections_server::{crypto, transfer};
 use secrecy::ExposeSecret;
 use tracing_subscriber::EnvFilter;
 
@@ -83,16 +83,27 @@ fn private_dir(dir: &Path) -> Result<(), String> {
 async fn run() -> Result<(), String> {
     let config = Args::parse().check(&process_env)?;
     private_dir(&config.data_dir)?;
-    let store = Store::open(
-        &config.data_dir,
-        OpenOptions {
-            key: config.key.as_ref(),
-            database_url: config.database_url.as_ref(),
-        },
-    )
-    .await?;
+    let options = || OpenOptions {
+        key: config.key.as_ref(),
+        database_url: config.database_url.as_ref(),
+    };
+    if let Command::Restore { file } = &config.command {
+        Store::restore(&config.data_dir, options(), file).await?;
+        eprintln!("connections-server: restored {}", file.display());
+        return Ok(());
+    }
+    let store = Store::open(&config.data_dir, options()).await?;
     match &config.command {
         Command::Serve => {}
+        Command::Restore { .. } => return Ok(()),
+        Command::Backup { file } => {
+            store.backup(file).await?;
+            eprintln!("connections-server: wrote {}", file.display());
+            return Ok(());
+        }
+        Command::RotateKey { new_key_file } => {
+            return rotate_key(&store, &config, new_key_file).await;
+        }
         Command::Export { passphrase_file } => {
             let passphrase = transfer::read_passphrase(passphrase_file)?;
             let (sealed, count) = transfer::export(&store, &passphrase).await?;
@@ -149,6 +160,42 @@ async fn run() -> Result<(), String> {
         header_timeout: config.header_timeout,
     };
     serve(listener, app(state), limits, shutdown()).await;
+    Ok(())
+}
+
+/// `rotate-key`: re-encrypts with the key in `new_key_file`; when the key came
+/// from the data dir's key file, that file is replaced (after the commit).
+async fn rotate_key(
+    store: &Store,
+    config: &connections_server::config::Config,
+    new_key_file: &std::path::Path,
+) -> Result<(), String> {
+    use secrecy::ExposeSecret;
+    let text = secrecy::SecretString::from(std::fs::read_to_string(new_key_file).map_err(|e| {
+        format!(
+            "--new-key-file: cannot read {}: {e}",
+            new_key_file.display()
+        )
+    })?);
+    let origin = format!("--new-key-file {}", new_key_file.display());
+    let new_key = crypto::parse_key(text.expose_secret(), &origin)?;
+    let count = store
+        .rotate_key(&new_key)
+        .await
+        .map_err(|e| format!("rotate-key: nothing changed: {e}"))?;
+    store.close().await;
+    eprintln!("connections-server: re-encrypted the secrets of {count} connections");
+    if config.key.is_none() {
+        crypto::replace_key_file(&config.data_dir, &new_key)
+            .map_err(|e| format!("rotate-key: the database now needs the new key, but the key file could not be replaced ({e}); copy {} to {}", new_key_file.display(), config.data_dir.join(crypto::KEY_FILE).display()))?;
+        eprintln!(
+            "connections-server: replaced the key file; the old key no longer opens the database"
+        );
+    } else {
+        eprintln!(
+            "connections-server: set CLOUDINARY_CONNECTIONS_KEY (or _FILE) to the new key before the next start; the old key no longer opens the database"
+        );
+    }
     Ok(())
 }
 

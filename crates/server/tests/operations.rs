@@ -267,3 +267,227 @@ async fn export_and_import_move_connections_with_their_secrets_sealed() {
     child.kill().expect("kill");
     child.wait().expect("reaped");
 }
+
+fn subcommand(
+    dir: &std::path::Path,
+    key_b64: &secrecy::SecretString,
+    fake: &FakeCloudinary,
+    args: &[&std::ffi::OsStr],
+) -> std::process::Command {
+    let mut cmd = command(dir, key_b64, &fake.base, "127.0.0.1:0");
+    cmd.args(args);
+    cmd
+}
+
+async fn create_over_http(url: &str, name: &str) -> i64 {
+    let r = reqwest::Client::new()
+        .post(format!("{url}/api/connections"))
+        .json(&input(name, "demo", SECRET))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(r.status().as_u16(), 201);
+    r.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id")
+}
+
+async fn names(url: &str) -> Vec<String> {
+    let page: Value = reqwest::get(format!("{url}/api/connections?sort=name"))
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
+    let fake = FakeCloudinary::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let copy = dir.path().join("backup.sqlite3");
+    let (mut child, url) = start(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
+    create_over_http(&url, "Before").await;
+    let (ok, _, err) = run(subcommand(
+        dir.path(),
+        &key(1),
+        &fake,
+        &["backup".as_ref(), copy.as_os_str()],
+    ))
+    .await;
+    if support::database::postgres().is_some() {
+        assert!(
+            !ok && err.contains("pg_dump"),
+            "PostgreSQL has its own tools: {err}"
+        );
+        child.kill().expect("kill");
+        child.wait().expect("reaped");
+        return;
+    }
+    assert!(ok, "online backup: {err}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).expect("copy").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let bytes = std::fs::read(&copy).expect("read");
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains(SECRET),
+        "secrets stay encrypted"
+    );
+    create_over_http(&url, "After").await;
+
+    let restore = || {
+        subcommand(
+            dir.path(),
+            &key(1),
+            &fake,
+            &["restore".as_ref(), copy.as_os_str()],
+        )
+    };
+    let (ok, _, err) = run(restore()).await;
+    assert!(
+        !ok && err.contains("stop the server first"),
+        "refused while serving: {err}"
+    );
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+
+    let (ok, _, err) = run(subcommand(
+        dir.path(),
+        &key(9),
+        &fake,
+        &["restore".as_ref(), copy.as_os_str()],
+    ))
+    .await;
+    assert!(
+        !ok && err.contains("CLOUDINARY_CONNECTIONS_KEY"),
+        "another key: {err}"
+    );
+    let (ok, _, err) = run(restore()).await;
+    assert!(ok, "{err}");
+
+    let (mut child, url) = start(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
+    assert_eq!(names(&url).await, ["Before"], "the state of the backup");
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotate_key_is_all_or_nothing_and_the_old_key_is_refused_after() {
+    let fake = FakeCloudinary::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut child, url) = start(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
+    let a = create_over_http(&url, "A").await;
+    create_over_http(&url, "B").await;
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+    let new_key_file = dir.path().join("new.key");
+    std::fs::write(&new_key_file, secrecy::ExposeSecret::expose_secret(&key(2))).expect("write");
+    let rotate = |k: u8| {
+        subcommand(
+            dir.path(),
+            &key(k),
+            &fake,
+            &[
+                "rotate-key".as_ref(),
+                "--new-key-file".as_ref(),
+                new_key_file.as_os_str(),
+            ],
+        )
+    };
+
+    // A crash after the first row: nothing changed.
+    let mut crash = rotate(1);
+    crash.env("FAILPOINTS", "store::rewrite-secrets=panic");
+    let (ok, _, _) = run(crash).await;
+    assert!(!ok, "the failpoint stopped it");
+    let verify_with = |k: u8| {
+        let dir = dir.path().to_path_buf();
+        let base = fake.base.clone();
+        async move {
+            let (mut child, url) = start(command(&dir, &key(k), &base, "127.0.0.1:0")).await;
+            let v: Value = reqwest::Client::new()
+                .post(format!("{url}/api/connections/{a}/verify"))
+                .json(&json!({}))
+                .send()
+                .await
+                .expect("verify")
+                .json()
+                .await
+                .expect("json");
+            child.kill().expect("kill");
+            child.wait().expect("reaped");
+            v
+        }
+    };
+    assert_eq!(
+        verify_with(1).await["status"]["state"],
+        "ok",
+        "old key still opens it"
+    );
+    assert_eq!(
+        fake.calls().last().expect("call").authorization,
+        basic("123456789012345", SECRET)
+    );
+
+    let (ok, _, err) = run(rotate(1)).await;
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("re-encrypted the secrets of 2 connections"),
+        "{err}"
+    );
+    let err = refused(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
+    assert!(
+        err.contains("does not decrypt"),
+        "the old key is refused: {err}"
+    );
+    let calls = fake.calls().len();
+    assert_eq!(verify_with(2).await["status"]["state"], "ok");
+    assert_eq!(fake.calls().len(), calls + 1);
+    assert_eq!(
+        fake.calls().last().expect("call").authorization,
+        basic("123456789012345", SECRET),
+        "the same secret under the new key"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotate_key_replaces_the_key_file_it_used() {
+    let fake = FakeCloudinary::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let without_key = |args: &[&std::ffi::OsStr]| {
+        let mut cmd = command(dir.path(), &key(1), &fake.base, "127.0.0.1:0");
+        cmd.env_remove("CLOUDINARY_CONNECTIONS_KEY").args(args);
+        cmd
+    };
+    let (mut child, url) = start(without_key(&[])).await;
+    create_over_http(&url, "A").await;
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+    let key_file = dir.path().join("connections.key");
+    let old = std::fs::read_to_string(&key_file).expect("key file");
+    let new_key_file = dir.path().join("new.key");
+    std::fs::write(&new_key_file, secrecy::ExposeSecret::expose_secret(&key(3))).expect("write");
+    let (ok, _, err) = run(without_key(&[
+        "rotate-key".as_ref(),
+        "--new-key-file".as_ref(),
+        new_key_file.as_os_str(),
+    ]))
+    .await;
+    assert!(ok, "{err}");
+    let now = std::fs::read_to_string(&key_file).expect("key file");
+    assert_ne!(now, old);
+    assert_eq!(now.trim(), secrecy::ExposeSecret::expose_secret(&key(3)));
+    let (mut child, url) = start(without_key(&[])).await;
+    assert_eq!(names(&url).await, ["A"]);
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+}

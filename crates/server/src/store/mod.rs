@@ -10,6 +10,7 @@
 //! Secret values come in as [`SecretString`] and are encrypted here before they
 //! reach SQL; they leave only through [`Store::secrets`].
 
+mod backup;
 mod location;
 mod page;
 mod postgres;
@@ -304,7 +305,7 @@ impl Store {
             }
             Ok(Some(json(&bound)))
         };
-        let changed = on_backend!(&self.backend, b => b.rebind_secrets(&rebind).await)?;
+        let changed = on_backend!(&self.backend, b => b.rewrite_secrets(&rebind, None).await)?;
         if changed > 0 {
             tracing::info!(
                 connections = changed,
@@ -312,6 +313,30 @@ impl Store {
             );
         }
         Ok(())
+    }
+
+    /// Re-encrypts every secret and the key check with `new_key` in one
+    /// transaction: a crash in the middle leaves everything under the old key;
+    /// after it, the old key no longer opens the store. Returns the number of
+    /// connections re-encrypted.
+    pub async fn rotate_key(
+        &self,
+        new_key: &secrecy::SecretBox<[u8; 32]>,
+    ) -> Result<usize, String> {
+        let old = self.cipher.clone();
+        let new = Cipher::new(new_key);
+        let reseal = |id: i64, secrets: &str| -> Result<Option<String>, String> {
+            let mut sealed = BTreeMap::new();
+            for (field, value) in encrypted_map(secrets) {
+                let plain = old
+                    .open(id, &field, &value)
+                    .map_err(|e| format!("connection {id}, field {field}: {e}"))?;
+                sealed.insert(field.clone(), new.seal(id, &field, &plain));
+            }
+            Ok(Some(json(&sealed)))
+        };
+        let check = new.encrypt("key_check", &SecretString::from(KEY_CHECK_TEXT));
+        on_backend!(&self.backend, b => b.rewrite_secrets(&reseal, Some(&check)).await)
     }
 
     /// The pool underneath, for tests and tools that need plain SQL.

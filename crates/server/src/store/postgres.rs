@@ -71,7 +71,14 @@ impl Postgres {
             .await
     }
 
-    pub async fn rebind_secrets(&self, rebind: &Rebind<'_>) -> Result<usize, String> {
+    /// Rewrites every row's secrets with `rebind` in one transaction (all or
+    /// none); with `key_check`, also replaces the key check and forgets the
+    /// idempotency keys (their fingerprints are keyed with the old key).
+    pub async fn rewrite_secrets(
+        &self,
+        rebind: &Rebind<'_>,
+        key_check: Option<&str>,
+    ) -> Result<usize, String> {
         let mut tx = self.pool.begin().await.map_err(|e| e.to_string())?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(REBIND_LOCK)
@@ -96,6 +103,19 @@ impl Postgres {
                 .await
                 .map_err(|e| e.to_string())?;
             changed += 1;
+            // Lets a test stop the process in the middle of the transaction.
+            fail::fail_point!("store::rewrite-secrets");
+        }
+        if let Some(check) = key_check {
+            sqlx::query("UPDATE meta SET value = $1 WHERE key = 'key_check'")
+                .bind(check)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
+            sqlx::query("DELETE FROM idempotency_keys")
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         tx.commit().await.map_err(|e| e.to_string())?;
         Ok(changed)
