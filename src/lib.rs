@@ -7,8 +7,11 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod form;
+pub mod host;
 pub mod list;
+pub mod locale;
 pub mod messages;
 
 use wasm_bindgen::prelude::*;
