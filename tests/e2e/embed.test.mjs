@@ -212,6 +212,24 @@ test('a 401 asks getToken again and retries; still refused, the shell hears it; 
   await close();
 });
 
+test('a getToken that hands over a fresh token after the 401 recovers at once, with no unauthorized event', async () => {
+  const { page, errors, close } = await openShell({ stale: STALE });
+  await seed('Fresh token');
+  await waitForEvent(page, 'unauthorized');
+  // The shell's session now refreshes when asked again: stale first, then the new token.
+  await page.evaluate(([stale, fresh]) => {
+    window.calls = 0;
+    window.shell.handle.update({
+      getToken: async () => { window.calls += 1; return window.calls === 1 ? stale : fresh; },
+    });
+  }, [STALE, TOKEN]);
+  await page.getByRole('row', { name: /Fresh token/ }).waitFor();
+  assert.equal(await page.evaluate(() => window.calls), 2, 'one retry, with the second token');
+  assert.equal((await events(page, 'unauthorized')).length, 1, 'only the first refusal was reported');
+  assert.deepEqual(errors.filter((e) => !e.includes('401')), []);
+  await close();
+});
+
 /** Computed styles of a button, the Filter input and the table's parts. */
 function measure(page) {
   return page.evaluate(() => {
