@@ -119,6 +119,10 @@ impl Mounted {
         if let Some(link) = self.stylesheet.take() {
             link.remove();
         }
+        // The list's benchmark marks would pile up in the page's performance timeline.
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            p.clear_marks_with_mark_name(crate::list::ROWS_SHOWN_MARK);
+        }
     }
 }
 
