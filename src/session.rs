@@ -5,6 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use leptos::prelude::queue_microtask;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -110,19 +111,29 @@ impl Session {
         }
     }
 
-    /// Dispatches `event` on the host element (`bubbles`, `composed`), unless closed.
+    /// Dispatches `event` on the host element (`bubbles`, `composed`) in a microtask, unless
+    /// the session is closed by then. Not at once: a host's listener may unmount the app,
+    /// which must not happen while the effect or task that sent the event is still running.
+    /// Events keep their order (microtasks run first in, first out).
     pub fn emit(&self, event: &HostEvent) {
-        let Some(host) = &self.0.host else { return };
-        if self.is_closed() {
+        if self.0.host.is_none() || self.is_closed() {
             return;
         }
-        let detail = js_sys::JSON::parse(&event.detail_json()).unwrap_or(JsValue::NULL);
-        let init = web_sys::CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_detail(&detail);
-        if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(&event.name(), &init) {
-            let _ = host.dispatch_event(&ev);
-        }
+        let (name, detail) = (event.name(), event.detail_json());
+        let session = self.clone();
+        queue_microtask(move || {
+            let Some(host) = &session.0.host else { return };
+            if session.is_closed() {
+                return;
+            }
+            let detail = js_sys::JSON::parse(&detail).unwrap_or(JsValue::NULL);
+            let init = web_sys::CustomEventInit::new();
+            init.set_bubbles(true);
+            init.set_composed(true);
+            init.set_detail(&detail);
+            if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(&name, &init) {
+                let _ = host.dispatch_event(&ev);
+            }
+        });
     }
 }

@@ -188,9 +188,8 @@ fn start(element: HtmlElement, settings: Settings, get_token: Option<Function>) 
         });
         (live, handle)
     });
-    // The first screen is in the DOM once this task is over.
-    let ready = session.clone();
-    queue_microtask(move || ready.emit(&HostEvent::Ready));
+    // The first screen is in the DOM; the event goes out once this task is over.
+    session.emit(&HostEvent::Ready);
     Mounted {
         element,
         settings,

@@ -193,6 +193,32 @@ test('events: ready, navigate, saved, deleted, each with its detail', async () =
   await close();
 });
 
+test('a shell may take the app out in an event listener; the app opens again cleanly', async () => {
+  const { page, errors, close } = await openShell();
+  await refresh(page).waitFor();
+  // As a shell that closes the tab once the user saved.
+  await page.evaluate(() => {
+    document.getElementById('shell-panel').addEventListener('cloudinary-connections:saved', () => {
+      window.shell.select('settings');
+    });
+  });
+  await page.getByRole('button', { name: 'Add', exact: true }).first().click();
+  const field = (label) => page.getByLabel(label, { exact: true });
+  await field('Name').fill('Closed on save');
+  await field('Driver').selectOption({ label: 'Cloudinary default driver' });
+  await field('Cloud-Name').fill('shell-cloud');
+  await field('API-Key').fill('987654321');
+  await field('API-Secret').fill('Shell_s3cret');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Settings of the Cloudinary module.').waitFor();
+  assert.equal(await page.locator('.cc-root').count(), 0);
+
+  await tab(page, 'Connections').click();
+  await page.getByRole('row', { name: /Closed on save/ }).waitFor();
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('a 401 asks getToken again and retries; still refused, the shell hears it; a new token recovers without a reload', async () => {
   const { page, errors, close } = await openShell({ stale: STALE });
   await seed('Behind the token');
