@@ -111,23 +111,32 @@ test('mount shows the toolbar under the base path; the page path outside it show
   await close();
 });
 
-test('update to another locale keeps a typed Filter value; unmount empties the element', async () => {
-  const { page, errors, close } = await openShell();
-  const filter = page.getByRole('searchbox', { name: 'Filter' });
-  await filter.fill('kept while switching');
-  assert.equal(await page.locator('.cc-root').getAttribute('lang'), 'en');
+for (const mode of ['mount', 'element']) {
+  test(`update to another locale keeps a typed Filter value; unmount empties the element (${mode})`, async () => {
+    const { page, errors, close } = await openShell({ mode });
+    const filter = page.getByRole('searchbox', { name: 'Filter' });
+    await filter.fill('kept while switching');
+    assert.equal(await page.locator('.cc-root').getAttribute('lang'), 'en');
 
-  await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
-  await page.locator('.cc-root[lang="de"]').waitFor();
-  assert.equal(await filter.inputValue(), 'kept while switching');
-  assert.equal(await page.locator('.cc-root').count(), 1, 'updated in place, not mounted twice');
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+    await page.locator('.cc-root[lang="de"]').waitFor();
+    assert.equal(await filter.inputValue(), 'kept while switching');
+    assert.equal(await page.locator('.cc-root').count(), 1, 'updated in place, not mounted twice');
 
-  await page.evaluate(() => window.shell.handle.unmount());
-  const left = await page.evaluate(() => document.getElementById('shell-app').childNodes.length);
-  assert.equal(left, 0, 'the host element is empty');
-  assert.deepEqual(errors, []);
-  await close();
-});
+    const left = await page.evaluate((m) => {
+      if (m === 'element') {
+        const el = window.shell.element;
+        el.remove();
+        return el.childNodes.length;
+      }
+      window.shell.handle.unmount();
+      return document.getElementById('shell-app').childNodes.length;
+    }, mode);
+    assert.equal(left, 0, 'the host element is empty');
+    assert.deepEqual(errors, []);
+    await close();
+  });
+}
 
 test('a second mount into one element replaces the first', async () => {
   const { page, errors, close } = await openShell();
