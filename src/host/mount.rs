@@ -7,7 +7,7 @@
 //! owner up, which runs every `on_cleanup` (window listeners, timers, `beforeunload`).
 
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use js_sys::Function;
 use leptos::prelude::*;
@@ -37,13 +37,12 @@ struct Mounted {
 }
 
 type Slot = Rc<RefCell<Option<Mounted>>>;
-/// A mount of the page's list, by its element.
-type Entry = (HtmlElement, Weak<RefCell<Option<Mounted>>>);
 
 thread_local! {
-    /// The mounts alive in this page, so a second mount into one element replaces the first.
-    static MOUNTS: RefCell<Vec<Entry>> =
-        const { RefCell::new(Vec::new()) };
+    /// The mounts alive in this page, by element: they keep the apps alive until `unmount`
+    /// (a handle the host lets go of, or that the garbage collector frees, unmounts nothing),
+    /// and a second mount into one element replaces the first.
+    static MOUNTS: RefCell<Vec<(HtmlElement, Slot)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// What `mount` returns to the host.
@@ -90,21 +89,10 @@ impl MountHandle {
     /// Takes the app out of its element with everything it started. Calling it again does
     /// nothing.
     pub fn unmount(&self) {
+        MOUNTS.with_borrow_mut(|mounts| mounts.retain(|(_, s)| !Rc::ptr_eq(s, &self.slot)));
         let taken = self.slot.borrow_mut().take();
         if let Some(m) = taken {
             m.stop();
-        }
-        MOUNTS.with_borrow_mut(|mounts| mounts.retain(|(_, w)| w.strong_count() > 0));
-    }
-}
-
-impl Drop for MountHandle {
-    /// `handle.free()` (or the garbage collector) unmounts too.
-    fn drop(&mut self) {
-        if let Ok(mut slot) = self.slot.try_borrow_mut() {
-            if let Some(m) = slot.take() {
-                m.stop();
-            }
         }
     }
 }
@@ -143,13 +131,12 @@ pub fn mount_with(
 ) -> MountHandle {
     // An app already in this element goes first.
     let old = MOUNTS.with_borrow_mut(|mounts| {
-        mounts.retain(|(_, w)| w.strong_count() > 0);
         mounts
             .iter()
             .position(|(e, _)| *e == element)
             .map(|i| mounts.remove(i).1)
     });
-    if let Some(old) = old.and_then(|w| w.upgrade()) {
+    if let Some(old) = old {
         let taken = old.borrow_mut().take();
         if let Some(m) = taken {
             m.stop();
@@ -160,7 +147,7 @@ pub fn mount_with(
         Settings::from_options(options),
         get_token,
     ))));
-    MOUNTS.with_borrow_mut(|mounts| mounts.push((element, Rc::downgrade(&slot))));
+    MOUNTS.with_borrow_mut(|mounts| mounts.push((element, slot.clone())));
     MountHandle { slot }
 }
 
@@ -236,6 +223,6 @@ pub fn mount_from_page(id: &str) {
         locale: read("locale"),
         base_path: read("basePath"),
     };
-    // The standalone page's app lives as long as the page.
-    std::mem::forget(mount_with(element, &options, None));
+    // The standalone page's app lives as long as the page (kept by `MOUNTS`).
+    mount_with(element, &options, None);
 }
