@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFil
 import { request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startServer, startFakeCloudinary, launchBrowser } from '../tests/e2e/harness.mjs';
+import { ROOT, startServer, startFakeCloudinary, launchBrowser, heapAfterGc } from '../tests/e2e/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SEED = Number(process.env.BENCH_SEED ?? 10000);
@@ -307,14 +307,71 @@ async function coldStart() {
   record('start', 'server binary size', round(statSync(join(ROOT, 'target', 'release', 'connections-server')).size / 1048576, 1), 'MB');
 }
 
+// ---------------------------------------------------------------- 5. mount and unmount
+/** The example shell's tab switch, 50 times (mount and custom element): memory after / after the first. */
+async function mountCycles() {
+  const token = 'bench-shell-token-0123456789abcdef0123456789';
+  const cloud = await startFakeCloudinary();
+  const server = await startServer({ env: { CLOUDINARY_API_BASE: cloud.base, CLOUDINARY_CONNECTIONS_TOKEN: token } });
+  const chrome = await launchBrowser();
+  try {
+    for (let i = 0; i < 25; i++) {
+      const res = await server.api('/api/connections', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          name: `Cycle ${i}`, driver: 'cloudinary-default',
+          fields: { cloud_name: 'demo', api_key: '1234', api_secret: 'bench-secret' },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`seed: ${res.status}`);
+    }
+    for (const mode of ['mount', 'element']) {
+      const page = await chrome.browser.newPage();
+      await page.goto(`${server.url}/examples/shell/?token=${token}&tab=settings&mode=${mode}`);
+      await page.locator('html[data-shell-ready="true"]').waitFor({ state: 'attached' });
+      const cycle = async () => {
+        await page.getByRole('tab', { name: 'Connections' }).click();
+        await page.getByRole('row', { name: /Cycle 24/ }).waitFor();
+        await page.getByRole('tab', { name: 'Settings' }).click();
+        await page.getByText('Settings of the Cloudinary module.').waitFor();
+      };
+      const wasmBytes = () => page.evaluate(() => window.shell.wasm.memory.buffer.byteLength);
+      const clearLog = () => page.evaluate(() => window.shell.clearLog());
+      await cycle();
+      await clearLog();
+      const heap1 = await heapAfterGc(page);
+      const wasm1 = await wasmBytes();
+      for (let i = 1; i < 10; i++) await cycle();
+      await clearLog();
+      const heap10 = await heapAfterGc(page);
+      for (let i = 10; i < 50; i++) await cycle();
+      await clearLog();
+      const heap50 = await heapAfterGc(page);
+      const wasm50 = await wasmBytes();
+      const mb = (b) => round(b / 1048576, 2);
+      record('mount', `${mode}: JS heap after 50 cycles / after the first (GC)`, round(heap50 / heap1, 3), '×', '≤ 1.1');
+      record('mount', `${mode}: JS heap after 50 cycles / after 10 (warmed up)`, round(heap50 / heap10, 3), '×');
+      record('mount', `${mode}: JS heap after cycle 1 / 10 / 50`, `${mb(heap1)} / ${mb(heap10)} / ${mb(heap50)}`, 'MB');
+      record('mount', `${mode}: wasm memory after the first / the 50th cycle`, `${mb(wasm1)} / ${mb(wasm50)}`, 'MB');
+      await page.close();
+    }
+  } finally {
+    await chrome.close();
+    await server.stop();
+    await cloud.stop();
+  }
+}
+
 // ---------------------------------------------------------------- main
 const t0 = Date.now();
-// BENCH_ONLY=size,start,server,ui runs a subset (for working on one figure).
-const only = (process.env.BENCH_ONLY ?? 'size,start,server,ui').split(',');
+// BENCH_ONLY=size,start,server,ui,mount runs a subset (for working on one figure).
+const only = (process.env.BENCH_ONLY ?? 'size,start,server,ui,mount').split(',');
 if (only.includes('size')) await transferSize();
 if (only.includes('start')) await coldStart();
 if (only.includes('server')) await serverLoad();
 if (only.includes('ui')) await ui();
+if (only.includes('mount')) await mountCycles();
 mkdirSync(OUT_DIR, { recursive: true });
 writeFileSync(join(OUT_DIR, 'report.json'), JSON.stringify(report, null, 2) + '\n');
 

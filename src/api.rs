@@ -8,6 +8,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
+use crate::auth::{self, Next};
+use crate::host::events::HostEvent;
+use crate::session::Session;
+
 /// What went wrong with a request, in terms the screens act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -29,33 +33,79 @@ pub enum ApiError {
     },
 }
 
-/// Where the API is and how to authenticate; cheap to clone.
+/// Where the API is and how to authenticate; cheap to clone. Every request awaits the
+/// session's token, carries its abort signal, and after a `401` is retried once with a
+/// fresh token (see [`crate::auth`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Client {
     base: String,
-    token: Option<String>,
+    session: Session,
 }
 
 impl Client {
+    /// A client with a fixed token and no host (tests, components mounted alone).
     pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
+        Client::with_session(base, Session::detached(token))
+    }
+
+    pub fn with_session(base: impl Into<String>, session: Session) -> Self {
         let base = base.into().trim_end_matches('/').to_string();
-        Client { base, token }
+        Client { base, session }
+    }
+
+    /// The mount's session (events for the host go through it).
+    pub fn session(&self) -> &Session {
+        &self.session
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    fn with_auth(&self, req: RequestBuilder) -> RequestBuilder {
-        match &self.token {
-            Some(t) => req.header("Authorization", &format!("Bearer {t}")),
-            None => req,
+    /// Sends the request `make` builds (with `body` as JSON), as the session allows.
+    async fn send(
+        &self,
+        make: impl Fn() -> RequestBuilder,
+        body: Option<String>,
+    ) -> Result<Response, ApiError> {
+        let signal = self.session.abort_signal();
+        let mut retried = false;
+        loop {
+            let token = self.session.token().await;
+            if self.session.is_closed() {
+                return Err(ApiError::Network);
+            }
+            let mut req = make().abort_signal(signal.as_ref());
+            if let Some(t) = &token {
+                req = req.header("Authorization", &format!("Bearer {t}"));
+            }
+            let req = match &body {
+                Some(b) => req
+                    .header("Content-Type", "application/json")
+                    .body(b.as_str()),
+                None => req.build(),
+            }
+            .map_err(|_| ApiError::Network)?;
+            let resp = req.send().await.map_err(|_| ApiError::Network)?;
+            if self.session.is_closed() {
+                return Err(ApiError::Network);
+            }
+            match auth::after(resp.status(), retried, self.session.can_refresh()) {
+                Next::Done => return Ok(resp),
+                Next::Retry => retried = true,
+                Next::Unauthorized => {
+                    self.session.emit(&HostEvent::Unauthorized {
+                        status: resp.status(),
+                    });
+                    return Err(ApiError::Unauthorized);
+                }
+            }
         }
     }
 
     pub async fn drivers(&self) -> Result<Vec<Driver>, ApiError> {
-        let req = self.with_auth(Request::get(&self.url("/drivers")));
-        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+        let url = self.url("/drivers");
+        decode(self.send(|| Request::get(&url), None).await?).await
     }
 
     pub async fn list(&self, query: &ListQuery) -> Result<Page, ApiError> {
@@ -65,14 +115,14 @@ impl Client {
         } else {
             format!("/connections?{qs}")
         };
-        let req = self.with_auth(Request::get(&self.url(&path)));
-        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+        let url = self.url(&path);
+        decode(self.send(|| Request::get(&url), None).await?).await
     }
 
     /// One connection; its `version` is what [`Client::update`] sends as If-Match.
     pub async fn get(&self, id: i64) -> Result<Connection, ApiError> {
-        let req = self.with_auth(Request::get(&self.url(&format!("/connections/{id}"))));
-        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+        let url = self.url(&format!("/connections/{id}"));
+        decode(self.send(|| Request::get(&url), None).await?).await
     }
 
     /// Creates a connection. `idempotency_key` makes a retried submission create nothing new.
@@ -81,12 +131,10 @@ impl Client {
         input: &ConnectionInput,
         idempotency_key: &str,
     ) -> Result<Connection, ApiError> {
-        let req = self
-            .with_auth(Request::post(&self.url("/connections")))
-            .header("Idempotency-Key", idempotency_key)
-            .json(input)
-            .map_err(|_| ApiError::Network)?;
-        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+        let url = self.url("/connections");
+        let body = json(input)?;
+        let make = || Request::post(&url).header("Idempotency-Key", idempotency_key);
+        decode(self.send(make, Some(body)).await?).await
     }
 
     /// Replaces a connection if it is still at `version` (else [`ApiError::Conflict`]).
@@ -96,17 +144,16 @@ impl Client {
         version: i64,
         input: &ConnectionInput,
     ) -> Result<Connection, ApiError> {
-        let req = self
-            .with_auth(Request::put(&self.url(&format!("/connections/{id}"))))
-            .header("If-Match", &format!("\"{version}\""))
-            .json(input)
-            .map_err(|_| ApiError::Network)?;
-        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+        let url = self.url(&format!("/connections/{id}"));
+        let body = json(input)?;
+        let if_match = format!("\"{version}\"");
+        let make = || Request::put(&url).header("If-Match", &if_match);
+        decode(self.send(make, Some(body)).await?).await
     }
 
     pub async fn delete(&self, id: i64) -> Result<(), ApiError> {
-        let req = self.with_auth(Request::delete(&self.url(&format!("/connections/{id}"))));
-        let resp = req.send().await.map_err(|_| ApiError::Network)?;
+        let url = self.url(&format!("/connections/{id}"));
+        let resp = self.send(|| Request::delete(&url), None).await?;
         if resp.ok() {
             Ok(())
         } else {
@@ -119,25 +166,24 @@ impl Client {
 
     /// Re-verifies a stored connection and returns it with its new status.
     pub async fn verify_stored(&self, id: i64) -> Result<Connection, ApiError> {
-        // An empty JSON object: the server takes only JSON on POST (no cross-site form).
-        let req = self
-            .with_auth(Request::post(
-                &self.url(&format!("/connections/{id}/verify")),
-            ))
-            .header("Content-Type", "application/json")
-            .body("{}")
-            .map_err(|_| ApiError::Network)?;
-        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+        let url = self.url(&format!("/connections/{id}/verify"));
+        // A JSON body, even if empty: the server refuses state-changing requests without one.
+        decode(self.send(|| Request::post(&url), Some("{}".into())).await?).await
     }
 
     /// Verifies unsaved credentials (with `connection_id`, a missing secret is the stored one).
     pub async fn verify(&self, request: &VerifyRequest) -> Result<VerifyResult, ApiError> {
-        let req = self
-            .with_auth(Request::post(&self.url("/verify")))
-            .json(request)
-            .map_err(|_| ApiError::Network)?;
-        decode(req.send().await.map_err(|_| ApiError::Network)?).await
+        let url = self.url("/verify");
+        let body = json(request)?;
+        decode(self.send(|| Request::post(&url), Some(body)).await?).await
     }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|_| ApiError::Server {
+        status: 0,
+        message: "The app could not write the request.".into(),
+    })
 }
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {

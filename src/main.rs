@@ -1,4 +1,5 @@
-//! Entry point of the standalone page: mounts the app into `#cloudinary-connections`.
+//! Entry point, run when a page initialises the module: defines the custom element and
+//! mounts into `#cloudinary-connections` if the page has one (the standalone page).
 fn main() {
-    cloudinary_connections::mount_from_page();
+    cloudinary_connections::start();
 }

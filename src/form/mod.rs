@@ -18,7 +18,8 @@ use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::app::use_client;
+use crate::app::{use_client, use_live};
+use crate::host::events::HostEvent;
 use crate::messages::form as msg;
 use fields::{leaves_for_button, CredentialField, EnvVarField, FieldError, FormCtx, Label};
 use state::{first_invalid, map_server_errors, takes_env_var, verify_problem, Errors, FieldKey};
@@ -84,6 +85,20 @@ pub fn ConnectionView() -> impl IntoView {
         drivers.refetch();
         loaded.refetch();
     };
+    // Refused as unauthorised: the host's next token tries again.
+    let auth = use_live().auth;
+    Effect::new(move |prev: Option<u64>| {
+        let n = auth.get();
+        let refused =
+            |r: Option<Result<_, ApiError>>| matches!(r, Some(Err(ApiError::Unauthorized)));
+        if prev.is_some_and(|p| p != n)
+            && (refused(drivers.get_untracked().map(|r| r.map(|_| ())))
+                || refused(loaded.get_untracked().map(|r| r.map(|_| ()))))
+        {
+            retry();
+        }
+        n
+    });
 
     move || match (drivers.get(), loaded.get()) {
         (Some(Ok(ds)), Some(Ok(l))) => {
@@ -225,6 +240,7 @@ pub fn ConnectionForm(
     });
     let saving = save.pending();
 
+    let session = client.session().clone();
     Effect::new(move |_| {
         let Some(result) = save.value().get() else {
             return;
@@ -232,6 +248,12 @@ pub fn ConnectionForm(
         match result {
             Ok(conn) => {
                 idempotency.update_value(Idempotency::settle);
+                let created = form.with_untracked(|f| f.mode == Mode::Create);
+                session.emit(&HostEvent::Saved {
+                    id: conn.id,
+                    name: conn.name.clone(),
+                    created,
+                });
                 leave(format!("/?saved={}", conn.id));
             }
             Err(e) => {
@@ -751,8 +773,6 @@ fn format_date(rfc3339: &str) -> String {
     let opts = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
     let _ = js_sys::Reflect::set(&opts, &"timeStyle".into(), &"short".into());
-    let locale = use_context::<crate::app::HostConfig>()
-        .map(|c| c.locale)
-        .unwrap_or_else(|| "en".into());
-    date.to_locale_string(&locale, &opts).into()
+    let locale = crate::app::use_locale().get_untracked();
+    date.to_locale_string(locale.tag(), &opts).into()
 }

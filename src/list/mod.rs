@@ -31,14 +31,15 @@ use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::app::use_client;
+use crate::app::{use_client, use_live};
+use crate::host::events::HostEvent;
 use crate::messages as msg;
 use dialog::DeleteDialog;
 use pager::Pager;
 use table::{status_word, Table, TableState};
 
 /// Debounce of the quick filter.
-const FILTER_DELAY_MS: u32 = 250;
+const FILTER_DELAY_MS: u64 = 250;
 /// How long the saved row stays marked.
 const SAVED_MARK_MS: i32 = 4000;
 /// Performance mark set each time a page of rows is in the DOM (read by the benchmark).
@@ -142,6 +143,13 @@ pub fn ConnectionList() -> impl IntoView {
 
     let filter_text = RwSignal::new(String::new());
     let filter_gen = StoredValue::new(0u64);
+    // The debounce's pending timeout, cleared by the next keystroke and when the list goes.
+    let filter_timer = StoredValue::new_local(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(Some(t)) = filter_timer.try_update_value(Option::take) {
+            t.clear();
+        }
+    });
 
     // One page from the server. A newer request supersedes an older one (the resource keeps
     // only the latest run's answer), and the old rows stay until the new ones arrive.
@@ -160,6 +168,17 @@ pub fn ConnectionList() -> impl IntoView {
         })
     };
     let loading = Memo::new(move |_| in_flight.get() > 0);
+    // Refused as unauthorised: the host's next token tries again.
+    let auth = use_live().auth;
+    Effect::new(move |prev: Option<u64>| {
+        let n = auth.get();
+        if prev.is_some_and(|p| p != n)
+            && page.with_untracked(|p| matches!(p, Some(Err(ApiError::Unauthorized))))
+        {
+            page.refetch();
+        }
+        n
+    });
     let current = Memo::new(move |_| match page.get() {
         Some(Ok(p)) => Some(p),
         _ => None,
@@ -210,7 +229,7 @@ pub fn ConnectionList() -> impl IntoView {
                         announce.set(msg::saved_announce(&c.name));
                     }
                     let id = l.id;
-                    request_animation_frame(move || {
+                    let frame = request_animation_frame_with_handle(move || {
                         if let Some(tr) = row_element(id) {
                             let _ = tr.focus();
                             let opts = web_sys::ScrollIntoViewOptions::new();
@@ -218,7 +237,7 @@ pub fn ConnectionList() -> impl IntoView {
                             tr.scroll_into_view_with_scroll_into_view_options(&opts);
                         }
                     });
-                    set_timeout(
+                    let unmark = set_timeout_with_handle(
                         move || {
                             if highlight.try_get_untracked() == Some(Some(id)) {
                                 highlight.try_set(None);
@@ -226,6 +245,15 @@ pub fn ConnectionList() -> impl IntoView {
                         },
                         std::time::Duration::from_millis(SAVED_MARK_MS as u64),
                     );
+                    // Taken out before they fire: nothing of this list runs after it.
+                    on_cleanup(move || {
+                        if let Ok(f) = frame {
+                            f.cancel();
+                        }
+                        if let Ok(t) = unmark {
+                            t.clear();
+                        }
+                    });
                     drop_saved.run(());
                 }
                 query::Step::Missing => {
@@ -256,17 +284,23 @@ pub fn ConnectionList() -> impl IntoView {
         filter_text.set(text.clone());
         filter_gen.update_value(|g| *g += 1);
         let generation = filter_gen.get_value();
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(FILTER_DELAY_MS).await;
-            if filter_gen.try_get_value() == Some(generation) {
-                query.try_update(|q| {
-                    if q.q != text {
-                        q.q = text;
-                        q.offset = 0;
-                    }
-                });
-            }
-        });
+        let timer = set_timeout_with_handle(
+            move || {
+                if filter_gen.try_get_value() == Some(generation) {
+                    query.try_update(|q| {
+                        if q.q != text {
+                            q.q = text;
+                            q.offset = 0;
+                        }
+                    });
+                }
+            },
+            std::time::Duration::from_millis(FILTER_DELAY_MS),
+        )
+        .ok();
+        if let Some(Some(old)) = filter_timer.try_update_value(|t| std::mem::replace(t, timer)) {
+            old.clear();
+        }
     };
     let clear_filter = move || {
         filter_text.set(String::new());
@@ -344,13 +378,20 @@ pub fn ConnectionList() -> impl IntoView {
         results.set(Vec::new());
         spawn_local(async move {
             let mut lines = Vec::new();
+            let mut gone = Vec::new();
             for id in ids {
                 let name = names.get(&id).cloned().unwrap_or_else(|| id.to_string());
                 match client.delete(id).await {
-                    Ok(()) => lines.push((true, msg::deleted(&name))),
-                    Err(ApiError::NotFound(_)) => lines.push((true, msg::deleted(&name))),
+                    // Already deleted by someone else: gone all the same.
+                    Ok(()) | Err(ApiError::NotFound(_)) => {
+                        lines.push((true, msg::deleted(&name)));
+                        gone.push(id);
+                    }
                     Err(e) => lines.push((false, msg::delete_failed(&name, &reason(&e)))),
                 }
+            }
+            if !gone.is_empty() {
+                client.session().emit(&HostEvent::Deleted { ids: gone });
             }
             deleting.try_set(false);
             results.try_set(lines);

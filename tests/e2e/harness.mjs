@@ -140,3 +140,36 @@ export async function launchBrowser() {
     },
   };
 }
+
+/**
+ * How many event listeners `window` and `document` of `page` hold, by the DevTools
+ * protocol's `DOMDebugger.getEventListeners` (what the page's own script cannot see).
+ */
+export async function listenerCounts(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const count = async (expression) => {
+      const { result } = await cdp.send('Runtime.evaluate', { expression });
+      const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+      await cdp.send('Runtime.releaseObject', { objectId: result.objectId });
+      return listeners.length;
+    };
+    return { window: await count('window'), document: await count('document') };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The JS heap `page` uses after a forced garbage collection, in bytes. */
+export async function heapAfterGc(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
