@@ -30,7 +30,7 @@ test: tools test-tools fmt-check lint unit browser e2e
 
 ## bench: size, UI speed (Chromium, 10,000 connections), server throughput, cold start
 bench: build test-tools bench-tools
-	@node bench/bench.mjs
+	@tests/pg/cluster.sh node bench/bench.mjs
 
 tools: .make/wasm-target .make/trunk .make/wasm-bindgen node_modules/.package-lock.json
 

@@ -2,7 +2,7 @@
 // Prints one table and writes target/bench/report.json. Figures are medians of
 // several runs; UI and server figures are also given as ratios to a baseline
 // measured in the same run. Everything started here is stopped here.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
@@ -251,9 +251,29 @@ async function ui() {
 }
 
 // ---------------------------------------------------------------- 3. server
-async function serverLoad() {
+/** A fresh database on the PostgreSQL server of `CONNECTIONS_TEST_POSTGRES` (set by tests/pg/cluster.sh). */
+function postgresDatabase() {
+  const server = process.env.CONNECTIONS_TEST_POSTGRES;
+  if (!server) return null;
+  const name = `bench_${process.pid}_${Date.now()}`;
+  const out = spawnSync('psql', [server, '-q', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`psql: ${out.stderr}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** List and create figures on SQLite, then the same on PostgreSQL when a server is there. */
+async function serverLoadBothBackends() {
+  await serverLoad('SQLite', {});
+  const pg = postgresDatabase();
+  if (pg) await serverLoad('PostgreSQL', { CLOUDINARY_CONNECTIONS_DATABASE_URL: pg });
+  else record('server', 'PostgreSQL figures', 'skipped: run through `make bench` (tests/pg/cluster.sh)', '');
+}
+
+async function serverLoad(backend, backendEnv) {
   const fake = await startFakeCloudinary();
-  const server = await startServer({ env: { CLOUDINARY_API_BASE: fake.base } });
+  const server = await startServer({ env: { CLOUDINARY_API_BASE: fake.base, ...backendEnv } });
   let s2;
   let dist;
   try {
@@ -261,17 +281,17 @@ async function serverLoad() {
     const list = await (await fetch(server.url + '/api/connections?limit=100')).text();
     await server.stop({ keepData: true });
     dist = benchDist(list);
-    s2 = await startServer({ dataDir: server.dataDir, env: { CLOUDINARY_CONNECTIONS_DIST: dist, CLOUDINARY_API_BASE: fake.base } });
+    s2 = await startServer({ dataDir: server.dataDir, env: { CLOUDINARY_CONNECTIONS_DIST: dist, CLOUDINARY_API_BASE: fake.base, ...backendEnv } });
     const api = await wrk(s2.url + '/api/connections?limit=100');
     const file = await wrk(s2.url + '/list.json');
-    record('server', 'GET /api/connections (100 rows) req/s', Math.round(api.rps), 'req/s');
-    record('server', 'GET /api/connections p50 / p99', `${round(api.p50, 2)} / ${round(api.p99, 2)}`, 'ms');
-    record('server', 'same bytes as static file req/s', Math.round(file.rps), 'req/s');
-    record('server', 'list endpoint / static file', round(api.rps / file.rps, 2), '×', '≥ 0.5');
+    record('server', `GET /api/connections (100 rows) req/s, ${backend}`, Math.round(api.rps), 'req/s');
+    record('server', `GET /api/connections p50 / p99, ${backend}`, `${round(api.p50, 2)} / ${round(api.p99, 2)}`, 'ms');
+    record('server', `same bytes as static file req/s, ${backend} run`, Math.round(file.rps), 'req/s');
+    record('server', `list endpoint / static file, ${backend}`, round(api.rps / file.rps, 2), '×', '≥ 0.5');
     const post = await wrk(s2.url + '/api/connections', ['-s', join(BENCH_DIR, 'post.lua')]);
-    record('server', 'POST /api/connections req/s', Math.round(post.rps), 'req/s');
-    record('server', 'POST /api/connections p99', round(post.p99, 2), 'ms');
-    record('server', 'peak RSS during the run', round(rssPeakKb(s2.pid) / 1024), 'MB');
+    record('server', `POST /api/connections req/s, ${backend}`, Math.round(post.rps), 'req/s');
+    record('server', `POST /api/connections p99, ${backend}`, round(post.p99, 2), 'ms');
+    record('server', `peak RSS during the run, ${backend}`, round(rssPeakKb(s2.pid) / 1024), 'MB');
   } finally {
     await s2?.stop();
     await fake.stop();
@@ -369,7 +389,7 @@ const t0 = Date.now();
 const only = (process.env.BENCH_ONLY ?? 'size,start,server,ui,mount').split(',');
 if (only.includes('size')) await transferSize();
 if (only.includes('start')) await coldStart();
-if (only.includes('server')) await serverLoad();
+if (only.includes('server')) await serverLoadBothBackends();
 if (only.includes('ui')) await ui();
 if (only.includes('mount')) await mountCycles();
 mkdirSync(OUT_DIR, { recursive: true });
