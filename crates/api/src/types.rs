@@ -191,6 +191,10 @@ pub enum ErrorCode {
     PayloadTooLarge,
     BadRequest,
     Internal,
+    /// 405: the path exists, the method does not.
+    MethodNotAllowed,
+    /// 403: the caller may not do this (a foreign `Origin`, a missing role).
+    Forbidden,
 }
 
 /// Every error answer of the API.
@@ -273,6 +277,8 @@ impl Order {
 /// Default and largest page size of `GET /api/connections`.
 pub const DEFAULT_LIMIT: u64 = 25;
 pub const MAX_LIMIT: u64 = 500;
+/// Longest `q` filter of `GET /api/connections`, in characters.
+pub const MAX_QUERY_LEN: usize = 200;
 
 /// Query of `GET /api/connections`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -1,19 +1,22 @@
 //! Handlers of `/api/*`: thin, each a call into `service` (or the store).
 
 use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use connections_api::{
     Connection, ConnectionInput, Driver, ErrorBody, ListQuery, Page, VerifyRequest, VerifyResult,
+    MAX_QUERY_LEN,
 };
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
+use crate::if_match::IfMatch;
 use crate::{require_token, service, AppState};
 
 /// Largest accepted request body.
@@ -29,11 +32,15 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/{id}", get(get_one).put(update).delete(delete))
         .route("/connections/{id}/verify", post(verify_stored))
         .route("/verify", post(verify))
+        .route_layer(middleware::from_fn(require_json))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/health", get(health))
         .merge(protected)
+        // `/api` itself is no endpoint either (and not the app's page).
+        .route("/", any(not_found))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // API answers are about credentials: never kept by a cache.
         .layer(SetResponseHeaderLayer::overriding(
@@ -43,14 +50,44 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-#[utoipa::path(get, path = "/api/health", tag = "health",
-    responses((status = 200, description = "The server is alive: `{\"status\":\"ok\"}`")))]
-async fn health() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+/// Body of `GET /api/health`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    #[schema(pattern = "^ok$")]
+    status: &'static str,
 }
 
-async fn not_found() -> impl IntoResponse {
+#[utoipa::path(get, path = "/api/health", tag = "health",
+    responses((status = 200, description = "The server is alive", body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+pub async fn not_found() -> ApiError {
     ApiError::NotFound("There is no such API endpoint.".into())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// A POST or PUT must say its body is JSON: `415` otherwise, before anything is read.
+async fn require_json(req: Request, next: Next) -> Response {
+    let writes = req.method() == Method::POST || req.method() == Method::PUT;
+    if writes && !is_json(req.headers()) {
+        return ApiError::UnsupportedMediaType.into_response();
+    }
+    next.run(req).await
+}
+
+/// `Content-Type: application/json`, parameters (`; charset=utf-8`) allowed.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 #[utoipa::path(get, path = "/api/drivers", tag = "drivers",
@@ -78,6 +115,15 @@ async fn list(
         return Err(ApiError::BadRequest(format!(
             "limit must be between 1 and {}.",
             connections_api::MAX_LIMIT
+        )));
+    }
+    if query
+        .q
+        .as_deref()
+        .is_some_and(|q| q.chars().count() > MAX_QUERY_LEN)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "q must be at most {MAX_QUERY_LEN} characters."
         )));
     }
     Ok((StatusCode::OK, Json(state.store.list(&query).await?)))
@@ -137,9 +183,9 @@ async fn update(
     body: Result<Json<ConnectionInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
-    let version = if_match(&headers)?;
+    let precondition = if_match(&headers)?;
     let Json(input) = body?;
-    let connection = service::update(&state, id, version, input).await?;
+    let connection = service::update(&state, id, &precondition, input).await?;
     Ok(with_etag(StatusCode::OK, connection))
 }
 
@@ -162,8 +208,16 @@ async fn delete(
 async fn verify_stored(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<Map<String, Value>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
+    let Json(body) = body?;
+    if !body.is_empty() {
+        return Err(ApiError::Validation {
+            message: "This request takes an empty JSON object, {}.".into(),
+            fields: Default::default(),
+        });
+    }
     Ok(with_etag(
         StatusCode::OK,
         service::verify_stored(&state, id).await?,
@@ -198,27 +252,16 @@ fn path_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::NotFound("There is no connection with this ID.".into()))
 }
 
-/// The version of `If-Match: "<version>"` (quotes optional, `W/` accepted).
-fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+/// The `If-Match` field: `428` without one, `400` when it is not a list of entity tags or `*`.
+fn if_match(headers: &HeaderMap) -> Result<IfMatch, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Err(ApiError::PreconditionRequired);
     };
-    parse_version(value.to_str().unwrap_or("")).ok_or_else(|| {
+    value.to_str().ok().and_then(IfMatch::parse).ok_or_else(|| {
         ApiError::BadRequest(
-            "If-Match must be the ETag of the version you edited, like \"3\".".into(),
+            "If-Match must be the ETag of the version you edited, like \"3\", or *.".into(),
         )
     })
-}
-
-/// Parses an entity tag holding a version: `"3"`, `3` or `W/"3"`.
-pub fn parse_version(tag: &str) -> Option<i64> {
-    let t = tag.trim();
-    let t = t.strip_prefix("W/").unwrap_or(t);
-    let t = t
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(t);
-    t.parse::<i64>().ok().filter(|v| *v > 0)
 }
 
 /// The `Idempotency-Key` header: 1–255 visible ASCII characters.
@@ -226,7 +269,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = value.to_str().unwrap_or("").trim();
+    let key = value.to_str().unwrap_or("");
     if key.is_empty()
         || key.len() > IDEMPOTENCY_KEY_MAX
         || !key.bytes().all(|b| b.is_ascii_graphic())
@@ -236,19 +279,4 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         )));
     }
     Ok(Some(key.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_version;
-
-    #[test]
-    fn versions_in_if_match() {
-        assert_eq!(parse_version("\"3\""), Some(3));
-        assert_eq!(parse_version("3"), Some(3));
-        assert_eq!(parse_version(" W/\"12\" "), Some(12));
-        assert_eq!(parse_version("*"), None);
-        assert_eq!(parse_version("\"abc\""), None);
-        assert_eq!(parse_version("\"0\""), None);
-    }
 }

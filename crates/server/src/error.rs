@@ -16,10 +16,15 @@ pub enum ApiError {
         fields: BTreeMap<String, String>,
     },
     NotFound(String),
-    Conflict(String),
+    /// `If-Match` names no current version (412, code `conflict`).
+    PreconditionFailed(String),
     Unauthorized,
     PreconditionRequired,
     PayloadTooLarge,
+    /// A POST or PUT without `Content-Type: application/json` (415, code `bad_request`).
+    UnsupportedMediaType,
+    /// The path exists, the method does not (405; the router adds `Allow`).
+    MethodNotAllowed,
     BadRequest(String),
     /// Something broke inside; the cause is logged, never sent.
     Internal(String),
@@ -56,9 +61,7 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonSyntaxError(_) => {
                 ApiError::BadRequest("The request body is not valid JSON.".into())
             }
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::BadRequest("Send the body with Content-Type: application/json.".into())
-            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
             other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
             _ => ApiError::BadRequest("The request body could not be read.".into()),
         }
@@ -75,7 +78,9 @@ impl IntoResponse for ApiError {
                 (!fields.is_empty()).then_some(fields),
             ),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, ErrorCode::NotFound, m, None),
-            ApiError::Conflict(m) => (StatusCode::CONFLICT, ErrorCode::Conflict, m, None),
+            ApiError::PreconditionFailed(m) => {
+                (StatusCode::PRECONDITION_FAILED, ErrorCode::Conflict, m, None)
+            }
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::Unauthorized,
@@ -92,6 +97,19 @@ impl IntoResponse for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::PayloadTooLarge,
                 "The request body is larger than 64 KiB.".into(),
+                None,
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::BadRequest,
+                "Send the body as JSON, with Content-Type: application/json.".into(),
+                None,
+            ),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "This API endpoint does not answer this method; the Allow header lists those it does."
+                    .into(),
                 None,
             ),
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, m, None),
@@ -125,7 +143,7 @@ impl From<crate::store::StoreError> for ApiError {
                 name_taken_message(&name),
             )])),
             StoreError::NotFound => ApiError::NotFound("There is no connection with this ID.".into()),
-            StoreError::Stale { .. } => ApiError::Conflict(
+            StoreError::Stale { .. } => ApiError::PreconditionFailed(
                 "Someone else changed this connection in the meantime. Reload it to see the changes, then edit again."
                     .into(),
             ),

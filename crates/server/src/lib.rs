@@ -7,6 +7,7 @@ pub mod api;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod if_match;
 pub mod openapi;
 pub mod service;
 pub mod store;
@@ -115,6 +116,8 @@ pub fn app(state: AppState) -> Router {
     let files = ServeDir::new(&state.dist).fallback(ServeFile::new(index));
     Router::new()
         .nest("/api", api::router(state.clone()))
+        // `nest` does not route `/api/`; it is no endpoint, and not the app's page.
+        .route("/api/", axum::routing::any(api::not_found))
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

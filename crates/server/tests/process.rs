@@ -99,6 +99,7 @@ async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_st
     assert_eq!(got["secrets_set"], json!(["api_secret"]));
     let verified: Value = http
         .post(format!("{url}/api/connections/{id}/verify"))
+        .json(&json!({}))
         .send()
         .await
         .expect("verify")
