@@ -91,16 +91,14 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 #[utoipa::path(get, path = "/api/drivers", tag = "drivers",
-    responses((status = 200, description = "The drivers the server offers", body = [Driver]),
-              (status = 401, description = "No valid token", body = ErrorBody)))]
+    responses((status = 200, description = "The drivers the server offers", body = [Driver])))]
 async fn drivers(State(state): State<AppState>) -> Json<Vec<Driver>> {
     Json(state.drivers.as_ref().clone())
 }
 
 #[utoipa::path(get, path = "/api/connections", tag = "connections", params(ListQuery),
     responses((status = 200, description = "One page of connections", body = Page),
-              (status = 400, description = "Invalid query", body = ErrorBody),
-              (status = 401, description = "No valid token", body = ErrorBody)))]
+              (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
@@ -117,6 +115,12 @@ async fn list(
             connections_api::MAX_LIMIT
         )));
     }
+    if query.offset.is_some_and(|o| i64::try_from(o).is_err()) {
+        return Err(ApiError::BadRequest(format!(
+            "offset must be between 0 and {}.",
+            i64::MAX
+        )));
+    }
     if query
         .q
         .as_deref()
@@ -130,11 +134,13 @@ async fn list(
 }
 
 #[utoipa::path(post, path = "/api/connections", tag = "connections", request_body = ConnectionInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "The same key again returns the first result and creates nothing")),
-    responses((status = 201, description = "Created, stored, then verified; `Location` and `ETag` headers", body = Connection),
-              (status = 400, description = "Malformed JSON", body = ErrorBody),
-              (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-              (status = 422, description = "Invalid values, unknown fields, a taken name or a reused Idempotency-Key", body = ErrorBody)))]
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–255 visible ASCII characters, e.g. a UUID. The same key with the same body again returns the first result and creates nothing; with another body it is a 422")),
+    responses((status = 201, description = "Created, stored, then verified", body = Connection,
+                headers(("Location" = String, description = "`/api/connections/{id}`"),
+                        ("ETag" = String, description = "`\"<version>\"`, for If-Match"))),
+              (status = 400, description = "Malformed JSON or Idempotency-Key", body = ErrorBody),
+              (status = 404, description = "The connection this Idempotency-Key created has been deleted since", body = ErrorBody),
+              (status = 422, description = "Invalid values, unknown fields, a taken name, or an Idempotency-Key used for another body", body = ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -158,7 +164,8 @@ async fn create(
 
 #[utoipa::path(get, path = "/api/connections/{id}", tag = "connections",
     params(("id" = i64, Path, description = "Connection ID")),
-    responses((status = 200, description = "The connection, with `ETag: \"<version>\"`", body = Connection),
+    responses((status = 200, description = "The connection", body = Connection,
+                headers(("ETag" = String, description = "`\"<version>\"`, for If-Match"))),
               (status = 404, description = "No such connection", body = ErrorBody)))]
 async fn get_one(
     State(state): State<AppState>,
@@ -170,11 +177,13 @@ async fn get_one(
 
 #[utoipa::path(put, path = "/api/connections/{id}", tag = "connections", request_body = ConnectionInput,
     params(("id" = i64, Path, description = "Connection ID"),
-           ("If-Match" = String, Header, description = "`\"<version>\"` of the edited connection")),
-    responses((status = 200, description = "Replaced, then verified; a secret left out or empty is kept", body = Connection),
+           ("If-Match" = String, Header, description = "The ETag of the edited version, `\"<version>\"` (RFC 9110): `*` matches any version, a list matches if one of its tags does, a weak tag `W/\"3\"` never matches")),
+    responses((status = 200, description = "Replaced, then verified; a secret left out or empty is kept", body = Connection,
+                headers(("ETag" = String, description = "`\"<version>\"` of the new version"))),
+              (status = 400, description = "Malformed JSON or If-Match", body = ErrorBody),
               (status = 404, description = "No such connection", body = ErrorBody),
-              (status = 409, description = "The version is stale", body = ErrorBody),
-              (status = 422, description = "Invalid values", body = ErrorBody),
+              (status = 412, description = "If-Match names no current version: someone else changed the connection (code `conflict`)", body = ErrorBody),
+              (status = 422, description = "Invalid values, unknown fields, a taken name, or a kept secret that would go to another region", body = ErrorBody),
               (status = 428, description = "If-Match missing", body = ErrorBody)))]
 async fn update(
     State(state): State<AppState>,
@@ -203,8 +212,11 @@ async fn delete(
 
 #[utoipa::path(post, path = "/api/connections/{id}/verify", tag = "verification",
     params(("id" = i64, Path, description = "Connection ID")),
-    responses((status = 200, description = "Verified now; the status is stored", body = Connection),
-              (status = 404, description = "No such connection", body = ErrorBody)))]
+    responses((status = 200, description = "Verified now; the status is stored", body = Connection,
+                headers(("ETag" = String, description = "`\"<version>\"`; verifying does not change it"))),
+              (status = 400, description = "Malformed JSON", body = ErrorBody),
+              (status = 404, description = "No such connection", body = ErrorBody),
+              (status = 422, description = "A body other than `{}`", body = ErrorBody)))]
 async fn verify_stored(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
@@ -226,6 +238,7 @@ async fn verify_stored(
 
 #[utoipa::path(post, path = "/api/verify", tag = "verification", request_body = VerifyRequest,
     responses((status = 200, description = "Result of verifying unsaved credentials", body = VerifyResult),
+              (status = 400, description = "Malformed JSON", body = ErrorBody),
               (status = 404, description = "`connection_id` names no connection", body = ErrorBody),
               (status = 422, description = "Invalid values, or a stored secret that would go to another host", body = ErrorBody)))]
 async fn verify(

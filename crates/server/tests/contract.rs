@@ -257,6 +257,23 @@ async fn the_filter_is_at_most_200_characters() {
 }
 
 #[tokio::test]
+async fn offsets_beyond_a_signed_64_bit_integer_are_a_400() {
+    let h = harness().await;
+    let a = send(
+        &h.router,
+        get("/api/connections?offset=9223372036854775807"),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let a = send(
+        &h.router,
+        get("/api/connections?offset=9223372036854775808"),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+}
+
+#[tokio::test]
 async fn openapi_describes_every_endpoint_and_needs_the_token() {
     let h = harness_with(|s| s.token = Some(Arc::from("tok"))).await;
     let a = send(&h.router, get("/api/openapi.json")).await;
