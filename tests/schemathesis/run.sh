@@ -56,7 +56,7 @@ status=0
   -H "Authorization: Bearer $token" \
   --checks all \
   --phases examples,coverage,fuzzing,stateful \
-  --max-examples "${ST_MAX_EXAMPLES:-50}" \
+  --max-examples "${ST_MAX_EXAMPLES:-100}" \
   --seed "${ST_SEED:-1}" \
   --workers 1 \
   --no-color \
