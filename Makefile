@@ -23,9 +23,10 @@ run: build
 ## build: the same without starting
 build: tools
 	@trunk build --release --quiet 2>.make/trunk.log || { cat .make/trunk.log; exit 1; }
+	@node scripts/precompress.mjs $(DIST)
 	@cargo build --release --quiet -p connections-server
 
-## test: formatting, lints, native tests, browser tests, end-to-end tests, schemathesis
+## test: formatting, lints, native tests (server on SQLite and PostgreSQL), browser tests, end-to-end tests, schemathesis
 test: tools test-tools fmt-check lint unit browser e2e schemathesis
 
 ## bench: size, UI speed (Chromium, 10,000 connections), server throughput, cold start
@@ -80,11 +81,16 @@ fmt-check:
 	@cargo fmt --all --check
 
 lint:
-	@cargo clippy --quiet --workspace --all-targets -- -D warnings
+	@cargo clippy --quiet --workspace --all-targets --features connections-server/failpoints -- -D warnings
 	@cargo clippy --quiet -p cloudinary-connections --all-targets --target wasm32-unknown-unknown -- -D warnings
 
+# failpoints: the tests of the real binary make a handler panic through FAILPOINTS.
+# The server's tests run twice: on SQLite, then on PostgreSQL (tests/pg/cluster.sh
+# starts a throwaway cluster, or uses CONNECTIONS_TEST_POSTGRES when set); the
+# two-instance tests (tests/instances.rs) need PostgreSQL, so only the second run has them.
 unit:
-	@cargo test --quiet --workspace
+	@cargo test --quiet --workspace --features connections-server/failpoints -- --skip two_instances_
+	@tests/pg/cluster.sh cargo test --quiet -p connections-server --features connections-server/failpoints
 
 browser:
 	@cargo test -p cloudinary-connections --target wasm32-unknown-unknown --test 'browser*'

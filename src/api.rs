@@ -119,11 +119,13 @@ impl Client {
 
     /// Re-verifies a stored connection and returns it with its new status.
     pub async fn verify_stored(&self, id: i64) -> Result<Connection, ApiError> {
+        // An empty JSON object: the server takes only JSON on POST (no cross-site form).
         let req = self
             .with_auth(Request::post(
                 &self.url(&format!("/connections/{id}/verify")),
             ))
-            .json(&serde_json::json!({}))
+            .header("Content-Type", "application/json")
+            .body("{}")
             .map_err(|_| ApiError::Network)?;
         decode(req.send().await.map_err(|_| ApiError::Network)?).await
     }
@@ -180,6 +182,7 @@ mod tests {
                 code,
                 message: "m".into(),
                 fields,
+                request_id: None,
             },
         })
     }

@@ -21,6 +21,8 @@ export async function startServer({ env = {}, dataDir } = {}) {
       CLOUDINARY_CONNECTIONS_DATA_DIR: dir,
       CLOUDINARY_CONNECTIONS_DIST: join(ROOT, 'dist'),
       RUST_LOG: 'warn',
+      // Every Test calls the stand-in (the server's 5-second reuse window is tested natively).
+      CLOUDINARY_CONNECTIONS_VERIFY_REUSE: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -280,7 +280,7 @@ test('an empty list offers Add; a 401 says the session is not authorised', async
   await page.waitForURL('**/new');
   await context.close();
 
-  const locked = await startServer({ env: { CLOUDINARY_CONNECTIONS_TOKEN: 'sekrit-token' } });
+  const locked = await startServer({ env: { CLOUDINARY_CONNECTIONS_TOKEN: 'sekrit-token-of-at-least-32-characters' } });
   try {
     const context2 = await chrome.browser.newContext();
     const page2 = await context2.newPage();

@@ -6,6 +6,7 @@
 
 mod drivers;
 mod env_var;
+mod redact;
 mod types;
 mod validate;
 
@@ -13,6 +14,6 @@ pub use drivers::{default_driver, drivers, find_driver, Region, DEFAULT_DRIVER_I
 pub use env_var::{parse_env_var, EnvCredentials, EnvVarError};
 pub use types::*;
 pub use validate::{
-    normalize_name, validate_field, validate_fields, validate_input, validate_name, FieldErrors,
-    NAME_MAX_CHARS,
+    is_invisible_format, normalize_name, validate_field, validate_fields, validate_input,
+    validate_name, FieldErrors, NAME_MAX_CHARS,
 };

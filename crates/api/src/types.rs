@@ -134,8 +134,9 @@ pub struct Connection {
     pub version: i64,
 }
 
-/// Body of create and update: all fields, secrets included.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// Body of create and update: all fields, secrets included. `Debug` shows the
+/// field keys, never their values (see `redact.rs`).
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionInput {
@@ -155,8 +156,8 @@ pub struct Page {
     pub limit: u64,
 }
 
-/// Body of `POST /api/verify`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// Body of `POST /api/verify`. `Debug` shows the field keys, never their values.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
@@ -193,7 +194,7 @@ pub enum ErrorCode {
     Internal,
     /// 405: the path exists, the method does not.
     MethodNotAllowed,
-    /// 403: the caller may not do this (a foreign `Origin`, a missing role).
+    /// The request came from a page of another origin, or the caller may not do this.
     Forbidden,
 }
 
@@ -212,6 +213,9 @@ pub struct ErrorDetail {
     /// Field errors keyed `name`, `driver` or `fields.<key>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, String>>,
+    /// The `X-Request-Id` of the request, to find its log lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// Columns the list can be sorted by.
@@ -372,6 +376,7 @@ mod tests {
                 code: ErrorCode::PreconditionRequired,
                 message: "m".into(),
                 fields: None,
+                request_id: None,
             },
         };
         assert_eq!(

@@ -31,7 +31,42 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     if name.chars().any(char::is_control) {
         return Err("The name must not contain control characters.".into());
     }
+    if name.chars().any(is_invisible_format) {
+        return Err(
+            "The name must not contain invisible characters (such as a zero-width space).".into(),
+        );
+    }
     Ok(())
+}
+
+/// Unicode's format characters (general category Cf: zero-width spaces and
+/// joiners, direction marks and overrides, the byte order mark, tags, …): they
+/// show nothing, so two names that look the same would differ by them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 /// Checks one field value against the field's declaration. An empty value is
@@ -238,6 +273,16 @@ mod tests {
         let long = validate_name(&"x".repeat(101)).expect_err("too long");
         assert!(long.contains("101"), "{long}");
         assert!(validate_name("a\u{7}b").is_err());
+        for invisible in [
+            "Shop\u{200B}EU",
+            "\u{FEFF}Shop",
+            "Shop\u{202E}UE",
+            "a\u{2060}b",
+        ] {
+            let e = validate_name(invisible).expect_err(invisible);
+            assert!(e.contains("invisible"), "{e}");
+        }
+        assert!(validate_name("Café Straße 東京").is_ok());
     }
 
     #[test]

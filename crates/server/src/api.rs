@@ -1,9 +1,9 @@
 //! Handlers of `/api/*`: thin, each a call into `service` (or the store).
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
+use crate::extract::ApiJson;
 use crate::if_match::IfMatch;
 use crate::{require_token, service, AppState};
 
@@ -32,11 +33,17 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/{id}", get(get_one).put(update).delete(delete))
         .route("/connections/{id}/verify", post(verify_stored))
         .route("/verify", post(verify))
-        .route_layer(middleware::from_fn(require_json))
+        .route("/metrics", get(crate::metrics::endpoint))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/health", get(health))
+        .route("/ready", get(crate::ready::ready))
         .merge(protected)
+        // After routing, so each request is counted under its route pattern.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::layer,
+        ))
         // `/api` itself is no endpoint either (and not the app's page).
         .route("/", any(not_found))
         .fallback(not_found)
@@ -70,24 +77,6 @@ pub async fn not_found() -> ApiError {
 
 async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
-}
-
-/// A POST or PUT must say its body is JSON: `415` otherwise, before anything is read.
-async fn require_json(req: Request, next: Next) -> Response {
-    let writes = req.method() == Method::POST || req.method() == Method::PUT;
-    if writes && !is_json(req.headers()) {
-        return ApiError::UnsupportedMediaType.into_response();
-    }
-    next.run(req).await
-}
-
-/// `Content-Type: application/json`, parameters (`; charset=utf-8`) allowed.
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 #[utoipa::path(get, path = "/api/drivers", tag = "drivers",
@@ -144,10 +133,9 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Result<Json<ConnectionInput>, JsonRejection>,
+    ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?;
-    let Json(input) = body?;
     let outcome = service::create(&state, input, key.as_deref()).await?;
     let location = format!("/api/connections/{}", outcome.connection.id);
     let mut response = with_etag(StatusCode::CREATED, outcome.connection);
@@ -189,11 +177,10 @@ async fn update(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
-    body: Result<Json<ConnectionInput>, JsonRejection>,
+    ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
     let precondition = if_match(&headers)?;
-    let Json(input) = body?;
     let connection = service::update(&state, id, &precondition, input).await?;
     Ok(with_etag(StatusCode::OK, connection))
 }
@@ -220,10 +207,9 @@ async fn delete(
 async fn verify_stored(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
-    body: Result<Json<Map<String, Value>>, JsonRejection>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
-    let Json(body) = body?;
     if !body.is_empty() {
         return Err(ApiError::Validation {
             message: "This request takes an empty JSON object, {}.".into(),
@@ -243,9 +229,8 @@ async fn verify_stored(
               (status = 422, description = "Invalid values, or a stored secret that would go to another host", body = ErrorBody)))]
 async fn verify(
     State(state): State<AppState>,
-    body: Result<Json<VerifyRequest>, JsonRejection>,
+    ApiJson(request): ApiJson<VerifyRequest>,
 ) -> Result<Response, ApiError> {
-    let Json(request) = body?;
     Ok(Json(service::verify_unsaved(&state, request).await?).into_response())
 }
 

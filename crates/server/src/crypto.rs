@@ -1,5 +1,7 @@
 //! Encryption of API secrets at rest: AES-256-GCM (`aes-gcm`), a fresh random
-//! 96-bit nonce per value, the secret's field key as associated data.
+//! 96-bit nonce per value, and as associated data the connection's id and the
+//! field key ([`secret_context`]), so a ciphertext copied to another row or
+//! another field does not decrypt.
 //!
 //! The key is `CLOUDINARY_CONNECTIONS_KEY` (base64 of 32 bytes) or, when that is
 //! unset, the key file `connections.key` in the data dir, created on first start
@@ -20,7 +22,7 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::Sha256;
 
 pub const KEY_FILE: &str = "connections.key";
-pub const KEY_SETTING: &str = "CLOUDINARY_CONNECTIONS_KEY (--key)";
+pub const KEY_SETTING: &str = "CLOUDINARY_CONNECTIONS_KEY";
 const NONCE_LEN: usize = 12;
 
 /// Encrypts and decrypts secrets; cheap to clone. Prints as `Cipher(..)`.
@@ -49,7 +51,30 @@ impl fmt::Display for DecryptError {
 
 impl std::error::Error for DecryptError {}
 
+/// Prefix of values bound to their connection and field ([`secret_context`]).
+/// Values without it are from before that binding and are re-encrypted at start.
+pub const BOUND_PREFIX: &str = "v2.";
+
+/// The associated data of a connection's secret: its id and its field key.
+pub fn secret_context(connection_id: i64, field: &str) -> String {
+    format!("connection/{connection_id}/{field}")
+}
+
 impl Cipher {
+    /// A secret of connection `id`, field `field`: `v2.` + base64(nonce || ciphertext).
+    pub fn seal(&self, id: i64, field: &str, plain: &SecretString) -> String {
+        format!(
+            "{BOUND_PREFIX}{}",
+            self.encrypt(&secret_context(id, field), plain)
+        )
+    }
+
+    /// The plain text of a value made by [`Cipher::seal`] for the same id and field.
+    pub fn open(&self, id: i64, field: &str, stored: &str) -> Result<SecretString, DecryptError> {
+        let body = stored.strip_prefix(BOUND_PREFIX).ok_or(DecryptError)?;
+        self.decrypt(&secret_context(id, field), body)
+    }
+
     pub fn new(key: &SecretBox<[u8; 32]>) -> Cipher {
         let aead = Aes256Gcm::new(key.expose_secret().into());
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret())
@@ -265,5 +290,28 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         let (k2, _) = load_key(None, dir.path(), false).expect("read back");
         assert_eq!(k1.expose_secret(), k2.expose_secret());
+    }
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_secret_opens_only_for_its_connection_and_field() {
+        let c = Cipher::new(&Cipher::generate_key());
+        let s = SecretString::from("abc_DEF-123".to_string());
+        let sealed = c.seal(7, "api_secret", &s);
+        assert!(sealed.starts_with(BOUND_PREFIX));
+        assert_eq!(
+            c.open(7, "api_secret", &sealed)
+                .expect("opens")
+                .expose_secret(),
+            "abc_DEF-123"
+        );
+        assert_eq!(c.open(8, "api_secret", &sealed).err(), Some(DecryptError));
+        assert_eq!(c.open(7, "api_key", &sealed).err(), Some(DecryptError));
+        let unbound = c.encrypt("api_secret", &s);
+        assert_eq!(c.open(7, "api_secret", &unbound).err(), Some(DecryptError));
     }
 }

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -21,11 +20,17 @@ pub enum ApiError {
     Unauthorized,
     PreconditionRequired,
     PayloadTooLarge,
-    /// A POST or PUT without `Content-Type: application/json` (415, code `bad_request`).
-    UnsupportedMediaType,
     /// The path exists, the method does not (405; the router adds `Allow`).
     MethodNotAllowed,
     BadRequest(String),
+    /// 403: a foreign `Origin`, or a caller without the right.
+    Forbidden(String),
+    /// 421: a `Host` this server does not answer for (DNS rebinding).
+    MisdirectedRequest,
+    /// 408: the request took longer than the server allows.
+    Timeout,
+    /// 415: a body that is not `application/json`.
+    UnsupportedMediaType,
     /// Something broke inside; the cause is logged, never sent.
     Internal(String),
 }
@@ -48,23 +53,6 @@ impl ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         ApiError::internal(format_args!("database: {e}"))
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> Self {
-        match r {
-            JsonRejection::JsonDataError(e) => ApiError::Validation {
-                message: format!("The request body does not fit: {}", e.body_text()),
-                fields: BTreeMap::new(),
-            },
-            JsonRejection::JsonSyntaxError(_) => {
-                ApiError::BadRequest("The request body is not valid JSON.".into())
-            }
-            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            _ => ApiError::BadRequest("The request body could not be read.".into()),
-        }
     }
 }
 
@@ -99,12 +87,6 @@ impl IntoResponse for ApiError {
                 "The request body is larger than 64 KiB.".into(),
                 None,
             ),
-            ApiError::UnsupportedMediaType => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                ErrorCode::BadRequest,
-                "Send the body as JSON, with Content-Type: application/json.".into(),
-                None,
-            ),
             ApiError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 ErrorCode::MethodNotAllowed,
@@ -113,6 +95,25 @@ impl IntoResponse for ApiError {
                 None,
             ),
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, m, None),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden, m, None),
+            ApiError::MisdirectedRequest => (
+                StatusCode::MISDIRECTED_REQUEST,
+                ErrorCode::BadRequest,
+                "This server does not answer for the host name in this request.".into(),
+                None,
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::BadRequest,
+                "Send the body as JSON, with Content-Type: application/json.".into(),
+                None,
+            ),
+            ApiError::Timeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::BadRequest,
+                "The request took too long. Try again.".into(),
+                None,
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (
@@ -128,6 +129,7 @@ impl IntoResponse for ApiError {
                 code,
                 message,
                 fields,
+                request_id: crate::request_id::current(),
             },
         };
         (status, Json(body)).into_response()

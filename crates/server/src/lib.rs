@@ -4,13 +4,21 @@
 //! `app(state)` builds the whole router, so tests drive it with `oneshot`.
 
 pub mod api;
+pub mod assets;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod extract;
+pub mod guard;
 pub mod if_match;
+pub mod metrics;
 pub mod openapi;
+pub mod ready;
+pub mod request_id;
+pub mod serve;
 pub mod service;
 pub mod store;
+pub mod transfer;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -28,7 +36,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::error::ApiError;
@@ -47,22 +55,46 @@ pub struct AppState {
     /// Client of verifications: rustls, no redirects, no proxy.
     pub http: reqwest::Client,
     pub dist: PathBuf,
+    /// `Host` values answered (the bound address's loopback names) when no token
+    /// is set; `None`: any (a token guards the server, or a test calls `app` directly).
+    pub allowed_hosts: Option<Arc<Vec<String>>>,
+    /// Origins besides the server's own whose pages may send state-changing
+    /// requests (the shell's, when it lives on another host), e.g. `https://shell.example.com`.
+    pub allowed_origins: Arc<Vec<String>>,
+    /// A stored connection checked less than this ago is not checked again on
+    /// `POST …/verify`; the last result is returned (0: always check).
+    pub verify_reuse: Duration,
+    /// Longest a request may take, body included (verification waits at most 5 s).
+    pub request_timeout: Duration,
+    /// Counters and histograms of `GET /api/metrics`.
+    pub metrics: metrics::Metrics,
 }
 
 /// Default of [`AppState::verify_timeout`].
 pub const VERIFY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default of [`AppState::verify_reuse`].
+pub const VERIFY_REUSE: Duration = Duration::from_secs(5);
+/// Default of [`AppState::request_timeout`].
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl AppState {
-    pub fn new(store: Store, dist: PathBuf) -> Self {
-        AppState {
+    /// The state with defaults; fails only if the verification client cannot be
+    /// built (the server then refuses to start rather than use a laxer client).
+    pub fn new(store: Store, dist: PathBuf) -> Result<Self, String> {
+        Ok(AppState {
             store,
             drivers: Arc::new(connections_api::drivers()),
             token: None,
             cloudinary_api_base: None,
             verify_timeout: VERIFY_TIMEOUT,
-            http: verify::http_client(),
+            http: verify::http_client()?,
             dist,
-        }
+            allowed_hosts: None,
+            allowed_origins: Arc::new(Vec::new()),
+            verify_reuse: VERIFY_REUSE,
+            request_timeout: REQUEST_TIMEOUT,
+            metrics: metrics::Metrics::default(),
+        })
     }
 }
 
@@ -113,12 +145,34 @@ pub fn app(state: AppState) -> Router {
         .unwrap_or_default();
     let csp = HeaderValue::from_str(&csp(&hashes))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    let files = ServeDir::new(&state.dist).fallback(ServeFile::new(index));
+    // The app's files as `make build` wrote them: `.br`/`.gz` beside each one are
+    // sent as they are; nothing of the app is compressed per request.
+    let files = ServeDir::new(&state.dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    let files = Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::from_fn(assets::cache_headers));
+    let request_timeout = state.request_timeout;
     Router::new()
-        .nest("/api", api::router(state.clone()))
+        // API answers are compressed on the fly (they change with every write).
+        .nest("/api", api::router(state.clone()).layer(CompressionLayer::new()))
         // `nest` does not route `/api/`; it is no endpoint, and not the app's page.
         .route("/api/", axum::routing::any(api::not_found))
-        .fallback_service(files)
+        .merge(files)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            guard::time_limit(request_timeout, req, next)
+        }))
+        .layer(axum::middleware::from_fn(guard::json_only))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::same_origin,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             csp,
@@ -136,14 +190,23 @@ pub fn app(state: AppState) -> Router {
                 ApiError::internal("a request handler panicked").into_response()
             },
         ))
-        .layer(CompressionLayer::new())
-        // One span and one line per request: method, path, status, latency; never bodies or headers.
+        // One span and one line per request: method, path, status, latency; never
+        // the query (it holds the filter text), bodies or headers.
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get(request_id::HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        // Outermost: every answer, refusals included, carries its request's id.
+        .layer(axum::middleware::from_fn(request_id::layer))
 }
 
 /// Requires `Authorization: Bearer <token>` when a token is configured.
@@ -153,7 +216,7 @@ pub async fn require_token(State(state): State<AppState>, req: Request, next: Ne
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(bearer)
             .unwrap_or("");
         // Digests have one length, so the comparison leaks neither content nor length.
         use sha2::{Digest, Sha256};
@@ -165,4 +228,29 @@ pub async fn require_token(State(state): State<AppState>, req: Request, next: Ne
         }
     }
     next.run(req).await
+}
+
+/// The credentials of an `Authorization: Bearer <token>` value; the scheme is
+/// matched without regard to case (RFC 9110, 11.1).
+pub fn bearer(value: &str) -> Option<&str> {
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| rest.trim_start())
+        .filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer;
+
+    #[test]
+    fn the_bearer_scheme_ignores_case() {
+        assert_eq!(bearer("Bearer abc"), Some("abc"));
+        assert_eq!(bearer("bearer abc"), Some("abc"));
+        assert_eq!(bearer("BEARER   abc"), Some("abc"));
+        assert_eq!(bearer("Basic abc"), None);
+        assert_eq!(bearer("Bearer "), None);
+        assert_eq!(bearer("Bearerabc"), None);
+    }
 }

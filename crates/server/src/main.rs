@@ -1,24 +1,49 @@
 //! `connections-server`: see `lib.rs`.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
 use clap::Parser;
-use connections_server::config::Args;
+use std::io::Write;
+
+use connections_server::config::{process_env, Args, Command};
+use connections_server::serve::{serve, Limits};
 use connections_server::store::{OpenOptions, Store};
-use connections_server::{app, AppState};
+use connections_server::transfer;
+use connections_server::{app, guard, AppState};
+use secrecy::ExposeSecret;
 use tracing_subscriber::EnvFilter;
+
+/// Log lines on stderr: text (colours only on a terminal), or one JSON object
+/// per line with `CLOUDINARY_CONNECTIONS_LOG_FORMAT=json`.
+fn init_logging() -> Result<(), String> {
+    use std::io::IsTerminal;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match std::env::var("CLOUDINARY_CONNECTIONS_LOG_FORMAT").as_deref() {
+        Ok("json") => builder.json().with_current_span(true).init(),
+        Ok("text") | Ok("") | Err(_) => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        Ok(other) => {
+            return Err(format!(
+                "CLOUDINARY_CONNECTIONS_LOG_FORMAT: {other:?} is neither \"text\" nor \"json\""
+            ))
+        }
+    }
+    Ok(())
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(line) = init_logging() {
+        eprintln!("connections-server: {line}");
+        return ExitCode::FAILURE;
+    }
+    #[cfg(feature = "failpoints")]
+    let _failpoints = fail::FailScenario::setup();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(line) => {
@@ -28,24 +53,77 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), String> {
-    let config = Args::parse().check()?;
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+/// Creates the data dir readable by this user only (0700), and tightens an
+/// existing one: it holds the database and the key file.
+fn private_dir(dir: &Path) -> Result<(), String> {
+    let err = |e: std::io::Error| {
         format!(
             "CLOUDINARY_CONNECTIONS_DATA_DIR (--data-dir): cannot create {}: {e}",
-            config.data_dir.display()
+            dir.display()
         )
-    })?;
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir).map_err(err)?;
+        let mode = std::fs::metadata(dir).map_err(err)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
+            tracing::info!(dir = %dir.display(), "made the data dir private (0700)");
+        }
+    }
+    #[cfg(not(unix))]
+    builder.create(dir).map_err(err)?;
+    Ok(())
+}
+
+async fn run() -> Result<(), String> {
+    let config = Args::parse().check(&process_env)?;
+    private_dir(&config.data_dir)?;
     let store = Store::open(
         &config.data_dir,
         OpenOptions {
             key: config.key.as_ref(),
+            database_url: config.database_url.as_ref(),
         },
     )
     .await?;
-    let mut state = AppState::new(store, config.dist.clone());
-    state.token = config.token.as_deref().map(Arc::from);
+    match &config.command {
+        Command::Serve => {}
+        Command::Export { passphrase_file } => {
+            let passphrase = transfer::read_passphrase(passphrase_file)?;
+            let (sealed, count) = transfer::export(&store, &passphrase).await?;
+            std::io::stdout()
+                .write_all(&sealed)
+                .map_err(|e| format!("cannot write the export: {e}"))?;
+            eprintln!("connections-server: exported {count} connections");
+            return Ok(());
+        }
+        Command::Import {
+            passphrase_file,
+            file,
+        } => {
+            let passphrase = transfer::read_passphrase(passphrase_file)?;
+            let sealed = std::fs::read(file)
+                .map_err(|e| format!("import: cannot read {}: {e}", file.display()))?;
+            let drivers = connections_api::drivers();
+            let report = transfer::import(&store, &drivers, &sealed, &passphrase)
+                .await
+                .map_err(|e| format!("import: {e}"))?;
+            for line in report.lines() {
+                println!("{line}");
+            }
+            return Ok(());
+        }
+    }
+    let mut state = AppState::new(store, config.dist.clone())?;
+    state.token = config.token.as_ref().map(|t| Arc::from(t.expose_secret()));
     state.cloudinary_api_base = config.cloudinary_api_base.as_deref().map(Arc::from);
+    state.allowed_origins = Arc::new(config.allowed_origins.clone());
+    state.verify_reuse = config.verify_reuse;
     if !config.dist.join("index.html").is_file() {
         tracing::warn!(dist = %config.dist.display(), "no built app found; run `make build`");
     }
@@ -60,18 +138,18 @@ async fn run() -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    if state.token.is_none() {
+        // Without a token only the loopback names are answered: a page whose
+        // host name rebinds to 127.0.0.1 gets 421.
+        state.allowed_hosts = Some(Arc::new(guard::loopback_hosts(local.port())));
+    }
     println!("Cloudinary Connections is running at http://{local}/");
-    // No Nagle delay: a response written in several chunks (the app's files) would
-    // otherwise wait for the client's delayed ACK, about 40 ms per response.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| format!("server stopped: {e}"))
+    let limits = Limits {
+        max_connections: config.max_connections,
+        header_timeout: config.header_timeout,
+    };
+    serve(listener, app(state), limits, shutdown()).await;
+    Ok(())
 }
 
 async fn shutdown() {

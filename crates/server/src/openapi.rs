@@ -27,6 +27,7 @@ use crate::api::Health;
     ),
     paths(
         crate::api::health,
+        crate::ready::ready,
         crate::api::drivers,
         crate::api::list,
         crate::api::create,

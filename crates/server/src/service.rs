@@ -24,7 +24,7 @@ pub struct CreateOutcome {
 }
 
 /// Splits validated input into non-secret values and secrets, as the driver declares.
-fn record(driver: &Driver, input: ConnectionInput) -> Record {
+pub(crate) fn record(driver: &Driver, input: ConnectionInput) -> Record {
     let mut fields = BTreeMap::new();
     let mut secrets = BTreeMap::new();
     for (key, value) in input.fields {
@@ -62,11 +62,19 @@ fn verifier(state: &AppState) -> Verifier<'_> {
     }
 }
 
+/// The name in Unicode's composed form (NFC): "Café" is one name however it was typed.
+pub(crate) fn composed(mut input: ConnectionInput) -> ConnectionInput {
+    use unicode_normalization::UnicodeNormalization;
+    input.name = input.name.nfc().collect();
+    input
+}
+
 pub async fn create(
     state: &AppState,
     input: ConnectionInput,
     idempotency_key: Option<&str>,
 ) -> Result<CreateOutcome, ApiError> {
+    let input = composed(input);
     let valid = validate_input(&input, &state.drivers, &[]).map_err(ApiError::fields)?;
     let driver = driver(state, &valid.driver)?;
     let fingerprint = idempotency_key.map(|_| {
@@ -78,13 +86,23 @@ pub async fn create(
         .store
         .create(&record(driver, valid), idempotency)
         .await?;
-    if created.replayed {
+    if let Some(first) = created.replayed {
+        // The first answer as it was; a key stored before answers were kept
+        // replays the row as it is now.
+        let connection = match serde_json::from_str::<Connection>(&first) {
+            Ok(c) => c,
+            Err(_) if created.row.version > 0 => created.row.to_connection(),
+            Err(_) => return Err(StoreError::NotFound.into()),
+        };
         return Ok(CreateOutcome {
-            connection: created.row.to_connection(),
+            connection,
             replayed: true,
         });
     }
     let connection = verify_row(state, created.row).await?;
+    if let Some(key) = idempotency_key {
+        state.store.remember_response(key, &connection).await?;
+    }
     Ok(CreateOutcome {
         connection,
         replayed: false,
@@ -92,6 +110,8 @@ pub async fn create(
 }
 
 pub async fn get(state: &AppState, id: i64) -> Result<Connection, ApiError> {
+    // Lets the tests of the real binary make a handler panic (`--features failpoints`).
+    fail::fail_point!("service::get");
     Ok(found(state.store.get(id).await?)?.to_connection())
 }
 
@@ -103,6 +123,7 @@ pub async fn update(
     precondition: &IfMatch,
     input: ConnectionInput,
 ) -> Result<Connection, ApiError> {
+    let input = composed(input);
     let current = found(state.store.get(id).await?)?;
     if !precondition.matches(current.version) {
         return Err(StoreError::Stale {
@@ -147,9 +168,31 @@ pub async fn delete(state: &AppState, id: i64) -> Result<(), ApiError> {
 }
 
 /// Verifies a stored connection now and stores the status.
+///
+/// A request within [`AppState::verify_reuse`] of the last check of the same
+/// credentials is answered with that check's result: a page that fires this
+/// endpoint in a loop cannot spend the account's Admin API calls.
 pub async fn verify_stored(state: &AppState, id: i64) -> Result<Connection, ApiError> {
     let row = found(state.store.get(id).await?)?;
+    if checked_within(row.checked_at.as_deref(), state.verify_reuse) {
+        return Ok(row.to_connection());
+    }
     verify_row(state, row).await
+}
+
+/// Whether `checked_at` (RFC 3339) lies less than `window` in the past.
+fn checked_within(checked_at: Option<&str>, window: std::time::Duration) -> bool {
+    if window.is_zero() {
+        return false;
+    }
+    let Some(at) = checked_at.and_then(|t| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+    }) else {
+        return false;
+    };
+    let age = time::OffsetDateTime::now_utc() - at;
+    // Stored times have whole seconds: a check up to a second older still counts.
+    age >= -time::Duration::SECOND && age < window + time::Duration::SECOND
 }
 
 /// Verifies a stored row's credentials, stores the status (unless the row changed
@@ -159,6 +202,7 @@ async fn verify_row(state: &AppState, row: Row) -> Result<Connection, ApiError> 
     let result = verifier(state)
         .verify(&row.driver, &row.field_values(), &secrets)
         .await;
+    state.metrics.verified(result.state.as_str());
     let status = Status {
         state: result.state,
         message: result.message,
@@ -217,6 +261,7 @@ pub async fn verify_unsaved(
         }
     }
     let result = verifier(state).verify(&driver.id, &fields, &secrets).await;
+    state.metrics.verified(result.state.as_str());
     Ok(result)
 }
 
@@ -243,4 +288,42 @@ fn secrets_stay_home(driver: &Driver, keys: &[String]) -> ApiError {
 
 fn found(row: Option<Row>) -> Result<Row, ApiError> {
     row.ok_or_else(|| StoreError::NotFound.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn ago(secs: i64) -> String {
+        crate::store::format_time(time::OffsetDateTime::now_utc() - time::Duration::seconds(secs))
+    }
+
+    #[test]
+    fn a_recent_check_is_reused_an_old_one_is_not() {
+        let w = Duration::from_secs(5);
+        assert!(checked_within(Some(&ago(0)), w));
+        assert!(checked_within(Some(&ago(4)), w));
+        assert!(!checked_within(Some(&ago(30)), w));
+        assert!(!checked_within(None, w));
+        assert!(!checked_within(Some("garbage"), w));
+        assert!(
+            !checked_within(Some(&ago(0)), Duration::ZERO),
+            "0 turns it off"
+        );
+        assert!(
+            !checked_within(Some(&ago(-3600)), w),
+            "a time in the future is not trusted"
+        );
+    }
+
+    #[test]
+    fn names_are_composed() {
+        let input = ConnectionInput {
+            name: "Cafe\u{301}".into(),
+            driver: "d".into(),
+            fields: BTreeMap::new(),
+        };
+        assert_eq!(composed(input).name, "Caf\u{e9}");
+    }
 }

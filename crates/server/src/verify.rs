@@ -22,7 +22,7 @@ pub struct Verifier<'a> {
 
 /// The HTTP client for verifications: rustls, no redirects, no proxy from the
 /// environment (a secret goes to the regional host and nowhere else).
-pub fn http_client() -> reqwest::Client {
+pub fn http_client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
@@ -31,7 +31,8 @@ pub fn http_client() -> reqwest::Client {
             env!("CARGO_PKG_VERSION")
         ))
         .build()
-        .unwrap_or_else(|_| reqwest::Client::new())
+        // Never a default client instead: it would follow redirects and use proxies.
+        .map_err(|e| format!("cannot build the HTTPS client for Cloudinary: {e}"))
 }
 
 /// The host a connection of `driver` with these values sends its secret to.

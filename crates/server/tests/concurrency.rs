@@ -4,6 +4,8 @@
 mod support;
 
 use axum::http::StatusCode;
+use connections_server::store::format_time;
+use support::database::{execute, Arg};
 use support::*;
 
 async fn create_with_key(h: &Harness, body: &serde_json::Value, key: &str) -> Answer {
@@ -62,19 +64,21 @@ async fn idempotency_keys_are_remembered_for_24_hours() {
     let h = harness().await;
     let body = input("Shop", "demo", SECRET);
     let first = create_with_key(&h, &body, "old-key").await.json();
-    let pool = h.state.store.pool();
+    let age =
+        |hours: i64| format_time(time::OffsetDateTime::now_utc() - time::Duration::hours(hours));
+    let aged = |at: String| {
+        let store = h.state.store.clone();
+        async move {
+            let sql = "UPDATE idempotency_keys SET created_at = ?1";
+            assert_eq!(execute(&store, sql, &[Arg::Text(&at)]).await, 1);
+        }
+    };
     // 23 hours later: still the first result
-    sqlx::query("UPDATE idempotency_keys SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-23 hours')")
-        .execute(pool)
-        .await
-        .expect("age the key");
+    aged(age(23)).await;
     let again = create_with_key(&h, &body, "old-key").await;
     assert_eq!(again.json()["id"], first["id"]);
     // long after: forgotten, so the same body now meets the taken name
-    sqlx::query("UPDATE idempotency_keys SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-49 hours')")
-        .execute(pool)
-        .await
-        .expect("age the key");
+    aged(age(49)).await;
     let later = create_with_key(&h, &body, "old-key").await;
     assert_eq!(later.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(later.json()["error"]["fields"]["name"].is_string());

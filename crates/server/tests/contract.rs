@@ -161,7 +161,8 @@ async fn every_api_answer_has_the_error_shape() {
             Request::builder()
                 .method(method)
                 .uri(uri)
-                .body(Body::empty())
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
                 .expect("request"),
         )
         .await;
@@ -292,6 +293,7 @@ async fn openapi_describes_every_endpoint_and_needs_the_token() {
     let paths = doc["paths"].as_object().expect("paths");
     for (path, method) in [
         ("/api/health", "get"),
+        ("/api/ready", "get"),
         ("/api/drivers", "get"),
         ("/api/connections", "get"),
         ("/api/connections", "post"),
@@ -365,13 +367,10 @@ async fn app_pages_carry_csp_nosniff_and_no_referrer() {
 #[tokio::test]
 async fn verification_waits_5_seconds_by_default() {
     let dir = tempfile::tempdir().expect("dir");
-    let store = connections_server::store::Store::open(
-        dir.path(),
-        connections_server::store::OpenOptions { key: Some(&key(1)) },
-    )
-    .await
-    .expect("store");
-    let state = connections_server::AppState::new(store, dir.path().join("dist"));
+    let store = database::open(dir.path(), Some(&key(1)))
+        .await
+        .expect("store");
+    let state = connections_server::AppState::new(store, dir.path().join("dist")).expect("state");
     assert_eq!(state.verify_timeout, std::time::Duration::from_secs(5));
     assert!(
         state.cloudinary_api_base.is_none(),

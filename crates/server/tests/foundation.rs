@@ -7,10 +7,12 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use connections_api::{Driver, ErrorBody, ErrorCode, Page};
-use connections_server::store::{OpenOptions, Store, DB_FILE};
+use connections_server::store::DB_FILE;
 use connections_server::{app, AppState};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+
+mod support;
 
 struct Harness {
     dir: tempfile::TempDir,
@@ -26,10 +28,10 @@ async fn harness(token: Option<&str>) -> Harness {
         "<html><body><script type=\"module\">init()</script></body></html>",
     )
     .expect("index");
-    let store = Store::open(dir.path(), OpenOptions { key: None })
+    let store = support::database::open(dir.path(), None)
         .await
         .expect("store opens");
-    let mut state = AppState::new(store, dist);
+    let mut state = AppState::new(store, dist).expect("state");
     state.token = token.map(Arc::from);
     Harness {
         router: app(state),
@@ -55,7 +57,9 @@ async fn health_is_ok_and_database_file_is_created() {
     let (status, _, body) = send(&h.router, get("/api/health")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, br#"{"status":"ok"}"#);
-    assert!(h.dir.path().join(DB_FILE).is_file());
+    // The SQLite file, unless the tests run on PostgreSQL.
+    let on_sqlite = support::database::postgres().is_none();
+    assert_eq!(h.dir.path().join(DB_FILE).is_file(), on_sqlite);
 }
 
 #[tokio::test]

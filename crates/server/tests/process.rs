@@ -1,71 +1,12 @@
-//! The real binary: an acknowledged write survives `kill -9`; a different key
-//! or a non-loopback address without a token refuses to start.
+//! The real binary: an acknowledged write survives `kill -9`; a different key,
+//! a non-loopback address without a token or an unreachable database refuses
+//! to start.
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-
 use serde_json::{json, Value};
+use support::binary::{command, refused, start};
 use support::{basic, input, key, FakeCloudinary, SECRET};
-
-const BIN: &str = env!("CARGO_BIN_EXE_connections-server");
-
-fn command(dir: &Path, key_b64: &secrecy::SecretString, api_base: &str, addr: &str) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear()
-        .env("CLOUDINARY_CONNECTIONS_ADDR", addr)
-        .env("CLOUDINARY_CONNECTIONS_DATA_DIR", dir)
-        .env("CLOUDINARY_CONNECTIONS_DIST", dir.join("dist"))
-        .env(
-            "CLOUDINARY_CONNECTIONS_KEY",
-            secrecy::ExposeSecret::expose_secret(key_b64),
-        )
-        .env("CLOUDINARY_API_BASE", api_base)
-        .env("RUST_LOG", "error")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-/// Starts the server and returns it with its URL, read from its first line.
-async fn start(cmd: Command) -> (Child, String) {
-    tokio::task::spawn_blocking(move || {
-        let mut cmd = cmd;
-        let mut child = cmd.spawn().expect("spawn server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read");
-        let url = line
-            .split("running at ")
-            .nth(1)
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
-            .trim()
-            .trim_end_matches('/')
-            .to_string();
-        (child, url)
-    })
-    .await
-    .expect("join")
-}
-
-/// Runs a server that must refuse to start; returns its stderr.
-async fn refused(mut cmd: Command) -> String {
-    tokio::task::spawn_blocking(move || {
-        let out = cmd.output().expect("run");
-        assert!(!out.status.success(), "must exit non-zero");
-        let mut err = String::new();
-        out.stderr
-            .as_slice()
-            .read_to_string(&mut err)
-            .expect("utf8");
-        err
-    })
-    .await
-    .expect("join")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_start() {
@@ -121,6 +62,26 @@ async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_st
         line.starts_with("connections-server: CLOUDINARY_CONNECTIONS_KEY"),
         "{line}"
     );
+    assert_eq!(line.lines().count(), 1, "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_database_refuses_to_start_without_showing_the_password() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cmd = command(dir.path(), &key(3), "http://127.0.0.1:9", "127.0.0.1:0");
+    // Port 1 of loopback: nothing listens there.
+    cmd.env(
+        "CLOUDINARY_CONNECTIONS_DATABASE_URL",
+        "postgres://app:Pw-Secret-123@127.0.0.1:1/conn?password=Pw-Secret-123",
+    );
+    let err = refused(cmd).await;
+    let line = err.trim();
+    assert!(
+        line.starts_with("connections-server: CLOUDINARY_CONNECTIONS_DATABASE_URL"),
+        "{line}"
+    );
+    assert!(line.contains("postgres://app@127.0.0.1:1/conn"), "{line}");
+    assert!(!line.contains("Pw-Secret-123"), "{line}");
     assert_eq!(line.lines().count(), 1, "{line}");
 }
 

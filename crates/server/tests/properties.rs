@@ -12,6 +12,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use secrecy::{ExposeSecret, SecretString};
 use support::*;
+use unicode_normalization::UnicodeNormalization;
 
 fn runner(cases: u32) -> TestRunner {
     TestRunner::new(Config {
@@ -58,7 +59,13 @@ fn the_server_accepts_exactly_what_the_shared_validators_accept() {
                     ("region".to_string(), region.to_string()),
                 ]),
             };
-            let expected = validate_input(&input, &drivers(), &[]);
+            // The server judges the name in its composed form (NFC), which may
+            // be longer: some characters never compose and are split.
+            let composed = ConnectionInput {
+                name: input.name.nfc().collect(),
+                ..input.clone()
+            };
+            let expected = validate_input(&composed, &drivers(), &[]);
             let body = serde_json::to_value(&input).expect("json");
             let a = rt.block_on(create(&h.router, &body));
             match &expected {

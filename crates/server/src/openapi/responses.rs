@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 const ERRORS: &[(&str, &str)] = &[
     ("400", "Malformed request: JSON that does not parse, an invalid query or header value, or (without a token configured) a Host that is not the server's loopback address"),
     ("401", "No valid bearer token"),
+    ("408", "The request took longer than the server allows"),
     ("403", "Refused: an Origin header that is not the server's own"),
     ("413", "Body over 64 KiB"),
     ("415", "The body is not sent as Content-Type: application/json"),
@@ -16,7 +17,7 @@ const ERRORS: &[(&str, &str)] = &[
 ];
 
 /// The operations that need no token.
-const PUBLIC: &[(&str, &str)] = &[("/api/health", "get")];
+const PUBLIC: &[(&str, &str)] = &[("/api/health", "get"), ("/api/ready", "get")];
 
 /// Adds to every operation the error answers it can give, says which need no
 /// token, and gives the header parameters their syntax.

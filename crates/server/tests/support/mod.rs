@@ -1,6 +1,10 @@
-//! Shared parts of the integration tests: a server state on a real SQLite file
-//! in a temp dir, request helpers, and a loopback stand-in for Cloudinary.
+//! Shared parts of the integration tests: a server state on a real database
+//! (SQLite in a temp dir, or PostgreSQL: see `database.rs`), request helpers,
+//! and a loopback stand-in for Cloudinary.
 #![allow(dead_code)]
+
+pub mod binary;
+pub mod database;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -14,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing;
 use axum::Router;
 use base64::Engine;
-use connections_server::store::{OpenOptions, Store};
 use connections_server::{app, AppState};
 use http_body_util::BodyExt;
 use secrecy::SecretString;
@@ -139,7 +142,8 @@ pub struct Harness {
     pub fake: FakeCloudinary,
 }
 
-/// Opens the store in `dir` with `key` and builds the app pointed at `fake`.
+/// Opens the store of `dir` (on the test backend) with `key` and builds the
+/// app pointed at `fake`.
 pub async fn state_in(dir: &Path, key: &SecretString, fake: &FakeCloudinary) -> AppState {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).expect("dist");
@@ -148,12 +152,12 @@ pub async fn state_in(dir: &Path, key: &SecretString, fake: &FakeCloudinary) -> 
         "<html><body><script type=\"module\">init()</script></body></html>",
     )
     .expect("index");
-    let store = Store::open(dir, OpenOptions { key: Some(key) })
-        .await
-        .expect("store opens");
-    let mut state = AppState::new(store, dist);
+    let store = database::open(dir, Some(key)).await.expect("store opens");
+    let mut state = AppState::new(store, dist).expect("state");
     state.cloudinary_api_base = Some(Arc::from(fake.base.as_str()));
     state.verify_timeout = Duration::from_millis(300);
+    // Every verify calls the stand-in; `hardening.rs` tests the reuse window.
+    state.verify_reuse = Duration::ZERO;
     state
 }
 

@@ -1,0 +1,564 @@
+//! Storage of connections: SQLite in the data dir (the embedded default) or
+//! PostgreSQL (`CLOUDINARY_CONNECTIONS_DATABASE_URL`), which several server
+//! instances may share. The rest of the server sees only [`Store`]; which
+//! backend it talks to is decided once, in [`Store::open`].
+//!
+//! Every rule that decides correctness lives in the database, the same on both
+//! backends: the unique index on `name_key`, `WHERE version = …` of updates, and
+//! the `idempotency_keys` table with the first answer to each key.
+//!
+//! Secret values come in as [`SecretString`] and are encrypted here before they
+//! reach SQL; they leave only through [`Store::secrets`].
+
+mod location;
+mod page;
+mod postgres;
+mod sqlite;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use connections_api::{Connection, ListQuery, Page, State, Status};
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::{FromRow, PgPool, SqlitePool};
+
+use crate::crypto::{self, Cipher, DecryptError, KeySource, BOUND_PREFIX, KEY_SETTING};
+
+use location::Location;
+pub use location::{redact_url, DATABASE_URL_SETTING};
+use page::PageSpec;
+
+pub const DB_FILE: &str = "connections.sqlite3";
+/// Idempotency keys are remembered at least this long (and purged after twice it).
+pub const IDEMPOTENCY_TTL: time::Duration = time::Duration::hours(24);
+const KEY_CHECK_TEXT: &str = "cloudinary-connections key check v1";
+/// Longest [`Store::ready`] waits for the database.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    cipher: Cipher,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
+}
+
+/// Runs `$e` with `$b` bound to whichever backend `$store` talks to.
+macro_rules! on_backend {
+    ($backend:expr, $b:ident => $e:expr) => {
+        match $backend {
+            Backend::Sqlite($b) => $e,
+            Backend::Postgres($b) => $e,
+        }
+    };
+}
+
+/// The pool underneath a [`Store`], for tests and tools that need plain SQL.
+pub enum Pool<'a> {
+    Sqlite(&'a SqlitePool),
+    Postgres(&'a PgPool),
+}
+
+/// A row as stored; `secrets` is the JSON object of encrypted values.
+#[derive(Debug, FromRow)]
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub driver: String,
+    pub fields: String,
+    pub secrets: String,
+    pub status_state: String,
+    pub status_message: Option<String>,
+    pub status_field: Option<String>,
+    pub checked_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+impl Row {
+    /// The public view: non-secret values, and which secrets are set.
+    pub fn to_connection(&self) -> Connection {
+        let fields = serde_json::from_str(&self.fields).unwrap_or_default();
+        Connection {
+            id: self.id,
+            name: self.name.clone(),
+            driver: self.driver.clone(),
+            fields,
+            secrets_set: self.secret_keys(),
+            status: Status {
+                state: State::parse(&self.status_state).unwrap_or_default(),
+                message: self.status_message.clone(),
+                checked_at: self.checked_at.clone(),
+                field: self.status_field.clone(),
+            },
+            created_at: self.created_at.clone(),
+            updated_at: self.updated_at.clone(),
+            version: self.version,
+        }
+    }
+
+    /// Stands for a row that no longer exists (a replayed create of a deleted connection).
+    fn gone(id: i64) -> Row {
+        Row {
+            id,
+            name: String::new(),
+            driver: String::new(),
+            fields: "{}".into(),
+            secrets: "{}".into(),
+            status_state: String::new(),
+            status_message: None,
+            status_field: None,
+            checked_at: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+            version: 0,
+        }
+    }
+
+    /// Keys of the secrets that hold a value.
+    pub fn secret_keys(&self) -> Vec<String> {
+        encrypted_map(&self.secrets).into_keys().collect()
+    }
+
+    /// The non-secret field values.
+    pub fn field_values(&self) -> BTreeMap<String, String> {
+        serde_json::from_str(&self.fields).unwrap_or_default()
+    }
+}
+
+fn encrypted_map(json: &str) -> BTreeMap<String, String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// What create and update store: non-secret values and secret values apart.
+pub struct Record {
+    pub name: String,
+    pub driver: String,
+    pub fields: BTreeMap<String, String>,
+    pub secrets: BTreeMap<String, SecretString>,
+}
+
+/// The non-secret columns of a write, as SQL receives them.
+struct Values<'a> {
+    name: &'a str,
+    name_key: String,
+    driver: &'a str,
+    cloud_name: &'a str,
+    fields: String,
+}
+
+impl<'a> Values<'a> {
+    fn of(record: &'a Record) -> Values<'a> {
+        Values {
+            name: &record.name,
+            name_key: name_key(&record.name),
+            driver: &record.driver,
+            cloud_name: record.fields.get("cloud_name").map_or("", String::as_str),
+            fields: json(&record.fields),
+        }
+    }
+}
+
+/// Why a write was not done.
+#[derive(Debug)]
+pub enum StoreError {
+    /// Another connection has this name (compared case-insensitively).
+    NameTaken(String),
+    /// The connection does not exist.
+    NotFound,
+    /// The connection is no longer at the expected version.
+    Stale {
+        current: i64,
+    },
+    /// The Idempotency-Key was used before with another request.
+    KeyReused,
+    /// A stored secret does not decrypt.
+    Decrypt(DecryptError),
+    Db(sqlx::Error),
+}
+
+/// Name of the unique index on `connections.name_key` (both backends).
+const NAME_INDEX: &str = "connections_name_unique";
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            // PostgreSQL names the index; SQLite names the column.
+            let name = db.constraint() == Some(NAME_INDEX)
+                || db.message().contains("connections.name_key");
+            if db.is_unique_violation() && name {
+                return StoreError::NameTaken(String::new());
+            }
+        }
+        StoreError::Db(e)
+    }
+}
+
+/// The result of a create.
+pub struct Created {
+    pub row: Row,
+    /// The first answer to an earlier request with the same Idempotency-Key
+    /// (the connection as it was then, JSON), when this is a replay.
+    pub replayed: Option<String>,
+}
+
+/// Options for opening the store.
+#[derive(Default)]
+pub struct OpenOptions<'a> {
+    /// `CLOUDINARY_CONNECTIONS_KEY`, if set.
+    pub key: Option<&'a SecretString>,
+    /// `CLOUDINARY_CONNECTIONS_DATABASE_URL`, if set: `sqlite://…` or
+    /// `postgres://…`; unset, the SQLite file [`DB_FILE`] in the data dir.
+    pub database_url: Option<&'a SecretString>,
+}
+
+const COLUMNS: &str = "id, name, driver, fields, secrets, status_state, status_message, \
+                       status_field, checked_at, created_at, updated_at, version";
+
+/// Current time, RFC 3339 UTC with whole seconds (fixed width, so it sorts as text).
+pub fn now_rfc3339() -> String {
+    format_time(time::OffsetDateTime::now_utc())
+}
+
+pub fn format_time(t: time::OffsetDateTime) -> String {
+    let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&f)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+/// Idempotency keys created before this are forgotten.
+fn idempotency_cutoff() -> String {
+    format_time(time::OffsetDateTime::now_utc() - IDEMPOTENCY_TTL * 2)
+}
+
+impl Store {
+    /// Opens (creating if missing) the database: `opts.database_url`, or the
+    /// SQLite file in `data_dir`; applies migrations and checks the secrets'
+    /// key. The error is one line naming the setting, never a password.
+    pub async fn open(data_dir: &Path, opts: OpenOptions<'_>) -> Result<Store, String> {
+        let location = Location::new(data_dir, opts.database_url)?;
+        let backend = match &location {
+            Location::Sqlite { options, .. } => sqlite::Sqlite::open(options.clone())
+                .await
+                .map(Backend::Sqlite),
+            Location::Postgres { options, .. } => postgres::Postgres::open(options.clone())
+                .await
+                .map(Backend::Postgres),
+        }
+        .map_err(|e| location.error("cannot open the database", &e))?;
+        let check = on_backend!(&backend, b => b.key_check().await)
+            .map_err(|e| location.error("cannot read the database", &e))?;
+        let (key, source) = crypto::load_key(opts.key, data_dir, check.is_none())?;
+        let cipher = Cipher::new(&key);
+        let stored = match check {
+            Some(stored) => stored,
+            None => {
+                // Another instance starting at the same moment may win: its check counts.
+                let value = cipher.encrypt("key_check", &SecretString::from(KEY_CHECK_TEXT));
+                on_backend!(&backend, b => b.insert_key_check(&value).await)
+                    .map_err(|e| location.error("cannot write to the database", &e))?
+            }
+        };
+        let ok = cipher
+            .decrypt("key_check", &stored)
+            .is_ok_and(|t| t.expose_secret() == KEY_CHECK_TEXT);
+        if !ok {
+            return Err(wrong_key_message(&source, &location.shown()));
+        }
+        let store = Store { backend, cipher };
+        store
+            .bind_secrets_to_rows()
+            .await
+            .map_err(|e| location.error("cannot update the stored secrets", &e))?;
+        Ok(store)
+    }
+
+    /// Re-encrypts secrets stored before they were bound to their connection
+    /// ([`Cipher::seal`]), in one transaction: all or none.
+    async fn bind_secrets_to_rows(&self) -> Result<(), String> {
+        let cipher = self.cipher.clone();
+        let rebind = move |id: i64, secrets: &str| -> Result<Option<String>, String> {
+            let map = encrypted_map(secrets);
+            if map.values().all(|v| v.starts_with(BOUND_PREFIX)) {
+                return Ok(None);
+            }
+            let mut bound = BTreeMap::new();
+            for (field, value) in map {
+                let sealed = match value.strip_prefix(BOUND_PREFIX) {
+                    Some(_) => value,
+                    None => {
+                        let plain = cipher
+                            .decrypt(&field, &value)
+                            .map_err(|e| format!("connection {id}, field {field}: {e}"))?;
+                        cipher.seal(id, &field, &plain)
+                    }
+                };
+                bound.insert(field, sealed);
+            }
+            Ok(Some(json(&bound)))
+        };
+        let changed = on_backend!(&self.backend, b => b.rebind_secrets(&rebind).await)?;
+        if changed > 0 {
+            tracing::info!(
+                connections = changed,
+                "bound stored secrets to their connections"
+            );
+        }
+        Ok(())
+    }
+
+    /// The pool underneath, for tests and tools that need plain SQL.
+    pub fn pool(&self) -> Pool<'_> {
+        match &self.backend {
+            Backend::Sqlite(b) => Pool::Sqlite(b.pool()),
+            Backend::Postgres(b) => Pool::Postgres(b.pool()),
+        }
+    }
+
+    /// Closes the pool: later queries fail (and [`Store::ready`] says so).
+    pub async fn close(&self) {
+        on_backend!(&self.backend, b => b.pool().close().await)
+    }
+
+    pub fn cipher(&self) -> &Cipher {
+        &self.cipher
+    }
+
+    /// `Ok` when the database answers within 2 seconds and every migration
+    /// this server knows is applied; otherwise why not (no secret in it).
+    pub async fn ready(&self) -> Result<(), String> {
+        let check = async { on_backend!(&self.backend, b => b.ready().await) };
+        match tokio::time::timeout(READY_TIMEOUT, check).await {
+            Ok(result) => result,
+            Err(_) => Err(format!(
+                "the database did not answer within {} s",
+                READY_TIMEOUT.as_secs()
+            )),
+        }
+    }
+
+    /// One page of connections, filtered and sorted in SQL.
+    pub async fn list(&self, query: &ListQuery) -> Result<Page, sqlx::Error> {
+        let spec = PageSpec::new(query);
+        let (total, rows) = on_backend!(&self.backend, b => b.list(&spec).await)?;
+        Ok(Page {
+            items: rows.iter().map(Row::to_connection).collect(),
+            total: u64::try_from(total).unwrap_or(0),
+            offset: spec.offset,
+            limit: spec.limit,
+        })
+    }
+
+    /// The database's plan of the page query, one line per step: tests check
+    /// that every sort order reads an index instead of sorting. SQLite:
+    /// `EXPLAIN QUERY PLAN`; PostgreSQL: `EXPLAIN` with sorts and sequential
+    /// scans made a last resort, so a `Sort` step means no index gives the order.
+    pub async fn list_plan(&self, query: &ListQuery) -> Result<Vec<String>, sqlx::Error> {
+        let spec = PageSpec::new(query);
+        on_backend!(&self.backend, b => b.list_plan(&spec).await)
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Option<Row>, sqlx::Error> {
+        on_backend!(&self.backend, b => b.get(id).await)
+    }
+
+    /// Stores a new connection. With `idempotency` = (key, fingerprint of the
+    /// request), a key seen before returns the connection it created instead
+    /// (or [`StoreError::KeyReused`] for another request). One transaction, so
+    /// concurrent requests with one key make one row, on every instance.
+    pub async fn create(
+        &self,
+        record: &Record,
+        idempotency: Option<(&str, &str)>,
+    ) -> Result<Created, StoreError> {
+        let values = Values::of(record);
+        // Sealed with the id the row gets, in the same transaction.
+        let seal = |id: i64| -> Option<String> {
+            (!record.secrets.is_empty()).then(|| json(&self.seal_all(id, &record.secrets)))
+        };
+        let outcome = on_backend!(&self.backend, b => b.create(&values, &seal, idempotency).await)
+            .map_err(|e| name_taken(e, &record.name))?;
+        match outcome {
+            Claim::Created(row) => Ok(Created {
+                row,
+                replayed: None,
+            }),
+            Claim::Seen {
+                request_hash,
+                connection_id,
+                response,
+            } => {
+                let Some((_, fingerprint)) = idempotency else {
+                    return Err(StoreError::KeyReused);
+                };
+                if request_hash != fingerprint {
+                    return Err(StoreError::KeyReused);
+                }
+                // The first answer, as it was: not the row as it is now (renamed, deleted).
+                let row = self
+                    .get(connection_id)
+                    .await?
+                    .unwrap_or_else(|| Row::gone(connection_id));
+                Ok(Created {
+                    row,
+                    replayed: Some(response),
+                })
+            }
+        }
+    }
+
+    /// Keeps `connection` as the answer a replay of `key` returns (the first
+    /// answer, after the create's verification).
+    pub async fn remember_response(
+        &self,
+        key: &str,
+        connection: &Connection,
+    ) -> Result<(), sqlx::Error> {
+        let response = json(connection);
+        on_backend!(&self.backend, b => b.remember_response(key, &response).await)
+    }
+
+    /// Replaces a connection if it is still at `version`. Secrets in `record`
+    /// replace stored ones; `keep` lists stored secrets kept as they are.
+    pub async fn update(
+        &self,
+        id: i64,
+        version: i64,
+        record: &Record,
+        keep: &[String],
+    ) -> Result<Row, StoreError> {
+        let current = self.get(id).await?.ok_or(StoreError::NotFound)?;
+        if current.version != version {
+            return Err(StoreError::Stale {
+                current: current.version,
+            });
+        }
+        let mut secrets: BTreeMap<String, String> = encrypted_map(&current.secrets)
+            .into_iter()
+            .filter(|(k, _)| keep.contains(k))
+            .collect();
+        secrets.extend(self.seal_all(id, &record.secrets));
+        let values = Values::of(record);
+        let secrets = json(&secrets);
+        let now = now_rfc3339();
+        let changed =
+            on_backend!(&self.backend, b => b.update(id, version, &values, &secrets, &now).await)
+                .map_err(|e| name_taken(e, &record.name))?;
+        if !changed {
+            return match self.get(id).await? {
+                Some(row) => Err(StoreError::Stale {
+                    current: row.version,
+                }),
+                None => Err(StoreError::NotFound),
+            };
+        }
+        self.get(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Deletes a connection; `false` if there was none.
+    pub async fn delete(&self, id: i64) -> Result<bool, sqlx::Error> {
+        on_backend!(&self.backend, b => b.delete(id).await)
+    }
+
+    /// Stores a verification result, unless the connection changed since `version`
+    /// (the result would be about old credentials). Does not change the version.
+    pub async fn set_status(
+        &self,
+        id: i64,
+        version: i64,
+        status: &Status,
+    ) -> Result<(), sqlx::Error> {
+        on_backend!(&self.backend, b => b.set_status(id, version, status).await)
+    }
+
+    /// The decrypted secrets of a stored connection.
+    pub fn secrets(&self, row: &Row) -> Result<BTreeMap<String, SecretString>, DecryptError> {
+        encrypted_map(&row.secrets)
+            .into_iter()
+            .map(|(k, v)| {
+                let plain = self.cipher.open(row.id, &k, &v)?;
+                Ok((k, plain))
+            })
+            .collect()
+    }
+
+    fn seal_all(
+        &self,
+        id: i64,
+        secrets: &BTreeMap<String, SecretString>,
+    ) -> BTreeMap<String, String> {
+        secrets
+            .iter()
+            .map(|(k, v)| (k.clone(), self.cipher.seal(id, k, v)))
+            .collect()
+    }
+}
+
+/// What a backend's create found: a new row, or the key's earlier request.
+enum Claim {
+    Created(Row),
+    Seen {
+        request_hash: String,
+        connection_id: i64,
+        response: String,
+    },
+}
+
+/// Turns legacy secrets of one row (id, JSON) into bound ones; `None`: already bound.
+type Rebind<'a> = dyn Fn(i64, &str) -> Result<Option<String>, String> + Sync + 'a;
+
+/// Seals a new row's secrets with its id; `None`: it has none.
+type Seal<'a> = dyn Fn(i64) -> Option<String> + Sync + 'a;
+
+fn wrong_key_message(source: &KeySource, database: &str) -> String {
+    match source {
+        KeySource::Setting => format!(
+            "{KEY_SETTING}: this key does not decrypt the API secrets stored in {database}; \
+             start with the key they were stored with",
+        ),
+        KeySource::File(path) => format!(
+            "{KEY_SETTING} is unset and the key file {} does not decrypt the API secrets stored in {database}; \
+             set {KEY_SETTING} to the key they were stored with",
+            path.display(),
+        ),
+    }
+}
+
+fn name_taken(e: StoreError, name: &str) -> StoreError {
+    match e {
+        StoreError::NameTaken(_) => StoreError::NameTaken(name.to_string()),
+        other => other,
+    }
+}
+
+/// The case-insensitive form of a name, unique among connections: trimmed,
+/// NFC (so "Café" typed with a combining accent is the same name), lower case.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.trim().nfc().collect::<String>().to_lowercase()
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".into())
+}
+
+/// Whether every migration in `known` is recorded as applied in `applied`.
+fn migrations_applied(known: &sqlx::migrate::Migrator, applied: &[i64]) -> Result<(), String> {
+    let missing: Vec<i64> = known
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| !applied.contains(v))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("migrations not applied: {missing:?}"))
+    }
+}

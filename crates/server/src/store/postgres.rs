@@ -1,0 +1,347 @@
+//! The PostgreSQL backend: one database that several server instances share.
+//! Nothing that decides correctness lives in an instance's memory: names are
+//! unique by index, updates carry `WHERE version = …`, and an Idempotency-Key
+//! is claimed by inserting its row, which makes a concurrent claim of the same
+//! key wait for the first transaction's outcome.
+
+use std::time::Duration;
+
+use connections_api::{SortKey, Status};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+
+use super::{
+    idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, PageSpec, Rebind, Row, Seal,
+    StoreError, Values, COLUMNS,
+};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Advisory lock of the start-up re-encryption, so instances starting together take turns.
+const REBIND_LOCK: i64 = 0x636f_6e6e_6563_7431;
+
+#[derive(Clone)]
+pub(super) struct Postgres {
+    pool: PgPool,
+}
+
+impl Postgres {
+    /// Connects and migrates (sqlx's migrator holds an advisory lock meanwhile,
+    /// so instances starting together apply each migration once).
+    pub async fn open(options: PgConnectOptions) -> Result<Postgres, sqlx::Error> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Postgres { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub async fn ready(&self) -> Result<(), String> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+        migrations_applied(&MIGRATOR, &applied)
+    }
+
+    pub async fn key_check(&self) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'key_check'")
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Stores `value` unless a check is stored already; returns the stored one.
+    pub async fn insert_key_check(&self, value: &str) -> Result<String, sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('key_check', $1) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'key_check'")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    pub async fn rebind_secrets(&self, rebind: &Rebind<'_>) -> Result<usize, String> {
+        let mut tx = self.pool.begin().await.map_err(|e| e.to_string())?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(REBIND_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, secrets FROM connections WHERE secrets <> '{}' ORDER BY id FOR UPDATE",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| e.to_string())?;
+        let mut changed = 0usize;
+        for (id, secrets) in rows {
+            let Some(bound) = rebind(id, &secrets)? else {
+                continue;
+            };
+            sqlx::query("UPDATE connections SET secrets = $1 WHERE id = $2")
+                .bind(bound)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
+            changed += 1;
+        }
+        tx.commit().await.map_err(|e| e.to_string())?;
+        Ok(changed)
+    }
+
+    pub async fn list(&self, spec: &PageSpec) -> Result<(i64, Vec<Row>), sqlx::Error> {
+        let sql = PageSql::new(spec);
+        let mut count = sqlx::query_scalar(&sql.count);
+        if let Some(pattern) = &spec.pattern {
+            count = count.bind(pattern).bind(spec.id);
+        }
+        let total: i64 = count.fetch_one(&self.pool).await?;
+        let rows: Vec<Row> = bind_page(sqlx::query_as(&sql.page), spec)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((total, rows))
+    }
+
+    pub async fn list_plan(&self, spec: &PageSpec) -> Result<Vec<String>, sqlx::Error> {
+        let sql = PageSql::new(spec);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET LOCAL enable_sort = off")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *tx)
+            .await?;
+        let plan = format!("EXPLAIN {}", sql.page);
+        let rows: Vec<(String,)> = bind_page(sqlx::query_as(&plan), spec)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.rollback().await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Option<Row>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// One transaction. With a key, its row is inserted first: a concurrent
+    /// transaction with the same key (on any instance) waits in its own insert
+    /// until this one commits (then finds the key) or rolls back (then claims it).
+    pub async fn create(
+        &self,
+        values: &Values<'_>,
+        seal: &Seal<'_>,
+        idempotency: Option<(&str, &str)>,
+    ) -> Result<Claim, StoreError> {
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin().await?;
+        if let Some((key, fingerprint)) = idempotency {
+            let cutoff = idempotency_cutoff();
+            // Forgets old keys without waiting for rows other transactions hold.
+            sqlx::query(
+                "DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys \
+                 WHERE created_at < $1 FOR UPDATE SKIP LOCKED)",
+            )
+            .bind(&cutoff)
+            .execute(&mut *tx)
+            .await?;
+            let claimed: Option<String> = sqlx::query_scalar(
+                "INSERT INTO idempotency_keys (key, request_hash, connection_id, created_at, response) \
+                 VALUES ($1, $2, 0, $3, '') \
+                 ON CONFLICT (key) DO UPDATE SET request_hash = EXCLUDED.request_hash, \
+                 connection_id = 0, created_at = EXCLUDED.created_at, response = '' \
+                 WHERE idempotency_keys.created_at < $4 RETURNING key",
+            )
+            .bind(key)
+            .bind(fingerprint)
+            .bind(&now)
+            .bind(&cutoff)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if claimed.is_none() {
+                let seen: (String, i64, String) = sqlx::query_as(
+                    "SELECT request_hash, connection_id, response FROM idempotency_keys WHERE key = $1",
+                )
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.rollback().await?;
+                return Ok(Claim::Seen {
+                    request_hash: seen.0,
+                    connection_id: seen.1,
+                    response: seen.2,
+                });
+            }
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO connections (name, name_key, driver, cloud_name, fields, secrets, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, '{}', $6, $6) RETURNING id",
+        )
+        .bind(values.name)
+        .bind(&values.name_key)
+        .bind(values.driver)
+        .bind(values.cloud_name)
+        .bind(&values.fields)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(secrets) = seal(id) {
+            sqlx::query("UPDATE connections SET secrets = $1 WHERE id = $2")
+                .bind(secrets)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if let Some((key, _)) = idempotency {
+            sqlx::query(
+                "UPDATE idempotency_keys SET connection_id = $1, response = $2 WHERE key = $3",
+            )
+            .bind(id)
+            .bind(json(&row.to_connection()))
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Claim::Created(row))
+    }
+
+    pub async fn remember_response(&self, key: &str, response: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE key = $2")
+            .bind(response)
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// `false` when the row is gone or no longer at `version`.
+    pub async fn update(
+        &self,
+        id: i64,
+        version: i64,
+        values: &Values<'_>,
+        secrets: &str,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE connections SET name = $1, name_key = $2, driver = $3, cloud_name = $4, \
+             fields = $5, secrets = $6, updated_at = $7, version = version + 1 \
+             WHERE id = $8 AND version = $9",
+        )
+        .bind(values.name)
+        .bind(&values.name_key)
+        .bind(values.driver)
+        .bind(values.cloud_name)
+        .bind(&values.fields)
+        .bind(secrets)
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn delete(&self, id: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM connections WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn set_status(
+        &self,
+        id: i64,
+        version: i64,
+        status: &Status,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE connections SET status_state = $1, status_message = $2, status_field = $3, \
+             checked_at = $4 WHERE id = $5 AND version = $6",
+        )
+        .bind(status.state.as_str())
+        .bind(&status.message)
+        .bind(&status.field)
+        .bind(&status.checked_at)
+        .bind(id)
+        .bind(version)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+/// The SQL of one list page. With a search: $1 pattern, $2 id, $3 limit,
+/// $4 offset; without: $1 limit, $2 offset (PostgreSQL needs every
+/// parameter it is given to appear in the statement).
+struct PageSql {
+    count: String,
+    page: String,
+}
+
+impl PageSql {
+    fn new(spec: &PageSpec) -> PageSql {
+        // Each sort expression has an index on (expression, id), so a page is read in order.
+        let order_by = match spec.sort {
+            SortKey::Id => spec.order_by("id"),
+            // Unique: no tie to break, so the unique index gives the order.
+            SortKey::Name => format!("name_key {}", spec.order),
+            SortKey::Driver => spec.order_by("driver"),
+            SortKey::CloudName => spec.order_by("lower(cloud_name)"),
+            SortKey::Status => spec.order_by("status_state"),
+            // NULL (never checked) first when ascending, as in SQLite.
+            SortKey::LastVerified => {
+                let nulls = if spec.order == "ASC" { "FIRST" } else { "LAST" };
+                format!("checked_at {0} NULLS {nulls}, id {0}", spec.order)
+            }
+            SortKey::CreatedAt => spec.order_by("created_at"),
+            SortKey::UpdatedAt => spec.order_by("updated_at"),
+        };
+        let (filter, bounds) = match spec.pattern {
+            None => ("TRUE", "LIMIT $1 OFFSET $2"),
+            // lower() of "C" text folds ASCII, as SQLite's LIKE does; name_key is lower case.
+            Some(_) => (
+                "(name_key LIKE $1 ESCAPE '\\' OR lower(cloud_name) LIKE $1 ESCAPE '\\' OR id = $2)",
+                "LIMIT $3 OFFSET $4",
+            ),
+        };
+        PageSql {
+            count: format!("SELECT COUNT(*) FROM connections WHERE {filter}"),
+            page: format!(
+                "SELECT {COLUMNS} FROM connections WHERE {filter} ORDER BY {order_by} {bounds}"
+            ),
+        }
+    }
+}
+
+/// `query` with the page's parameters bound, as [`PageSql`] numbers them.
+fn bind_page<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    spec: &'q PageSpec,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    let query = match &spec.pattern {
+        Some(pattern) => query.bind(pattern).bind(spec.id),
+        None => query,
+    };
+    query.bind(spec.limit()).bind(spec.offset())
+}

@@ -1,0 +1,319 @@
+//! The SQLite backend: one file in the data dir (WAL, `synchronous = FULL`), one
+//! process. Writes that must not interleave take the write lock first
+//! (`BEGIN IMMEDIATE`).
+
+use std::time::Duration;
+
+use connections_api::{SortKey, Status};
+use sqlx::migrate::Migrator;
+use sqlx::query::QueryAs;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{FromRow, SqlitePool};
+
+use super::{
+    idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, PageSpec, Rebind, Row, Seal,
+    StoreError, Values, COLUMNS,
+};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Clone)]
+pub(super) struct Sqlite {
+    pool: SqlitePool,
+}
+
+impl Sqlite {
+    /// Opens the file named by `options` (created if missing) and migrates it.
+    pub async fn open(options: SqliteConnectOptions) -> Result<Sqlite, sqlx::Error> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: an acknowledged write survives kill -9 and power loss.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Sqlite { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn ready(&self) -> Result<(), String> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+        migrations_applied(&MIGRATOR, &applied)
+    }
+
+    pub async fn key_check(&self) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'key_check'")
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Stores `value` unless a check is stored already; returns the stored one.
+    pub async fn insert_key_check(&self, value: &str) -> Result<String, sqlx::Error> {
+        sqlx::query("INSERT OR IGNORE INTO meta (key, value) VALUES ('key_check', ?1)")
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'key_check'")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    pub async fn rebind_secrets(&self, rebind: &Rebind<'_>) -> Result<usize, String> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| e.to_string())?;
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, secrets FROM connections WHERE secrets <> '{}'")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
+        let mut changed = 0usize;
+        for (id, secrets) in rows {
+            let Some(bound) = rebind(id, &secrets)? else {
+                continue;
+            };
+            sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
+                .bind(bound)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
+            changed += 1;
+        }
+        tx.commit().await.map_err(|e| e.to_string())?;
+        Ok(changed)
+    }
+
+    pub async fn list(&self, spec: &PageSpec) -> Result<(i64, Vec<Row>), sqlx::Error> {
+        let sql = PageSql::new(spec);
+        let total: i64 = sqlx::query_scalar(&sql.count)
+            .bind(&sql.pattern)
+            .bind(spec.id)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<Row> = sql.bind_page(&sql.page, spec).fetch_all(&self.pool).await?;
+        Ok((total, rows))
+    }
+
+    pub async fn list_plan(&self, spec: &PageSpec) -> Result<Vec<String>, sqlx::Error> {
+        let sql = PageSql::new(spec);
+        let plan = format!("EXPLAIN QUERY PLAN {}", sql.page);
+        let rows: Vec<(i64, i64, i64, String)> =
+            sql.bind_page(&plan, spec).fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|r| r.3).collect())
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Option<Row>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = ?1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// One transaction that takes the write lock first, so concurrent requests
+    /// with one key make one row.
+    pub async fn create(
+        &self,
+        values: &Values<'_>,
+        seal: &Seal<'_>,
+        idempotency: Option<(&str, &str)>,
+    ) -> Result<Claim, StoreError> {
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if let Some((key, _)) = idempotency {
+            sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?1")
+                .bind(idempotency_cutoff())
+                .execute(&mut *tx)
+                .await?;
+            let seen: Option<(String, i64, String)> = sqlx::query_as(
+                "SELECT request_hash, connection_id, response FROM idempotency_keys WHERE key = ?1",
+            )
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((request_hash, connection_id, response)) = seen {
+                tx.rollback().await?;
+                return Ok(Claim::Seen {
+                    request_hash,
+                    connection_id,
+                    response,
+                });
+            }
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO connections (name, name_key, driver, cloud_name, fields, secrets, \
+             created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, '{}', ?6, ?6) RETURNING id",
+        )
+        .bind(values.name)
+        .bind(&values.name_key)
+        .bind(values.driver)
+        .bind(values.cloud_name)
+        .bind(&values.fields)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(secrets) = seal(id) {
+            sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
+                .bind(secrets)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = ?1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if let Some((key, fingerprint)) = idempotency {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key, request_hash, connection_id, created_at, response) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .bind(key)
+            .bind(fingerprint)
+            .bind(id)
+            .bind(&now)
+            .bind(json(&row.to_connection()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Claim::Created(row))
+    }
+
+    pub async fn remember_response(&self, key: &str, response: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE idempotency_keys SET response = ?1 WHERE key = ?2")
+            .bind(response)
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// `false` when the row is gone or no longer at `version`.
+    pub async fn update(
+        &self,
+        id: i64,
+        version: i64,
+        values: &Values<'_>,
+        secrets: &str,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE connections SET name = ?1, name_key = ?2, driver = ?3, cloud_name = ?4, \
+             fields = ?5, secrets = ?6, updated_at = ?7, version = version + 1 \
+             WHERE id = ?8 AND version = ?9",
+        )
+        .bind(values.name)
+        .bind(&values.name_key)
+        .bind(values.driver)
+        .bind(values.cloud_name)
+        .bind(&values.fields)
+        .bind(secrets)
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn delete(&self, id: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM connections WHERE id = ?1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn set_status(
+        &self,
+        id: i64,
+        version: i64,
+        status: &Status,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE connections SET status_state = ?1, status_message = ?2, status_field = ?3, \
+             checked_at = ?4 WHERE id = ?5 AND version = ?6",
+        )
+        .bind(status.state.as_str())
+        .bind(&status.message)
+        .bind(&status.field)
+        .bind(&status.checked_at)
+        .bind(id)
+        .bind(version)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+/// The SQL of one list page: ?1 pattern, ?2 id, ?3 limit, ?4 offset.
+struct PageSql {
+    count: String,
+    page: String,
+    pattern: String,
+}
+
+impl PageSql {
+    fn new(spec: &PageSpec) -> PageSql {
+        // Each sort column has an index on (column, id), so a page is read in order.
+        let sort_col = match spec.sort {
+            SortKey::Id => "id",
+            SortKey::Name => "name_key",
+            SortKey::Driver => "driver",
+            SortKey::CloudName => "cloud_name COLLATE NOCASE",
+            SortKey::Status => "status_state",
+            SortKey::LastVerified => "checked_at",
+            SortKey::CreatedAt => "created_at",
+            SortKey::UpdatedAt => "updated_at",
+        };
+        let filter = match spec.pattern {
+            None => "1",
+            // LIKE ignores ASCII case in SQLite; name_key is lower case already.
+            Some(_) => {
+                "(name_key LIKE ?1 ESCAPE '\\' OR cloud_name LIKE ?1 ESCAPE '\\' OR id = ?2)"
+            }
+        };
+        PageSql {
+            count: format!("SELECT COUNT(*) FROM connections WHERE {filter}"),
+            page: format!(
+                "SELECT {COLUMNS} FROM connections WHERE {filter} ORDER BY {} LIMIT ?3 OFFSET ?4",
+                spec.order_by(sort_col)
+            ),
+            pattern: spec.pattern.clone().unwrap_or_default(),
+        }
+    }
+
+    /// `statement` (the page query, or one that wraps it) with the page's parameters bound.
+    fn bind_page<'q, O>(
+        &'q self,
+        statement: &'q str,
+        spec: &PageSpec,
+    ) -> QueryAs<'q, sqlx::Sqlite, O, SqliteArguments<'q>>
+    where
+        O: for<'r> FromRow<'r, SqliteRow>,
+    {
+        sqlx::query_as(statement)
+            .bind(&self.pattern)
+            .bind(spec.id)
+            .bind(spec.limit())
+            .bind(spec.offset())
+    }
+}
