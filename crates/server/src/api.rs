@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::metrics::layer,
         ))
+        // Only for the methods a route has: any other is a 405, whatever its body.
+        .route_layer(middleware::from_fn(crate::guard::json_only))
         // `/api` itself is no endpoint either (and not the app's page).
         .route("/", any(not_found))
         .fallback(not_found)

@@ -168,7 +168,6 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |req, next| {
             guard::time_limit(request_timeout, req, next)
         }))
-        .layer(axum::middleware::from_fn(guard::json_only))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::same_origin,

@@ -173,6 +173,23 @@ async fn every_api_answer_has_the_error_shape() {
         want.sort_unstable();
         assert_eq!(got, want, "{method} {uri}");
     }
+    // A method the path does not have is a 405 whatever its body: no 415 first.
+    for (method, uri) in [
+        ("PUT", "/api/drivers"),
+        ("POST", one.as_str()),
+        ("PATCH", one.as_str()),
+    ] {
+        let a = send(
+            &h.router,
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(Body::from("a=1"))
+                .expect("request"),
+        )
+        .await;
+        assert_error(&a, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    }
     for uri in ["/api", "/api/", "/api/nope", "/api/connections/1/nope"] {
         let a = send(&h.router, get(uri)).await;
         assert_error(&a, StatusCode::NOT_FOUND, "not_found");
