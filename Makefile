@@ -6,6 +6,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 TRUNK_VERSION := 0.21.14
+SCHEMATHESIS_VERSION := 4.32.5
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p}' Cargo.lock)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
@@ -13,7 +14,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 DIST := dist
 SERVER := target/release/connections-server
 
-.PHONY: run build test bench tools test-tools bench-tools fmt-check lint unit browser e2e clean
+.PHONY: run build test bench tools test-tools bench-tools fmt-check lint unit browser e2e schemathesis clean
 
 ## run: install what is missing, build app and server, start at http://127.0.0.1:8080
 run: build
@@ -25,8 +26,8 @@ build: tools
 	@node scripts/precompress.mjs $(DIST)
 	@cargo build --release --quiet -p connections-server
 
-## test: formatting, lints, native tests (server on SQLite and PostgreSQL), browser tests, end-to-end tests
-test: tools test-tools fmt-check lint unit browser e2e
+## test: formatting, lints, native tests (server on SQLite and PostgreSQL), browser tests, end-to-end tests, schemathesis
+test: tools test-tools fmt-check lint unit browser e2e schemathesis
 
 ## bench: size, UI speed (Chromium, 10,000 connections), server throughput, cold start
 bench: build test-tools bench-tools
@@ -34,7 +35,7 @@ bench: build test-tools bench-tools
 
 tools: .make/wasm-target .make/trunk .make/wasm-bindgen node_modules/.package-lock.json
 
-test-tools: .make/chromium
+test-tools: .make/chromium .make/schemathesis-$(SCHEMATHESIS_VERSION)
 
 bench-tools: .make/wrk
 
@@ -63,6 +64,14 @@ bench-tools: .make/wrk
 node_modules/.package-lock.json: package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
+# schemathesis, pinned, in a venv of its own (Debian's python3 needs python3-venv for it).
+.make/schemathesis-$(SCHEMATHESIS_VERSION): | .make
+	@python3 -c 'import ensurepip' 2>/dev/null || \
+		{ echo "Installing Debian python3-venv…"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
+	@[ -x .make/venv/bin/python ] || python3 -m venv .make/venv
+	@.make/venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION)
+	@touch $@
+
 .make/chromium: | .make
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		{ echo "Installing Debian chromium and chromium-driver…"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
@@ -88,6 +97,10 @@ browser:
 
 e2e: build
 	@node --test --test-concurrency=1 tests/e2e/
+
+## schemathesis: every check and phase of schemathesis against the release server (docs/api.md)
+schemathesis: build .make/schemathesis-$(SCHEMATHESIS_VERSION)
+	@tests/schemathesis/run.sh
 
 clean:
 	@rm -rf .make $(DIST) target node_modules

@@ -19,7 +19,7 @@ pub enum ApiError {
     Network,
     Unauthorized,
     NotFound(String),
-    /// Stale version (409).
+    /// Someone else changed the connection: `412` (If-Match not current; `409` from older servers).
     Conflict(String),
     /// 422 with field errors keyed `name`, `driver`, `fields.<key>`.
     Validation {
@@ -208,7 +208,7 @@ pub fn error_from(status: u16, body: Option<ErrorBody>) -> ApiError {
     match (status, body.as_ref().map(|b| b.error.code)) {
         (401, _) | (_, Some(ErrorCode::Unauthorized)) => ApiError::Unauthorized,
         (404, _) => ApiError::NotFound(message),
-        (409, _) => ApiError::Conflict(message),
+        (409 | 412, _) => ApiError::Conflict(message),
         (422, _) => ApiError::Validation {
             message,
             fields: body.and_then(|b| b.error.fields).unwrap_or_default(),
@@ -238,6 +238,10 @@ mod tests {
         assert_eq!(error_from(401, None), ApiError::Unauthorized);
         assert_eq!(
             error_from(409, body(ErrorCode::Conflict, None)),
+            ApiError::Conflict("m".into())
+        );
+        assert_eq!(
+            error_from(412, body(ErrorCode::Conflict, None)),
             ApiError::Conflict("m".into())
         );
         let f: BTreeMap<_, _> = [("name".to_string(), "taken".to_string())].into();

@@ -582,7 +582,7 @@ async fn a_failed_save_keeps_everything_and_a_retry_reuses_the_key() {
 }
 
 #[wasm_bindgen_test]
-async fn a_409_offers_reload_and_keeps_the_users_values() {
+async fn a_412_offers_reload_and_keeps_the_users_values() {
     let mut theirs = stored();
     theirs.name = "Shop EU (theirs)".into();
     theirs.version = 4;
@@ -592,7 +592,7 @@ async fn a_409_offers_reload_and_keeps_the_users_values() {
         (
             "PUT",
             "/api/connections/17",
-            409,
+            412,
             serde_json::json!({ "error": { "code": "conflict", "message": "stale" } }),
             false,
         ),

@@ -155,7 +155,7 @@ fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
 #[derive(Debug, Clone, PartialEq)]
 enum Banner {
     Error(String),
-    /// 409: someone else changed the connection; offers Reload.
+    /// 412 (or 409): someone else changed the connection; offers Reload.
     Conflict,
 }
 

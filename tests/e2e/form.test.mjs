@@ -147,7 +147,7 @@ test('edit without touching the secret: saved and still verified with the stored
     'verified with the stored secret');
 });
 
-test('409: someone else saved first; the user keeps their values until Reload', async () => {
+test('412: someone else saved first; the user keeps their values until Reload', async () => {
   const c = await createConnection();
   await page.goto(`${server.url}/${c.id}`);
   await field('Name').waitFor();

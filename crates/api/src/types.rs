@@ -192,6 +192,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     BadRequest,
     Internal,
+    /// 405: the path exists, the method does not.
+    MethodNotAllowed,
     /// The request came from a page of another origin, or the caller may not do this.
     Forbidden,
 }
@@ -279,21 +281,29 @@ impl Order {
 /// Default and largest page size of `GET /api/connections`.
 pub const DEFAULT_LIMIT: u64 = 25;
 pub const MAX_LIMIT: u64 = 500;
+/// Longest `q` filter of `GET /api/connections`, in characters.
+pub const MAX_QUERY_LEN: usize = 200;
 
 /// Query of `GET /api/connections`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ListQuery {
+    /// Filters on name, cloud name and ID; at most [`MAX_QUERY_LEN`] characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(max_length = 200))]
     pub q: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<SortKey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
+    /// Rows to skip, 0 to 2^63 − 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(maximum = 9_223_372_036_854_775_807_u64))]
     pub offset: Option<u64>,
+    /// Page size, 1 to [`MAX_LIMIT`] (default [`DEFAULT_LIMIT`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
     pub limit: Option<u64>,
 }
 

@@ -5,16 +5,19 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use connections_api::{
     Connection, ConnectionInput, Driver, ErrorBody, ListQuery, Page, VerifyRequest, VerifyResult,
+    MAX_QUERY_LEN,
 };
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::if_match::IfMatch;
 use crate::{require_token, service, AppState};
 
 /// Largest accepted request body.
@@ -41,7 +44,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::metrics::layer,
         ))
+        // Only for the methods a route has: any other is a 405, whatever its body.
+        .route_layer(middleware::from_fn(crate::guard::json_only))
+        // `/api` itself is no endpoint either (and not the app's page).
+        .route("/", any(not_found))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // API answers are about credentials: never kept by a cache.
         .layer(SetResponseHeaderLayer::overriding(
@@ -51,27 +59,37 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-#[utoipa::path(get, path = "/api/health", tag = "health",
-    responses((status = 200, description = "The server is alive: `{\"status\":\"ok\"}`")))]
-async fn health() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+/// Body of `GET /api/health`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    #[schema(pattern = "^ok$")]
+    status: &'static str,
 }
 
-async fn not_found() -> impl IntoResponse {
+#[utoipa::path(get, path = "/api/health", tag = "health",
+    responses((status = 200, description = "The server is alive", body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+pub async fn not_found() -> ApiError {
     ApiError::NotFound("There is no such API endpoint.".into())
 }
 
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
 #[utoipa::path(get, path = "/api/drivers", tag = "drivers",
-    responses((status = 200, description = "The drivers the server offers", body = [Driver]),
-              (status = 401, description = "No valid token", body = ErrorBody)))]
+    responses((status = 200, description = "The drivers the server offers", body = [Driver])))]
 async fn drivers(State(state): State<AppState>) -> Json<Vec<Driver>> {
     Json(state.drivers.as_ref().clone())
 }
 
 #[utoipa::path(get, path = "/api/connections", tag = "connections", params(ListQuery),
     responses((status = 200, description = "One page of connections", body = Page),
-              (status = 400, description = "Invalid query", body = ErrorBody),
-              (status = 401, description = "No valid token", body = ErrorBody)))]
+              (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
@@ -88,15 +106,32 @@ async fn list(
             connections_api::MAX_LIMIT
         )));
     }
+    if query.offset.is_some_and(|o| i64::try_from(o).is_err()) {
+        return Err(ApiError::BadRequest(format!(
+            "offset must be between 0 and {}.",
+            i64::MAX
+        )));
+    }
+    if query
+        .q
+        .as_deref()
+        .is_some_and(|q| q.chars().count() > MAX_QUERY_LEN)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "q must be at most {MAX_QUERY_LEN} characters."
+        )));
+    }
     Ok((StatusCode::OK, Json(state.store.list(&query).await?)))
 }
 
 #[utoipa::path(post, path = "/api/connections", tag = "connections", request_body = ConnectionInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "The same key again returns the first result and creates nothing")),
-    responses((status = 201, description = "Created, stored, then verified; `Location` and `ETag` headers", body = Connection),
-              (status = 400, description = "Malformed JSON", body = ErrorBody),
-              (status = 413, description = "Body over 64 KiB", body = ErrorBody),
-              (status = 422, description = "Invalid values, unknown fields, a taken name or a reused Idempotency-Key", body = ErrorBody)))]
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–255 visible ASCII characters, e.g. a UUID. The same key with the same body again returns the first result and creates nothing; with another body it is a 422")),
+    responses((status = 201, description = "Created, stored, then verified", body = Connection,
+                headers(("Location" = String, description = "`/api/connections/{id}`"),
+                        ("ETag" = String, description = "`\"<version>\"`, for If-Match"))),
+              (status = 400, description = "Malformed JSON or Idempotency-Key", body = ErrorBody),
+              (status = 404, description = "The connection this Idempotency-Key created has been deleted since", body = ErrorBody),
+              (status = 422, description = "Invalid values, unknown fields, a taken name, or an Idempotency-Key used for another body", body = ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -119,7 +154,8 @@ async fn create(
 
 #[utoipa::path(get, path = "/api/connections/{id}", tag = "connections",
     params(("id" = i64, Path, description = "Connection ID")),
-    responses((status = 200, description = "The connection, with `ETag: \"<version>\"`", body = Connection),
+    responses((status = 200, description = "The connection", body = Connection,
+                headers(("ETag" = String, description = "`\"<version>\"`, for If-Match"))),
               (status = 404, description = "No such connection", body = ErrorBody)))]
 async fn get_one(
     State(state): State<AppState>,
@@ -131,11 +167,13 @@ async fn get_one(
 
 #[utoipa::path(put, path = "/api/connections/{id}", tag = "connections", request_body = ConnectionInput,
     params(("id" = i64, Path, description = "Connection ID"),
-           ("If-Match" = String, Header, description = "`\"<version>\"` of the edited connection")),
-    responses((status = 200, description = "Replaced, then verified; a secret left out or empty is kept", body = Connection),
+           ("If-Match" = String, Header, description = "The ETag of the edited version, `\"<version>\"` (RFC 9110): `*` matches any version, a list matches if one of its tags does, a weak tag `W/\"3\"` never matches")),
+    responses((status = 200, description = "Replaced, then verified; a secret left out or empty is kept", body = Connection,
+                headers(("ETag" = String, description = "`\"<version>\"` of the new version"))),
+              (status = 400, description = "Malformed JSON or If-Match", body = ErrorBody),
               (status = 404, description = "No such connection", body = ErrorBody),
-              (status = 409, description = "The version is stale", body = ErrorBody),
-              (status = 422, description = "Invalid values", body = ErrorBody),
+              (status = 412, description = "If-Match names no current version: someone else changed the connection (code `conflict`)", body = ErrorBody),
+              (status = 422, description = "Invalid values, unknown fields, a taken name, or a kept secret that would go to another region", body = ErrorBody),
               (status = 428, description = "If-Match missing", body = ErrorBody)))]
 async fn update(
     State(state): State<AppState>,
@@ -144,8 +182,8 @@ async fn update(
     ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
-    let version = if_match(&headers)?;
-    let connection = service::update(&state, id, version, input).await?;
+    let precondition = if_match(&headers)?;
+    let connection = service::update(&state, id, &precondition, input).await?;
     Ok(with_etag(StatusCode::OK, connection))
 }
 
@@ -163,13 +201,23 @@ async fn delete(
 
 #[utoipa::path(post, path = "/api/connections/{id}/verify", tag = "verification",
     params(("id" = i64, Path, description = "Connection ID")),
-    responses((status = 200, description = "Verified now; the status is stored", body = Connection),
-              (status = 404, description = "No such connection", body = ErrorBody)))]
+    responses((status = 200, description = "Verified now; the status is stored", body = Connection,
+                headers(("ETag" = String, description = "`\"<version>\"`; verifying does not change it"))),
+              (status = 400, description = "Malformed JSON", body = ErrorBody),
+              (status = 404, description = "No such connection", body = ErrorBody),
+              (status = 422, description = "A body other than `{}`", body = ErrorBody)))]
 async fn verify_stored(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
+    if !body.is_empty() {
+        return Err(ApiError::Validation {
+            message: "This request takes an empty JSON object, {}.".into(),
+            fields: Default::default(),
+        });
+    }
     Ok(with_etag(
         StatusCode::OK,
         service::verify_stored(&state, id).await?,
@@ -178,6 +226,7 @@ async fn verify_stored(
 
 #[utoipa::path(post, path = "/api/verify", tag = "verification", request_body = VerifyRequest,
     responses((status = 200, description = "Result of verifying unsaved credentials", body = VerifyResult),
+              (status = 400, description = "Malformed JSON", body = ErrorBody),
               (status = 404, description = "`connection_id` names no connection", body = ErrorBody),
               (status = 422, description = "Invalid values, or a stored secret that would go to another host", body = ErrorBody)))]
 async fn verify(
@@ -203,27 +252,16 @@ fn path_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::NotFound("There is no connection with this ID.".into()))
 }
 
-/// The version of `If-Match: "<version>"` (quotes optional, `W/` accepted).
-fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+/// The `If-Match` field: `428` without one, `400` when it is not a list of entity tags or `*`.
+fn if_match(headers: &HeaderMap) -> Result<IfMatch, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Err(ApiError::PreconditionRequired);
     };
-    parse_version(value.to_str().unwrap_or("")).ok_or_else(|| {
+    value.to_str().ok().and_then(IfMatch::parse).ok_or_else(|| {
         ApiError::BadRequest(
-            "If-Match must be the ETag of the version you edited, like \"3\".".into(),
+            "If-Match must be the ETag of the version you edited, like \"3\", or *.".into(),
         )
     })
-}
-
-/// Parses an entity tag holding a version: `"3"`, `3` or `W/"3"`.
-pub fn parse_version(tag: &str) -> Option<i64> {
-    let t = tag.trim();
-    let t = t.strip_prefix("W/").unwrap_or(t);
-    let t = t
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(t);
-    t.parse::<i64>().ok().filter(|v| *v > 0)
 }
 
 /// The `Idempotency-Key` header: 1–255 visible ASCII characters.
@@ -231,7 +269,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = value.to_str().unwrap_or("").trim();
+    let key = value.to_str().unwrap_or("");
     if key.is_empty()
         || key.len() > IDEMPOTENCY_KEY_MAX
         || !key.bytes().all(|b| b.is_ascii_graphic())
@@ -241,19 +279,4 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         )));
     }
     Ok(Some(key.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_version;
-
-    #[test]
-    fn versions_in_if_match() {
-        assert_eq!(parse_version("\"3\""), Some(3));
-        assert_eq!(parse_version("3"), Some(3));
-        assert_eq!(parse_version(" W/\"12\" "), Some(12));
-        assert_eq!(parse_version("*"), None);
-        assert_eq!(parse_version("\"abc\""), None);
-        assert_eq!(parse_version("\"0\""), None);
-    }
 }

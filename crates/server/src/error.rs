@@ -15,10 +15,13 @@ pub enum ApiError {
         fields: BTreeMap<String, String>,
     },
     NotFound(String),
-    Conflict(String),
+    /// `If-Match` names no current version (412, code `conflict`).
+    PreconditionFailed(String),
     Unauthorized,
     PreconditionRequired,
     PayloadTooLarge,
+    /// The path exists, the method does not (405; the router adds `Allow`).
+    MethodNotAllowed,
     BadRequest(String),
     /// 403: a foreign `Origin`, or a caller without the right.
     Forbidden(String),
@@ -63,7 +66,9 @@ impl IntoResponse for ApiError {
                 (!fields.is_empty()).then_some(fields),
             ),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, ErrorCode::NotFound, m, None),
-            ApiError::Conflict(m) => (StatusCode::CONFLICT, ErrorCode::Conflict, m, None),
+            ApiError::PreconditionFailed(m) => {
+                (StatusCode::PRECONDITION_FAILED, ErrorCode::Conflict, m, None)
+            }
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::Unauthorized,
@@ -80,6 +85,13 @@ impl IntoResponse for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::PayloadTooLarge,
                 "The request body is larger than 64 KiB.".into(),
+                None,
+            ),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "This API endpoint does not answer this method; the Allow header lists those it does."
+                    .into(),
                 None,
             ),
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, m, None),
@@ -133,7 +145,7 @@ impl From<crate::store::StoreError> for ApiError {
                 name_taken_message(&name),
             )])),
             StoreError::NotFound => ApiError::NotFound("There is no connection with this ID.".into()),
-            StoreError::Stale { .. } => ApiError::Conflict(
+            StoreError::Stale { .. } => ApiError::PreconditionFailed(
                 "Someone else changed this connection in the meantime. Reload it to see the changes, then edit again."
                     .into(),
             ),

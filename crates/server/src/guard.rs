@@ -87,15 +87,13 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
     next.run(req).await
 }
 
-/// Refuses a `POST`, `PUT` or `PATCH` under `/api` whose body is not declared
-/// JSON (`415`): a plain cross-site form can send only form data or text, so no
-/// such form reaches a handler, not even `POST …/verify`, which needs no body.
+/// Refuses a `POST`, `PUT` or `PATCH` whose body is not declared JSON (`415`):
+/// a plain cross-site form can send only form data or text, so no such form
+/// reaches a handler, not even `POST …/verify`. A route layer of the API
+/// router: it runs for the methods a route has, so any other method is a `405`.
 pub async fn json_only(req: Request, next: Next) -> Response {
     let sends_body = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
-    if sends_body
-        && req.uri().path().starts_with("/api/")
-        && !crate::extract::is_json(req.headers().get(header::CONTENT_TYPE))
-    {
+    if sends_body && !crate::extract::is_json(req.headers().get(header::CONTENT_TYPE)) {
         return ApiError::UnsupportedMediaType.into_response();
     }
     next.run(req).await

@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod if_match;
 pub mod metrics;
 pub mod openapi;
 pub mod ready;
@@ -161,11 +162,12 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         // API answers are compressed on the fly (they change with every write).
         .nest("/api", api::router(state.clone()).layer(CompressionLayer::new()))
+        // `nest` does not route `/api/`; it is no endpoint, and not the app's page.
+        .route("/api/", axum::routing::any(api::not_found))
         .merge(files)
         .layer(axum::middleware::from_fn(move |req, next| {
             guard::time_limit(request_timeout, req, next)
         }))
-        .layer(axum::middleware::from_fn(guard::json_only))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::same_origin,

@@ -134,6 +134,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
 }
 
 /// `GET /api/metrics`.
+#[utoipa::path(get, path = "/api/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition: requests by route and status, latency histograms, verifications by state", content_type = "text/plain", body = String)))]
 pub async fn endpoint(State(state): State<AppState>) -> Response {
     (
         [(

@@ -11,6 +11,7 @@ use connections_api::{
 use secrecy::SecretString;
 
 use crate::error::ApiError;
+use crate::if_match::IfMatch;
 use crate::store::{now_rfc3339, Record, Row, StoreError};
 use crate::verify::{target_host, Verifier};
 use crate::AppState;
@@ -114,14 +115,23 @@ pub async fn get(state: &AppState, id: i64) -> Result<Connection, ApiError> {
     Ok(found(state.store.get(id).await?)?.to_connection())
 }
 
+/// Replaces a connection when `precondition` matches its current version
+/// (RFC 9110: `404`, then `412`, then the content's `422`).
 pub async fn update(
     state: &AppState,
     id: i64,
-    version: i64,
+    precondition: &IfMatch,
     input: ConnectionInput,
 ) -> Result<Connection, ApiError> {
     let input = composed(input);
     let current = found(state.store.get(id).await?)?;
+    if !precondition.matches(current.version) {
+        return Err(StoreError::Stale {
+            current: current.version,
+        }
+        .into());
+    }
+    let version = current.version;
     // Stored secrets may be kept only for the same driver.
     let stored = if current.driver == input.driver {
         current.secret_keys()
@@ -129,12 +139,6 @@ pub async fn update(
         Vec::new()
     };
     let valid = validate_input(&input, &state.drivers, &stored).map_err(ApiError::fields)?;
-    if current.version != version {
-        return Err(StoreError::Stale {
-            current: current.version,
-        }
-        .into());
-    }
     let driver = driver(state, &valid.driver)?;
     let keep: Vec<String> = driver
         .fields

@@ -159,7 +159,7 @@ async fn two_concurrent_updates_of_one_version_exactly_one_wins() {
         let (name, a) = t.await.expect("task");
         match a.status {
             StatusCode::OK => winners.push(name),
-            StatusCode::CONFLICT => conflicts += 1,
+            StatusCode::PRECONDITION_FAILED => conflicts += 1,
             other => panic!("unexpected {other}: {}", a.text()),
         }
     }

@@ -80,14 +80,212 @@ async fn invalid_values_answer_field_messages_from_the_shared_rules() {
 async fn a_malformed_if_match_is_a_400() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await;
+    for bad in ["\"1", "abc", "\"1\",", "W/1"] {
+        let a = send(
+            &h.router,
+            json_request(
+                "PUT",
+                &format!("/api/connections/{}", c["id"]),
+                &input("Shop", "demo", ""),
+                &[("if-match", bad)],
+            ),
+        )
+        .await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    }
+}
+
+#[tokio::test]
+async fn if_match_follows_rfc_9110() {
+    let h = harness().await;
+    let c = created(&h.router, "Shop", "demo").await;
+    let uri = format!("/api/connections/{}", c["id"]);
+    let put = |tag: &'static str, name: &'static str| {
+        json_request("PUT", &uri, &input(name, "demo", ""), &[("if-match", tag)])
+    };
+    for (tag, why) in [
+        ("W/\"1\"", "a weak tag never matches"),
+        ("\"2\"", "not the current version"),
+        ("\"2\", \"3\"", "no tag of the list is current"),
+        ("\"01\"", "entity tags compare exactly"),
+    ] {
+        let a = send(&h.router, put(tag, "Shop 2")).await;
+        assert_error(&a, StatusCode::PRECONDITION_FAILED, "conflict");
+        assert_eq!(a.status, StatusCode::PRECONDITION_FAILED, "{why}");
+    }
+    let a = send(&h.router, put("\"5\", \"1\"", "Shop 2")).await;
+    assert_eq!(a.status, StatusCode::OK, "any tag of a list: {}", a.text());
+    assert_eq!(a.json()["version"], 2);
+    let a = send(&h.router, put("*", "Shop 3")).await;
+    assert_eq!(a.status, StatusCode::OK, "* matches: {}", a.text());
+    assert_eq!(a.json()["version"], 3);
     let a = send(
         &h.router,
         json_request(
             "PUT",
-            &format!("/api/connections/{}", c["id"]),
+            "/api/connections/999",
             &input("Shop", "demo", ""),
             &[("if-match", "*")],
         ),
+    )
+    .await;
+    assert_error(&a, StatusCode::NOT_FOUND, "not_found");
+    // The precondition is judged before the content: a stale tag with an invalid body is a 412.
+    let a = send(
+        &h.router,
+        json_request(
+            "PUT",
+            &uri,
+            &input("", "demo", ""),
+            &[("if-match", "\"1\"")],
+        ),
+    )
+    .await;
+    assert_error(&a, StatusCode::PRECONDITION_FAILED, "conflict");
+}
+
+#[tokio::test]
+async fn every_api_answer_has_the_error_shape() {
+    let h = harness().await;
+    let c = created(&h.router, "Shop", "demo").await;
+    let one = format!("/api/connections/{}", c["id"]);
+    for (method, uri, allow) in [
+        ("PATCH", "/api/connections", "GET,HEAD,POST"),
+        ("OPTIONS", "/api/connections", "GET,HEAD,POST"),
+        ("PATCH", one.as_str(), "GET,HEAD,PUT,DELETE"),
+        ("DELETE", "/api/verify", "POST"),
+        ("PUT", "/api/health", "GET,HEAD"),
+    ] {
+        let a = send(
+            &h.router,
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .expect("request"),
+        )
+        .await;
+        assert_error(&a, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+        let mut got: Vec<&str> = a.header("allow").split(',').map(str::trim).collect();
+        let mut want: Vec<&str> = allow.split(',').collect();
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want, "{method} {uri}");
+    }
+    // A method the path does not have is a 405 whatever its body: no 415 first.
+    for (method, uri) in [
+        ("PUT", "/api/drivers"),
+        ("POST", one.as_str()),
+        ("PATCH", one.as_str()),
+    ] {
+        let a = send(
+            &h.router,
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(Body::from("a=1"))
+                .expect("request"),
+        )
+        .await;
+        assert_error(&a, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    }
+    for uri in ["/api", "/api/", "/api/nope", "/api/connections/1/nope"] {
+        let a = send(&h.router, get(uri)).await;
+        assert_error(&a, StatusCode::NOT_FOUND, "not_found");
+        assert!(
+            a.header("content-type").starts_with("application/json"),
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn posts_and_puts_need_a_json_content_type() {
+    let h = harness().await;
+    let c = created(&h.router, "Shop", "demo").await;
+    let one = format!("/api/connections/{}", c["id"]);
+    let verify_one = format!("{one}/verify");
+    let body = input("Shop 2", "demo", SECRET).to_string();
+    for (method, uri) in [
+        ("POST", "/api/connections"),
+        ("PUT", one.as_str()),
+        ("POST", verify_one.as_str()),
+        ("POST", "/api/verify"),
+    ] {
+        for content_type in [None, Some("text/plain"), Some("application/jsonx")] {
+            let mut req = Request::builder()
+                .method(method)
+                .uri(uri)
+                .header("if-match", "*");
+            if let Some(t) = content_type {
+                req = req.header(header::CONTENT_TYPE, t);
+            }
+            let a = send(
+                &h.router,
+                req.body(Body::from(body.clone())).expect("request"),
+            )
+            .await;
+            assert_error(&a, StatusCode::UNSUPPORTED_MEDIA_TYPE, "bad_request");
+        }
+    }
+    assert_eq!(
+        send(&h.router, get(&one)).await.json()["name"],
+        "Shop",
+        "nothing changed"
+    );
+    let a = send(
+        &h.router,
+        Request::post(&verify_one)
+            .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
+            .body(Body::from("{}"))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    for (bad, status, code) in [
+        ("", StatusCode::BAD_REQUEST, "bad_request"),
+        ("[]", StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+        (
+            "{\"force\": true}",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+        ),
+    ] {
+        let a = send(&h.router, raw_post(&verify_one, bad)).await;
+        assert_error(&a, status, code);
+    }
+}
+
+#[tokio::test]
+async fn the_filter_is_at_most_200_characters() {
+    let h = harness().await;
+    let ok = format!(
+        "/api/connections?q={}",
+        "a".repeat(connections_api::MAX_QUERY_LEN)
+    );
+    let a = send(&h.router, get(&ok)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    // 201 characters, some of them more than one byte.
+    let long = format!("/api/connections?q={}", "%C3%A4".repeat(201));
+    let a = send(&h.router, get(&long)).await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    let fits = format!("/api/connections?q={}", "%C3%A4".repeat(200));
+    assert_eq!(send(&h.router, get(&fits)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn offsets_beyond_a_signed_64_bit_integer_are_a_400() {
+    let h = harness().await;
+    let a = send(
+        &h.router,
+        get("/api/connections?offset=9223372036854775807"),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let a = send(
+        &h.router,
+        get("/api/connections?offset=9223372036854775808"),
     )
     .await;
     assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");

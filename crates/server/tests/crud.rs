@@ -84,7 +84,7 @@ async fn update_needs_if_match_and_refuses_stale_versions() {
         json_request("PUT", &uri, &body, &[("if-match", "\"1\"")]),
     )
     .await;
-    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert_eq!(a.status, StatusCode::PRECONDITION_FAILED);
     assert_eq!(a.json()["error"]["code"], "conflict");
 
     // without quotes too

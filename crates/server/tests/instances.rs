@@ -204,9 +204,9 @@ async fn two_instances_accept_one_of_concurrent_puts_with_one_if_match() {
     .await;
     let ok: Vec<_> = answers.iter().filter(|a| a.0 == 200).collect();
     assert_eq!(ok.len(), 1, "{answers:?}");
-    // 409 today; 412 once If-Match answers as RFC 9110 says.
+    // The others: 412 Precondition Failed (RFC 9110).
     assert!(
-        answers.iter().all(|a| [200, 409, 412].contains(&a.0)),
+        answers.iter().all(|a| [200, 412].contains(&a.0)),
         "{answers:?}"
     );
     let now: Value = client()

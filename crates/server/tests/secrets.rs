@@ -92,7 +92,7 @@ async fn the_secret_is_in_no_response_no_log_line_and_not_in_the_sqlite_files() 
     answers.push(
         send(
             &h.router,
-            json_request("POST", &format!("{uri}/verify"), &json!(null), &[]),
+            json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
         )
         .await,
     );
@@ -201,7 +201,7 @@ async fn a_restart_with_the_same_data_dir_reads_the_secret_back() {
         json_request(
             "POST",
             &format!("/api/connections/{id}/verify"),
-            &json!(null),
+            &json!({}),
             &[],
         ),
     )

@@ -87,7 +87,7 @@ async fn stored_connection_is_verified_on_request_and_the_status_stored() {
 
     let a = send(
         &h.router,
-        json_request("POST", &format!("{uri}/verify"), &json!(null), &[]),
+        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
@@ -99,7 +99,7 @@ async fn stored_connection_is_verified_on_request_and_the_status_stored() {
 
     let a = send(
         &h.router,
-        json_request("POST", "/api/connections/999/verify", &json!(null), &[]),
+        json_request("POST", "/api/connections/999/verify", &json!({}), &[]),
     )
     .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
