@@ -3,8 +3,9 @@
 
 use axum::Json;
 use connections_api::{
-    Choice, Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, ErrorDetail, Field, Format,
-    ListQuery, Order, Page, SortKey, State, Status, VerifyRequest, VerifyResult,
+    Action, Actor, Choice, Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, ErrorDetail,
+    Event, EventPage, EventStatus, Field, Format, HistoryQuery, ListQuery, Me, Order, Page,
+    SortKey, State, Status, VerifyRequest, VerifyResult,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -26,10 +27,13 @@ use utoipa::{Modify, OpenApi};
         crate::api::delete,
         crate::api::verify_stored,
         crate::api::verify,
+        crate::api::history,
+        crate::api::me,
     ),
     components(schemas(
         Driver, Field, Choice, Format, Connection, ConnectionInput, Status, State, Page,
-        VerifyRequest, VerifyResult, ErrorBody, ErrorDetail, ErrorCode, SortKey, Order, ListQuery
+        VerifyRequest, VerifyResult, ErrorBody, ErrorDetail, ErrorCode, SortKey, Order, ListQuery, Actor, Me, Action, Event, EventStatus, EventPage,
+        HistoryQuery
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))
