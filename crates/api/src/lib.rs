@@ -6,12 +6,14 @@
 
 mod drivers;
 mod env_var;
+mod history;
 mod redact;
 mod types;
 mod validate;
 
 pub use drivers::{default_driver, drivers, find_driver, Region, DEFAULT_DRIVER_ID};
 pub use env_var::{parse_env_var, EnvCredentials, EnvVarError};
+pub use history::{Action, Actor, Event, EventPage, EventStatus, HistoryQuery, Me};
 pub use types::*;
 pub use validate::{
     is_invisible_format, normalize_name, validate_field, validate_fields, validate_input,

@@ -8,13 +8,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use connections_api::{
-    Connection, ConnectionInput, Driver, ErrorBody, ListQuery, Page, VerifyRequest, VerifyResult,
-    MAX_QUERY_LEN,
+    Connection, ConnectionInput, Driver, ErrorBody, EventPage, HistoryQuery, ListQuery, Me, Page,
+    VerifyRequest, VerifyResult, MAX_QUERY_LEN,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::if_match::IfMatch;
@@ -32,6 +33,8 @@ pub fn router(state: AppState) -> Router {
         .route("/connections", get(list).post(create))
         .route("/connections/{id}", get(get_one).put(update).delete(delete))
         .route("/connections/{id}/verify", post(verify_stored))
+        .route("/connections/{id}/history", get(history))
+        .route("/me", get(me))
         .route("/verify", post(verify))
         .route("/metrics", get(crate::metrics::endpoint))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
@@ -134,11 +137,12 @@ async fn list(
               (status = 422, description = "Invalid values, unknown fields, a taken name, or an Idempotency-Key used for another body", body = ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?;
-    let outcome = service::create(&state, input, key.as_deref()).await?;
+    let outcome = service::create(&state, input, key.as_deref(), &caller.actor).await?;
     let location = format!("/api/connections/{}", outcome.connection.id);
     let mut response = with_etag(StatusCode::CREATED, outcome.connection);
     if let Ok(v) = HeaderValue::from_str(&location) {
@@ -177,13 +181,14 @@ async fn get_one(
               (status = 428, description = "If-Match missing", body = ErrorBody)))]
 async fn update(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
     let precondition = if_match(&headers)?;
-    let connection = service::update(&state, id, &precondition, input).await?;
+    let connection = service::update(&state, id, &precondition, input, &caller.actor).await?;
     Ok(with_etag(StatusCode::OK, connection))
 }
 
@@ -193,9 +198,10 @@ async fn update(
               (status = 404, description = "No such connection", body = ErrorBody)))]
 async fn delete(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    service::delete(&state, path_id(id)?).await?;
+    service::delete(&state, path_id(id)?, &caller.actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -208,6 +214,7 @@ async fn delete(
               (status = 422, description = "A body other than `{}`", body = ErrorBody)))]
 async fn verify_stored(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
@@ -220,8 +227,34 @@ async fn verify_stored(
     }
     Ok(with_etag(
         StatusCode::OK,
-        service::verify_stored(&state, id).await?,
+        service::verify_stored(&state, id, &caller.actor).await?,
     ))
+}
+
+#[utoipa::path(get, path = "/api/connections/{id}/history", tag = "connections",
+    params(("id" = i64, Path, description = "Connection ID, also of a deleted connection"), HistoryQuery),
+    responses((status = 200, description = "The connection's changes, newest first; never a secret value", body = EventPage),
+              (status = 400, description = "Invalid query", body = ErrorBody),
+              (status = 404, description = "No connection ever had this ID", body = ErrorBody)))]
+async fn history(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<EventPage>, ApiError> {
+    let id = path_id(id)?;
+    let Query(query) = query.map_err(|e| {
+        ApiError::BadRequest(format!("The history query is not valid: {}", e.body_text()))
+    })?;
+    Ok(Json(
+        service::history(&state, id, query.offset, query.limit).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/me", tag = "auth",
+    responses((status = 200, description = "Who the caller is and whether it may change connections", body = Me),
+              (status = 401, description = "No valid token", body = ErrorBody)))]
+async fn me(caller: Caller) -> Json<Me> {
+    Json(caller.me())
 }
 
 #[utoipa::path(post, path = "/api/verify", tag = "verification", request_body = VerifyRequest,

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod auth;
 pub mod config;
 pub mod crypto;
 pub mod error;
@@ -209,8 +210,13 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Requires `Authorization: Bearer <token>` when a token is configured.
-pub async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if let Some(token) = &state.token {
+/// Puts the [`auth::Caller`] into the request's extensions.
+pub async fn require_token(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let caller = if let Some(token) = &state.token {
         let given = req
             .headers()
             .get(header::AUTHORIZATION)
@@ -225,7 +231,11 @@ pub async fn require_token(State(state): State<AppState>, req: Request, next: Ne
         if !ok {
             return ApiError::Unauthorized.into_response();
         }
-    }
+        auth::Caller::shared_token()
+    } else {
+        auth::Caller::local()
+    };
+    req.extensions_mut().insert(caller);
     next.run(req).await
 }
 

@@ -10,8 +10,9 @@ mod responses;
 
 use axum::Json;
 use connections_api::{
-    Choice, Connection, Driver, ErrorBody, ErrorCode, ErrorDetail, Field, Format, Order, Page,
-    SortKey, State, Status, VerifyResult,
+    Action, Actor, Choice, Connection, Driver, ErrorBody, ErrorCode, ErrorDetail, Event, EventPage,
+    EventStatus, Field, Format, HistoryQuery, Me, Order, Page, SortKey, State, Status,
+    VerifyResult,
 };
 use serde_json::{json, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -37,10 +38,13 @@ use crate::api::Health;
         crate::api::verify_stored,
         crate::api::verify,
         crate::metrics::endpoint,
+        crate::api::history,
+        crate::api::me,
     ),
     components(schemas(
         Driver, Field, Choice, Format, Connection, Status, State, Page, VerifyResult, ErrorBody,
-        ErrorDetail, ErrorCode, SortKey, Order, Health
+        ErrorDetail, ErrorCode, SortKey, Order, Health, Actor, Me, Action, Event, EventStatus,
+        EventPage, HistoryQuery
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

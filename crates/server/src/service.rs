@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use connections_api::{
-    find_driver, validate_fields, validate_input, Connection, ConnectionInput, Driver, Status,
-    VerifyRequest, VerifyResult,
+    find_driver, validate_fields, validate_input, Actor, Connection, ConnectionInput, Driver,
+    EventPage, Status, VerifyRequest, VerifyResult, MAX_LIMIT,
 };
 use secrecy::SecretString;
 
@@ -73,6 +73,7 @@ pub async fn create(
     state: &AppState,
     input: ConnectionInput,
     idempotency_key: Option<&str>,
+    actor: &Actor,
 ) -> Result<CreateOutcome, ApiError> {
     let input = composed(input);
     let valid = validate_input(&input, &state.drivers, &[]).map_err(ApiError::fields)?;
@@ -84,7 +85,7 @@ pub async fn create(
     let idempotency = idempotency_key.zip(fingerprint.as_deref());
     let created = state
         .store
-        .create(&record(driver, valid), idempotency)
+        .create(&record(driver, valid), idempotency, Some(actor))
         .await?;
     if let Some(first) = created.replayed {
         // The first answer as it was; a key stored before answers were kept
@@ -99,7 +100,7 @@ pub async fn create(
             replayed: true,
         });
     }
-    let connection = verify_row(state, created.row).await?;
+    let connection = verify_row(state, created.row, actor).await?;
     if let Some(key) = idempotency_key {
         state.store.remember_response(key, &connection).await?;
     }
@@ -122,6 +123,7 @@ pub async fn update(
     id: i64,
     precondition: &IfMatch,
     input: ConnectionInput,
+    actor: &Actor,
 ) -> Result<Connection, ApiError> {
     let input = composed(input);
     let current = found(state.store.get(id).await?)?;
@@ -155,12 +157,15 @@ pub async fn update(
             return Err(secrets_stay_home(driver, &keep));
         }
     }
-    let row = state.store.update(id, version, &record, &keep).await?;
-    verify_row(state, row).await
+    let row = state
+        .store
+        .update(id, version, &record, &keep, Some(actor))
+        .await?;
+    verify_row(state, row, actor).await
 }
 
-pub async fn delete(state: &AppState, id: i64) -> Result<(), ApiError> {
-    if state.store.delete(id).await? {
+pub async fn delete(state: &AppState, id: i64, actor: &Actor) -> Result<(), ApiError> {
+    if state.store.delete(id, Some(actor)).await? {
         Ok(())
     } else {
         Err(StoreError::NotFound.into())
@@ -172,12 +177,40 @@ pub async fn delete(state: &AppState, id: i64) -> Result<(), ApiError> {
 /// A request within [`AppState::verify_reuse`] of the last check of the same
 /// credentials is answered with that check's result: a page that fires this
 /// endpoint in a loop cannot spend the account's Admin API calls.
-pub async fn verify_stored(state: &AppState, id: i64) -> Result<Connection, ApiError> {
+pub async fn verify_stored(
+    state: &AppState,
+    id: i64,
+    actor: &Actor,
+) -> Result<Connection, ApiError> {
     let row = found(state.store.get(id).await?)?;
     if checked_within(row.checked_at.as_deref(), state.verify_reuse) {
         return Ok(row.to_connection());
     }
-    verify_row(state, row).await
+    verify_row(state, row, actor).await
+}
+
+/// Default page size of the history.
+pub const HISTORY_LIMIT: u64 = 50;
+
+/// One page of a connection's history, newest first; 404 only when the id
+/// never had an event (a deleted connection's history stays readable).
+pub async fn history(
+    state: &AppState,
+    id: i64,
+    offset: Option<u64>,
+    limit: Option<u64>,
+) -> Result<EventPage, ApiError> {
+    let limit = limit.unwrap_or(HISTORY_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and {MAX_LIMIT}."
+        )));
+    }
+    let page = state.store.history(id, offset.unwrap_or(0), limit).await?;
+    if page.total == 0 {
+        return Err(StoreError::NotFound.into());
+    }
+    Ok(page)
 }
 
 /// Whether `checked_at` (RFC 3339) lies less than `window` in the past.
@@ -197,7 +230,7 @@ fn checked_within(checked_at: Option<&str>, window: std::time::Duration) -> bool
 
 /// Verifies a stored row's credentials, stores the status (unless the row changed
 /// meanwhile) and returns the connection as stored now.
-async fn verify_row(state: &AppState, row: Row) -> Result<Connection, ApiError> {
+async fn verify_row(state: &AppState, row: Row, actor: &Actor) -> Result<Connection, ApiError> {
     let secrets = state.store.secrets(&row).map_err(StoreError::Decrypt)?;
     let result = verifier(state)
         .verify(&row.driver, &row.field_values(), &secrets)
@@ -209,7 +242,10 @@ async fn verify_row(state: &AppState, row: Row) -> Result<Connection, ApiError> 
         checked_at: Some(now_rfc3339()),
         field: result.field,
     };
-    state.store.set_status(row.id, row.version, &status).await?;
+    state
+        .store
+        .set_status(row.id, row.version, &status, Some(actor), false)
+        .await?;
     Ok(found(state.store.get(row.id).await?)?.to_connection())
 }
 

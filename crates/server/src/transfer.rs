@@ -195,7 +195,7 @@ pub async fn import(
             continue;
         };
         match store
-            .create(&crate::service::record(driver, valid), None)
+            .create(&crate::service::record(driver, valid), None, None)
             .await
         {
             Ok(_) => report.imported.push(name),

@@ -319,6 +319,8 @@ async fn openapi_describes_every_endpoint_and_needs_the_token() {
         ("/api/connections/{id}", "delete"),
         ("/api/connections/{id}/verify", "post"),
         ("/api/verify", "post"),
+        ("/api/connections/{id}/history", "get"),
+        ("/api/me", "get"),
     ] {
         assert!(paths[path][method].is_object(), "{method} {path}");
     }

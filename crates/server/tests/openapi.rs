@@ -67,7 +67,7 @@ fn operations(doc: &Value) -> Vec<(String, String, Value)> {
 fn every_error_answer_is_documented_with_the_error_body() {
     let doc = doc();
     let ops = operations(&doc);
-    assert_eq!(ops.len(), 11);
+    assert_eq!(ops.len(), 13);
     for (path, method, op) in ops {
         let responses = op["responses"].as_object().expect("responses");
         let public = path == "/api/health" || path == "/api/ready";

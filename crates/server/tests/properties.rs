@@ -123,7 +123,9 @@ fn any_secret_round_trips_through_the_store_and_is_never_stored_in_plain() {
                     SecretString::from(secret.clone()),
                 )]),
             };
-            let created = rt.block_on(store.create(&record, None)).expect("created");
+            let created = rt
+                .block_on(store.create(&record, None, None))
+                .expect("created");
             prop_assert!(!created.row.secrets.contains(&secret));
             let row = rt
                 .block_on(store.get(created.row.id))

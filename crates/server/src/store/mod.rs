@@ -20,7 +20,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use connections_api::{Connection, ListQuery, Page, State, Status};
+use connections_api::{
+    Action, Actor, Connection, Event, EventPage, EventStatus, ListQuery, Page, State, Status,
+};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{FromRow, PgPool, SqlitePool};
 
@@ -135,6 +137,110 @@ impl Row {
 
 fn encrypted_map(json: &str) -> BTreeMap<String, String> {
     serde_json::from_str(json).unwrap_or_default()
+}
+
+/// An event of the history as stored.
+#[derive(Debug, FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub connection_id: i64,
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub changed: Option<String>,
+    pub status: Option<String>,
+}
+
+impl EventRow {
+    pub fn to_event(&self) -> Event {
+        let actor = match (&self.actor_id, &self.actor_name) {
+            (Some(id), name) => Some(Actor {
+                id: id.clone(),
+                name: name.clone().unwrap_or_default(),
+            }),
+            (None, _) => None,
+        };
+        Event {
+            id: self.id,
+            connection_id: self.connection_id,
+            at: self.at.clone(),
+            actor,
+            action: Action::parse(&self.action).unwrap_or(Action::Updated),
+            changed: self
+                .changed
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok()),
+            status: self
+                .status
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok()),
+        }
+    }
+}
+
+/// An event to write in the transaction of its change (the connection's id
+/// and the time are the write's).
+pub(crate) struct NewEvent<'a> {
+    actor: Option<&'a Actor>,
+    action: Action,
+    /// JSON array of field names.
+    changed: Option<String>,
+    /// JSON of an [`EventStatus`].
+    status: Option<String>,
+}
+
+impl<'a> NewEvent<'a> {
+    fn new(actor: Option<&'a Actor>, action: Action) -> NewEvent<'a> {
+        NewEvent {
+            actor,
+            action,
+            changed: None,
+            status: None,
+        }
+    }
+
+    fn actor_id(&self) -> Option<&str> {
+        self.actor.map(|a| a.id.as_str())
+    }
+
+    fn actor_name(&self) -> Option<&str> {
+        self.actor.map(|a| a.name.as_str())
+    }
+}
+
+const EVENT_COLUMNS: &str = "id, connection_id, at, actor_id, actor_name, action, changed, status";
+
+/// Names of what an update changes (`name`, `driver`, `fields.<key>`), and
+/// the secrets it replaces (`fields.<key>`), never values.
+fn changes(current: &Row, record: &Record, keep: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut changed = Vec::new();
+    if current.name != record.name {
+        changed.push("name".to_string());
+    }
+    if current.driver != record.driver {
+        changed.push("driver".to_string());
+    }
+    let before = current.field_values();
+    let keys: std::collections::BTreeSet<&String> =
+        before.keys().chain(record.fields.keys()).collect();
+    for key in keys {
+        if before.get(key) != record.fields.get(key) {
+            changed.push(format!("fields.{key}"));
+        }
+    }
+    // A stored secret neither kept nor replaced is removed: a change of that field.
+    for key in current.secret_keys() {
+        if !keep.contains(&key) && !record.secrets.contains_key(&key) {
+            changed.push(format!("fields.{key}"));
+        }
+    }
+    let replaced = record
+        .secrets
+        .keys()
+        .map(|k| format!("fields.{k}"))
+        .collect();
+    (changed, replaced)
 }
 
 /// What create and update store: non-secret values and secret values apart.
@@ -402,14 +508,17 @@ impl Store {
         &self,
         record: &Record,
         idempotency: Option<(&str, &str)>,
+        actor: Option<&Actor>,
     ) -> Result<Created, StoreError> {
         let values = Values::of(record);
+        let event = NewEvent::new(actor, Action::Created);
         // Sealed with the id the row gets, in the same transaction.
         let seal = |id: i64| -> Option<String> {
             (!record.secrets.is_empty()).then(|| json(&self.seal_all(id, &record.secrets)))
         };
-        let outcome = on_backend!(&self.backend, b => b.create(&values, &seal, idempotency).await)
-            .map_err(|e| name_taken(e, &record.name))?;
+        let outcome =
+            on_backend!(&self.backend, b => b.create(&values, &seal, idempotency, &event).await)
+                .map_err(|e| name_taken(e, &record.name))?;
         match outcome {
             Claim::Created(row) => Ok(Created {
                 row,
@@ -458,12 +567,26 @@ impl Store {
         version: i64,
         record: &Record,
         keep: &[String],
+        actor: Option<&Actor>,
     ) -> Result<Row, StoreError> {
         let current = self.get(id).await?.ok_or(StoreError::NotFound)?;
         if current.version != version {
             return Err(StoreError::Stale {
                 current: current.version,
             });
+        }
+        let (changed, replaced) = changes(&current, record, keep);
+        let mut events = Vec::new();
+        // Every update is recorded, one that changed nothing visible too.
+        if !changed.is_empty() || replaced.is_empty() {
+            let mut e = NewEvent::new(actor, Action::Updated);
+            e.changed = Some(json(&changed));
+            events.push(e);
+        }
+        if !replaced.is_empty() {
+            let mut e = NewEvent::new(actor, Action::SecretReplaced);
+            e.changed = Some(json(&replaced));
+            events.push(e);
         }
         let mut secrets: BTreeMap<String, String> = encrypted_map(&current.secrets)
             .into_iter()
@@ -474,7 +597,7 @@ impl Store {
         let secrets = json(&secrets);
         let now = now_rfc3339();
         let changed =
-            on_backend!(&self.backend, b => b.update(id, version, &values, &secrets, &now).await)
+            on_backend!(&self.backend, b => b.update(id, version, &values, &secrets, &now, &events).await)
                 .map_err(|e| name_taken(e, &record.name))?;
         if !changed {
             return match self.get(id).await? {
@@ -488,19 +611,48 @@ impl Store {
     }
 
     /// Deletes a connection; `false` if there was none.
-    pub async fn delete(&self, id: i64) -> Result<bool, sqlx::Error> {
-        on_backend!(&self.backend, b => b.delete(id).await)
+    pub async fn delete(&self, id: i64, actor: Option<&Actor>) -> Result<bool, sqlx::Error> {
+        let event = NewEvent::new(actor, Action::Deleted);
+        on_backend!(&self.backend, b => b.delete(id, &event).await)
+    }
+
+    /// One page of a connection's history, newest first, and the number of its
+    /// events (0: no such connection, now or before).
+    pub async fn history(
+        &self,
+        id: i64,
+        offset: u64,
+        limit: u64,
+    ) -> Result<EventPage, sqlx::Error> {
+        let off = i64::try_from(offset).unwrap_or(i64::MAX);
+        let lim = i64::try_from(limit).unwrap_or(i64::MAX);
+        let (total, rows) = on_backend!(&self.backend, b => b.history(id, off, lim).await)?;
+        Ok(EventPage {
+            items: rows.iter().map(EventRow::to_event).collect(),
+            total: u64::try_from(total).unwrap_or(0),
+            offset,
+            limit,
+        })
     }
 
     /// Stores a verification result, unless the connection changed since `version`
-    /// (the result would be about old credentials). Does not change the version.
+    /// (the result would be about old credentials), with a `verified` event in
+    /// the same transaction (with `only_changes`, only when the state changed).
+    /// Does not change the version. Returns whether the status was stored.
     pub async fn set_status(
         &self,
         id: i64,
         version: i64,
         status: &Status,
-    ) -> Result<(), sqlx::Error> {
-        on_backend!(&self.backend, b => b.set_status(id, version, status).await)
+        actor: Option<&Actor>,
+        only_changes: bool,
+    ) -> Result<bool, sqlx::Error> {
+        let mut event = NewEvent::new(actor, Action::Verified);
+        event.status = Some(json(&EventStatus {
+            state: status.state,
+            message: status.message.clone(),
+        }));
+        on_backend!(&self.backend, b => b.set_status(id, version, status, &event, only_changes).await)
     }
 
     /// The decrypted secrets of a stored connection.

@@ -12,8 +12,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
 use super::{
-    idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, PageSpec, Rebind, Row, Seal,
-    StoreError, Values, COLUMNS,
+    idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, EventRow, NewEvent, PageSpec,
+    Rebind, Row, Seal, StoreError, Values, COLUMNS, EVENT_COLUMNS,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -166,6 +166,7 @@ impl Postgres {
         values: &Values<'_>,
         seal: &Seal<'_>,
         idempotency: Option<(&str, &str)>,
+        event: &NewEvent<'_>,
     ) -> Result<Claim, StoreError> {
         let now = now_rfc3339();
         let mut tx = self.pool.begin().await?;
@@ -230,6 +231,7 @@ impl Postgres {
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
+        insert_event(&mut tx, id, &now, event).await?;
         if let Some((key, _)) = idempotency {
             sqlx::query(
                 "UPDATE idempotency_keys SET connection_id = $1, response = $2 WHERE key = $3",
@@ -261,7 +263,9 @@ impl Postgres {
         values: &Values<'_>,
         secrets: &str,
         now: &str,
+        events: &[NewEvent<'_>],
     ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE connections SET name = $1, name_key = $2, driver = $3, cloud_name = $4, \
              fields = $5, secrets = $6, updated_at = $7, version = version + 1 \
@@ -276,17 +280,55 @@ impl Postgres {
         .bind(now)
         .bind(id)
         .bind(version)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        for event in events {
+            insert_event(&mut tx, id, now, event).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
-    pub async fn delete(&self, id: i64) -> Result<bool, sqlx::Error> {
+    pub async fn delete(&self, id: i64, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM connections WHERE id = $1")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        insert_event(&mut tx, id, &now_rfc3339(), event).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// (number of events of `id`, the page of them newest first).
+    pub async fn history(
+        &self,
+        id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(i64, Vec<EventRow>), sqlx::Error> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE connection_id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE connection_id = $1 \
+             ORDER BY id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((total, rows))
     }
 
     pub async fn set_status(
@@ -294,7 +336,21 @@ impl Postgres {
         id: i64,
         version: i64,
         status: &Status,
-    ) -> Result<(), sqlx::Error> {
+        event: &NewEvent<'_>,
+        only_changes: bool,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let before: Option<String> = sqlx::query_scalar(
+            "SELECT status_state FROM connections WHERE id = $1 AND version = $2 FOR UPDATE",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(before) = before else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
         sqlx::query(
             "UPDATE connections SET status_state = $1, status_message = $2, status_field = $3, \
              checked_at = $4 WHERE id = $5 AND version = $6",
@@ -305,9 +361,14 @@ impl Postgres {
         .bind(&status.checked_at)
         .bind(id)
         .bind(version)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        if !only_changes || before != status.state.as_str() {
+            let at = status.checked_at.clone().unwrap_or_else(now_rfc3339);
+            insert_event(&mut tx, id, &at, event).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 }
 
@@ -364,4 +425,27 @@ fn bind_page<'q, O>(
         None => query,
     };
     query.bind(spec.limit()).bind(spec.offset())
+}
+
+/// Appends `event` of connection `id` in the caller's transaction.
+async fn insert_event(
+    conn: &mut sqlx::PgConnection,
+    id: i64,
+    at: &str,
+    event: &NewEvent<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO events (connection_id, at, actor_id, actor_name, action, changed, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(event.actor_id())
+    .bind(event.actor_name())
+    .bind(event.action.as_str())
+    .bind(&event.changed)
+    .bind(&event.status)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
