@@ -14,6 +14,7 @@ pub use drivers::{default_driver, drivers, find_driver, Region, DEFAULT_DRIVER_I
 pub use env_var::{parse_env_var, EnvCredentials, EnvVarError};
 pub use types::*;
 pub use validate::{
-    is_invisible_format, normalize_name, validate_field, validate_fields, validate_input,
-    validate_name, FieldErrors, NAME_MAX_CHARS,
+    check_field, check_fields, check_input, check_name, is_invisible_format, messages,
+    normalize_name, validate_field, validate_fields, validate_input, validate_name, BadChar,
+    FieldErrors, FieldProblems, Problem, NAME_MAX_CHARS, PROBLEM_CODES,
 };

@@ -4,7 +4,7 @@
 use axum::Json;
 use connections_api::{
     Choice, Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, ErrorDetail, Field, Format,
-    ListQuery, Order, Page, SortKey, State, Status, VerifyRequest, VerifyResult,
+    ListQuery, Order, Page, ProblemDetail, SortKey, State, Status, VerifyRequest, VerifyResult,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -29,7 +29,7 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(
         Driver, Field, Choice, Format, Connection, ConnectionInput, Status, State, Page,
-        VerifyRequest, VerifyResult, ErrorBody, ErrorDetail, ErrorCode, SortKey, Order, ListQuery
+        VerifyRequest, VerifyResult, ErrorBody, ErrorDetail, ProblemDetail, ErrorCode, SortKey, Order, ListQuery
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

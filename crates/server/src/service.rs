@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use connections_api::{
-    find_driver, validate_fields, validate_input, Connection, ConnectionInput, Driver, Status,
+    check_fields, check_input, find_driver, Connection, ConnectionInput, Driver, Problem, Status,
     VerifyRequest, VerifyResult,
 };
 use secrecy::SecretString;
@@ -46,10 +46,10 @@ pub(crate) fn record(driver: &Driver, input: ConnectionInput) -> Record {
 
 fn driver<'a>(state: &'a AppState, id: &str) -> Result<&'a Driver, ApiError> {
     find_driver(&state.drivers, id).ok_or_else(|| {
-        ApiError::fields(BTreeMap::from([(
-            "driver".to_string(),
-            "This driver is not offered by the server. Choose one from the list.".to_string(),
-        )]))
+        ApiError::problems(
+            &BTreeMap::from([("driver".to_string(), Problem::UnknownDriver)]),
+            None,
+        )
     })
 }
 
@@ -74,7 +74,8 @@ pub async fn create(
     idempotency_key: Option<&str>,
 ) -> Result<CreateOutcome, ApiError> {
     let input = composed(input);
-    let valid = validate_input(&input, &state.drivers, &[]).map_err(ApiError::fields)?;
+    let valid = check_input(&input, &state.drivers, &[])
+        .map_err(|p| ApiError::problems(&p, find_driver(&state.drivers, &input.driver)))?;
     let driver = driver(state, &valid.driver)?;
     let fingerprint = idempotency_key.map(|_| {
         let canonical = serde_json::to_vec(&valid).unwrap_or_default();
@@ -128,7 +129,8 @@ pub async fn update(
     } else {
         Vec::new()
     };
-    let valid = validate_input(&input, &state.drivers, &stored).map_err(ApiError::fields)?;
+    let valid = check_input(&input, &state.drivers, &stored)
+        .map_err(|p| ApiError::problems(&p, find_driver(&state.drivers, &input.driver)))?;
     if current.version != version {
         return Err(StoreError::Stale {
             current: current.version,
@@ -225,8 +227,8 @@ pub async fn verify_unsaved(
         Some(row) if row.driver == driver.id => row.secret_keys(),
         _ => Vec::new(),
     };
-    let values =
-        validate_fields(driver, &request.fields, &stored_keys).map_err(ApiError::fields)?;
+    let values = check_fields(driver, &request.fields, &stored_keys)
+        .map_err(|p| ApiError::problems(&p, Some(driver)))?;
     let mut fields = BTreeMap::new();
     let mut secrets = BTreeMap::new();
     let mut missing_secrets = Vec::new();
