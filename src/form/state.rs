@@ -68,6 +68,8 @@ pub enum ErrorText {
         driver: String,
         key: Option<String>,
         label: String,
+        /// The server's English message, shown as it is in English.
+        english: Option<String>,
     },
     /// What is wrong with a pasted API environment variable.
     EnvVar(EnvVarError),
@@ -89,10 +91,14 @@ impl ErrorText {
                 msg::verify_field_problem(l, *state, key, label)
             }
             ErrorText::Problem {
+                english: Some(e), ..
+            } if l == Locale::En => e.clone(),
+            ErrorText::Problem {
                 problem,
                 driver,
                 key,
                 label,
+                ..
             } => {
                 let label = key.as_ref().map(|k| msg::field_label(l, driver, k, label));
                 msg::problem(l, problem, label.as_deref())
@@ -115,6 +121,7 @@ impl ErrorText {
             driver: driver.map(|d| d.id.clone()).unwrap_or_default(),
             key,
             label,
+            english: None,
         }
     }
 }
@@ -474,7 +481,22 @@ pub fn map_server_errors(
         match FieldKey::from_server(k) {
             Some(key) => {
                 let text = match details.get(k).and_then(Problem::from_detail) {
-                    Some(p) => ErrorText::problem(k, p, driver),
+                    Some(p) => match ErrorText::problem(k, p, driver) {
+                        ErrorText::Problem {
+                            problem,
+                            driver,
+                            key,
+                            label,
+                            ..
+                        } => ErrorText::Problem {
+                            problem,
+                            driver,
+                            key,
+                            label,
+                            english: Some(v.clone()),
+                        },
+                        other => other,
+                    },
                     None => ErrorText::Text(v.clone()),
                 };
                 at_fields.insert(key, text);
@@ -733,6 +755,18 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let (at, other) = map_server_errors(&fields, &BTreeMap::new(), None);
+        let details: BTreeMap<String, ProblemDetail> =
+            [("name".to_string(), Problem::Taken.detail())].into();
+        let (coded, _) = map_server_errors(&fields, &details, None);
+        assert_eq!(
+            coded[&FieldKey::Name].render(Locale::En),
+            "A connection named \"Shop\" already exists.",
+            "English: the server's own words"
+        );
+        assert_eq!(
+            coded[&FieldKey::Name].render(Locale::De),
+            "Es gibt bereits eine Verbindung mit diesem Namen."
+        );
         assert_eq!(
             at[&FieldKey::Name],
             "A connection named \"Shop\" already exists."

@@ -331,7 +331,13 @@ pub fn ConnectionList() -> impl IntoView {
     Effect::new(move |prev: Option<usize>| {
         let n = selected_count.get();
         if prev.is_some_and(|p| p != n) {
-            announce.set(msg::selected(locale.get_untracked(), n));
+            // Nothing selected any more: the toolbar goes, and so does its count.
+            let said = if n == 0 {
+                String::new()
+            } else {
+                msg::selected(locale.get_untracked(), n)
+            };
+            announce.set(said);
         }
         n
     });
