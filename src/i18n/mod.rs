@@ -228,9 +228,10 @@ pub fn show_secret(l: Locale, label: &str) -> String {
     }
 }
 
-/// A save refused by the server for another reason (5xx …).
+/// A save refused by the server for another reason (5xx …). The server's detail is English,
+/// so it is added in English only.
 pub fn save_failed(l: Locale, detail: &str) -> String {
-    if detail.is_empty() {
+    if detail.is_empty() || l != Locale::En {
         return Msg::SaveFailedGeneric.text(l).into();
     }
     match l {
@@ -353,6 +354,11 @@ mod tests {
             tested(Locale::De, State::InvalidCredentials, Some("Bad key.")),
             "Ungültige Zugangsdaten"
         );
+        assert!(save_failed(Locale::En, "The disk is full.").contains("The disk is full."));
+        assert_eq!(
+            save_failed(Locale::De, "The disk is full."),
+            Msg::SaveFailedGeneric.text(Locale::De)
+        );
     }
 
     #[test]
@@ -389,6 +395,7 @@ mod tests {
             |l| show_secret(l, "X"),
             |l| save_failed(l, ""),
             |l| save_failed(l, "d."),
+            |l| save_failed(l, "The disk is full."),
             |l| tested(l, State::Ok, None),
             |l| verify_field_problem(l, State::InvalidCredentials, "cloud_name", "Cloud-Name"),
             |l| verify_field_problem(l, State::InvalidCredentials, "api_key", "API-Key"),

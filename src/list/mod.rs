@@ -51,8 +51,14 @@ fn reason(l: Locale, e: &ApiError) -> String {
         ApiError::Network => Msg::ErrUnreachable.text(l).into(),
         ApiError::Unauthorized => Msg::ErrUnauthorized.text(l).into(),
         ApiError::NotFound(_) => Msg::Gone.text(l).into(),
-        ApiError::Conflict(m) | ApiError::Validation { message: m, .. } => m.clone(),
-        ApiError::Server { message, .. } if !message.is_empty() => message.clone(),
+        // The server's own words are English: shown as they are in English only.
+        ApiError::Conflict(m) | ApiError::Validation { message: m, .. } if l == Locale::En => {
+            m.clone()
+        }
+        ApiError::Server { message, .. } if l == Locale::En && !message.is_empty() => {
+            message.clone()
+        }
+        ApiError::Conflict(_) | ApiError::Validation { .. } => Msg::ErrServer.text(l).into(),
         ApiError::Server { .. } => Msg::ErrServer.text(l).into(),
     }
 }
