@@ -1,8 +1,8 @@
 //! The one client of the JSON API (`shared/docs/api.md`), over gloo-net.
 
 use connections_api::{
-    Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, ListQuery, Page, VerifyRequest,
-    VerifyResult,
+    Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, ListQuery, Page, ProblemDetail,
+    VerifyRequest, VerifyResult,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -25,6 +25,8 @@ pub enum ApiError {
     Validation {
         message: String,
         fields: BTreeMap<String, String>,
+        /// The same errors as codes (`details`), for texts in the user's language.
+        details: BTreeMap<String, ProblemDetail>,
     },
     /// Any other error answer (4xx/5xx).
     Server {
@@ -209,10 +211,16 @@ pub fn error_from(status: u16, body: Option<ErrorBody>) -> ApiError {
         (401, _) | (_, Some(ErrorCode::Unauthorized)) => ApiError::Unauthorized,
         (404, _) => ApiError::NotFound(message),
         (409 | 412, _) => ApiError::Conflict(message),
-        (422, _) => ApiError::Validation {
-            message,
-            fields: body.and_then(|b| b.error.fields).unwrap_or_default(),
-        },
+        (422, _) => {
+            let (fields, details) = body
+                .map(|b| (b.error.fields, b.error.details))
+                .unwrap_or_default();
+            ApiError::Validation {
+                message,
+                fields: fields.unwrap_or_default(),
+                details: details.unwrap_or_default(),
+            }
+        }
         _ => ApiError::Server { status, message },
     }
 }
@@ -228,6 +236,7 @@ mod tests {
                 code,
                 message: "m".into(),
                 fields,
+                details: None,
                 request_id: None,
             },
         })
@@ -249,7 +258,8 @@ mod tests {
             error_from(422, body(ErrorCode::Validation, Some(f.clone()))),
             ApiError::Validation {
                 message: "m".into(),
-                fields: f
+                fields: f,
+                details: BTreeMap::new(),
             }
         );
         assert_eq!(

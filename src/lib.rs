@@ -11,9 +11,9 @@ pub mod app;
 pub mod auth;
 pub mod form;
 pub mod host;
+pub mod i18n;
 pub mod list;
 pub mod locale;
-pub mod messages;
 pub mod session;
 
 pub use app::{App, HostConfig, Live};

@@ -6,7 +6,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use cloudinary_connections::form::ConnectionForm;
-use cloudinary_connections::{App, HostConfig};
+use cloudinary_connections::locale::Locale;
+use cloudinary_connections::{App, HostConfig, Live};
 use connections_api::{drivers, Connection, Status, DEFAULT_DRIVER_ID};
 use leptos::prelude::*;
 use leptos_router::components::Router;
@@ -749,4 +750,64 @@ async fn test_connection_points_at_the_field() {
     let body = body_of(&verify);
     assert_eq!(body["connection_id"], 17, "the stored secret is used");
     assert!(body["fields"].get("api_secret").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_form_speaks_german_with_errors_from_codes_and_switches_language() {
+    let live = Live::new(Locale::De);
+    let root = host_element();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(live);
+        view! { <Router><ConnectionForm drivers=drivers()/></Router> }
+    });
+    assert!(until(|| control(&root, "Treiber").is_some()).await);
+    assert!(accessible_text(&root).contains("Verbindung anlegen"));
+    assert!(button(&root, "Zurück").is_some());
+    assert!(button(&root, "Speichern").is_some());
+    choose(&select(&root, "Treiber"), DEFAULT_DRIVER_ID);
+    assert!(until(|| control(&root, "Cloud-Name").is_some()).await);
+    assert_eq!(legends(&root), ["Zugangsdaten"]);
+    assert!(button(&root, "Verbindung testen").is_some());
+    assert!(accessible_text(&root).contains("Cloudinary-Standardtreiber"));
+
+    let name = input(&root, "Name");
+    leave(&name, None);
+    assert!(until(|| error_at(&name).is_some()).await, "error on blur");
+    assert_eq!(
+        error_at(&name).as_deref(),
+        Some("Geben Sie einen Namen für die Verbindung ein.")
+    );
+    type_into(&input(&root, "Cloud-Name"), "1demo", "insertText");
+    type_into(&input(&root, "API-Key"), "12ab", "insertText");
+    button(&root, "Speichern").expect("save").click();
+    assert!(until(|| error_at(&input(&root, "Cloud-Name")).is_some()).await);
+    assert_eq!(
+        error_at(&input(&root, "Cloud-Name")).as_deref(),
+        Some("Das Feld „Cloud-Name“ beginnt mit einem Buchstaben.")
+    );
+    assert_eq!(
+        error_at(&input(&root, "API-Key")).as_deref(),
+        Some("Das Feld „API-Key“ besteht nur aus Ziffern, nicht „a“.")
+    );
+    assert_eq!(
+        error_at(&input(&root, "API-Secret")).as_deref(),
+        Some("Bitte „API-Secret“ eingeben.")
+    );
+    let env = input(&root, "API-Umgebungsvariable");
+    type_into(&env, "cloudinary://123456:@my-cloud", "insertFromPaste");
+    assert!(until(|| error_at(&env).is_some()).await);
+    let e = error_at(&env).unwrap_or_default();
+    assert!(e.contains("Das API-Secret fehlt"), "{e}");
+
+    // Switching the language re-renders the errors and keeps what was typed.
+    live.locale.set(Locale::En);
+    assert!(until(|| control(&root, "Driver").is_some()).await);
+    let cn = error_at(&input(&root, "Cloud-Name")).unwrap_or_default();
+    assert!(cn.contains("starts with a letter"), "{cn}");
+    let e = error_at(&input(&root, "API environment variable")).unwrap_or_default();
+    assert!(e.contains("API secret is missing"), "{e}");
+    assert_eq!(input(&root, "Cloud-Name").value(), "1demo");
+    assert_eq!(input(&root, "API-Key").value(), "12ab");
+    assert!(button(&root, "Save").is_some());
+    assert!(accessible_text(&root).contains("Cloudinary default driver"));
 }

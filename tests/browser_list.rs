@@ -5,8 +5,10 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use cloudinary_connections::i18n::Msg;
 use cloudinary_connections::list::STORAGE_KEY;
-use cloudinary_connections::{App, HostConfig};
+use cloudinary_connections::locale::Locale;
+use cloudinary_connections::{App, HostConfig, Live};
 use connections_api::{Connection, Page, Status};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -576,4 +578,142 @@ async fn rows_after_no_match_and_a_narrower_filter_are_the_right_ones() {
     );
     assert_eq!(row_ids(&root), ["3"]);
     assert!(checkbox(&root, "Select Archive").is_some());
+}
+
+/// Every text node, `aria-label`, `title` and `placeholder` under `root`, trimmed.
+fn shown_texts(root: &Element) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in all(root, "*") {
+        for a in ["aria-label", "title", "placeholder"] {
+            if let Some(v) = e.get_attribute(a) {
+                out.push(v.trim().to_string());
+            }
+        }
+        let kids = e.child_nodes();
+        for i in 0..kids.length() {
+            if let Some(k) = kids
+                .item(i)
+                .filter(|k| k.node_type() == web_sys::Node::TEXT_NODE)
+            {
+                out.push(k.text_content().unwrap_or_default().trim().to_string());
+            }
+        }
+    }
+    out.retain(|t| !t.is_empty());
+    out
+}
+
+/// Catalogue texts of `other` (where they differ from `shown`'s) found on the page.
+fn foreign_texts(root: &Element, shown: Locale, other: Locale) -> Vec<String> {
+    let foreign: Vec<&str> = Msg::ALL
+        .iter()
+        .filter(|m| m.text(shown) != m.text(other))
+        .map(|m| m.text(other))
+        .collect();
+    shown_texts(root)
+        .into_iter()
+        .filter(|t| foreign.contains(&t.as_str()))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_list_speaks_german_and_switches_language_keeping_the_filter() {
+    install_fetch();
+    let base = "/mock-de/api";
+    DATA.with(|d| d.borrow_mut().insert(base.to_string(), three()));
+    let window = web_sys::window().expect("window");
+    if let Ok(Some(s)) = window.local_storage() {
+        let _ = s.remove_item(STORAGE_KEY);
+    }
+    let document = window.document().expect("document");
+    let root: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .dyn_into()
+        .expect("html element");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let config = HostConfig::new(Some(base.to_string()), None, None, None);
+    let live = Live::new(Locale::De);
+    leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <App config=config live=live/> },
+    )
+    .forget();
+    let text = || root.text_content().unwrap_or_default();
+
+    assert!(until(|| rows(&root) == 3).await, "{}", text());
+    let names = button_names(&root);
+    for b in ["Aktualisieren", "Hinzufügen"] {
+        assert!(names.iter().any(|n| n == b), "{b}: {names:?}");
+    }
+    assert!(
+        names.iter().any(|n| n.starts_with("Spalten (")),
+        "{names:?}"
+    );
+    assert!(text().contains("1-3 von 3"), "{}", text());
+    assert!(text().contains("Zeilen pro Seite"), "{}", text());
+    assert!(
+        headers(&root).iter().any(|h| h == "Status"),
+        "{:?}",
+        headers(&root)
+    );
+    assert!(text().contains("Nicht geprüft"), "{}", text());
+    button(&root, "Spalten (3)").expect("columns").click();
+    assert!(
+        until(|| text().contains("Spalten zurücksetzen")).await,
+        "{}",
+        text()
+    );
+    assert!(
+        checkbox(&root, "Treiber").is_some(),
+        "the columns bar in German"
+    );
+
+    checkbox(&root, "Shop EU auswählen")
+        .expect("row checkbox")
+        .click();
+    assert!(
+        until(|| text().contains("1 ausgewählt")).await,
+        "{}",
+        text()
+    );
+    let names = button_names(&root);
+    for b in ["Bearbeiten", "Duplizieren", "Testen", "Löschen"] {
+        assert!(names.iter().any(|n| n == b), "{b}: {names:?}");
+    }
+    let english = foreign_texts(&root, Locale::De, Locale::En);
+    assert!(
+        english.is_empty(),
+        "English on the German page: {english:?}"
+    );
+
+    // Typed but not yet applied: a language switch keeps it.
+    let filter: HtmlInputElement = root
+        .query_selector("input[type=search]")
+        .ok()
+        .flatten()
+        .expect("Filter")
+        .dyn_into()
+        .expect("input");
+    assert_eq!(filter.placeholder(), "Name, Cloud-Name oder ID");
+    filter.set_value("Con");
+    live.locale.set(Locale::En);
+    assert!(until(|| text().contains("1 selected")).await, "{}", text());
+    assert!(text().contains("1-3 of 3"), "{}", text());
+    assert!(
+        button(&root, "Refresh").is_some(),
+        "{:?}",
+        button_names(&root)
+    );
+    assert!(checkbox(&root, "Select Shop EU").is_some());
+    assert!(text().contains("Reset columns"), "{}", text());
+    assert!(checkbox(&root, "Driver").is_some());
+    assert_eq!(filter.value(), "Con");
+    assert_eq!(filter.placeholder(), "Name, cloud name or ID");
+    let german = foreign_texts(&root, Locale::En, Locale::De);
+    assert!(german.is_empty(), "German on the English page: {german:?}");
 }

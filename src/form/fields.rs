@@ -6,8 +6,9 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::state::{FieldKey, FormState};
-use crate::messages::form as msg;
+use super::state::{ErrorText, FieldKey, FormState};
+use crate::app::use_locale;
+use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// What every field component works on; cheap to copy.
 #[derive(Clone, Copy)]
@@ -16,9 +17,11 @@ pub struct FormCtx {
     pub errors: RwSignal<super::state::Errors>,
     pub drivers: StoredValue<Vec<Driver>>,
     /// The note after the API environment variable filled the fields.
-    pub env_note: RwSignal<Option<String>>,
+    pub env_note: RwSignal<Option<Msg>>,
     /// Bumped whenever a credential changes: an earlier Test connection result is stale.
     pub credentials_changed: RwSignal<u32>,
+    /// The language errors are shown in.
+    pub locale: Signal<Locale>,
 }
 
 impl FormCtx {
@@ -44,8 +47,10 @@ impl FormCtx {
         }
     }
 
+    /// The error at `key`, in the current locale.
     pub fn error(&self, key: &FieldKey) -> Option<String> {
-        self.errors.with(|m| m.get(key).cloned())
+        let l = self.locale.get();
+        self.errors.with(|m| m.get(key).map(|e| e.render(l)))
     }
 
     /// Fills the credentials from a pasted API environment variable, or shows
@@ -73,13 +78,13 @@ impl FormCtx {
                 for k in filled {
                     self.check(&FieldKey::Field(k));
                 }
-                self.env_note.set(Some(msg::ENV_VAR_FILLED.into()));
+                self.env_note.set(Some(Msg::EnvVarFilled));
                 self.credentials_changed.update(|n| *n = n.wrapping_add(1));
             }
             Some(Err(e)) => {
                 self.env_note.set(None);
                 self.errors.update(|m| {
-                    m.insert(FieldKey::EnvVar, e.to_string());
+                    m.insert(FieldKey::EnvVar, ErrorText::EnvVar(e));
                 });
             }
             None => {}
@@ -131,14 +136,14 @@ pub fn FieldError(ctx: FormCtx, key: FieldKey) -> impl IntoView {
 #[component]
 pub fn Label(
     #[prop(into)] for_id: String,
-    #[prop(into)] text: String,
+    #[prop(into)] text: TextProp,
     required: bool,
 ) -> impl IntoView {
     view! {
         <div class="cc-label-row">
-            <label for=for_id>{text}</label>
+            <label for=for_id>{move || text.get()}</label>
             {required.then(|| view! {
-                <span class="cc-required" aria-hidden="true" title=msg::REQUIRED>"*"</span>
+                <span class="cc-required" aria-hidden="true" title=t(Msg::Required)>"*"</span>
             })}
         </div>
     }
@@ -153,6 +158,13 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
     let stored_id = format!("{id}-stored");
     let error_id = format!("{id}-error");
     let keeps = ctx.form.with_untracked(|f| f.keeps_secret(&field));
+    let driver_id = ctx.form.with_untracked(|f| f.driver.clone());
+    let locale = ctx.locale;
+    // The driver's texts in the user's language (the server's words for an unknown driver).
+    let label = {
+        let (d, k, fallback) = (driver_id.clone(), field.key.clone(), field.label.clone());
+        move || msg::field_label(locale.get(), &d, &k, &fallback)
+    };
     let has_help = field.help.is_some();
     let describedby = {
         let key = key.clone();
@@ -214,7 +226,11 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
                         let (k, v) = (field.key.clone(), c.value.clone());
                         move || ctx.form.with(|f| f.value(&k) == v)
                     };
-                    view! { <option value=c.value prop:selected=selected>{c.label}</option> }
+                    let text = {
+                        let (d, k, v) = (driver_id.clone(), field.key.clone(), c.value.clone());
+                        move || msg::choice_label(locale.get(), &d, &k, &v, &c.label)
+                    };
+                    view! { <option value=c.value prop:selected=selected>{text}</option> }
                 }).collect_view()}
             </select>
         }
@@ -231,11 +247,14 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
                     maxlength=field.max_length.map(|m| m.to_string())
                     prop:value=value on:input=on_input on:blur=on_blur/>
                 <button type="button" class="cc-btn cc-toggle"
-                    aria-label=msg::show_secret(&field.label)
+                    aria-label={
+                        let label = label.clone();
+                        move || msg::show_secret(locale.get(), &label())
+                    }
                     aria-pressed=move || shown.get().to_string()
                     aria-controls=id.clone()
                     on:click=move |_| shown.update(|s| *s = !*s)>
-                    {move || if shown.get() { msg::HIDE } else { msg::SHOW }}
+                    {move || if shown.get() { Msg::Hide } else { Msg::Show }.text(locale.get())}
                 </button>
             </div>
         }
@@ -254,10 +273,13 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
 
     view! {
         <div class="cc-field">
-            <Label for_id=id.clone() text=field.label.clone() required=required/>
+            <Label for_id=id.clone() text=label required=required/>
             {control}
-            {keeps.then(|| view! { <p id=stored_id class="cc-hint cc-stored">{msg::SECRET_STORED}</p> })}
-            {field.help.clone().map(|h| view! { <p id=help_id class="cc-hint">{h}</p> })}
+            {keeps.then(|| view! { <p id=stored_id class="cc-hint cc-stored">{t(Msg::SecretStored)}</p> })}
+            {field.help.clone().map(|h| {
+                let (d, k) = (driver_id.clone(), field.key.clone());
+                view! { <p id=help_id class="cc-hint">{move || msg::field_help(locale.get(), &d, &k, &h)}</p> }
+            })}
             <FieldError ctx=ctx key=key/>
         </div>
     }
@@ -266,6 +288,7 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
 /// The API environment variable: pasting (or entering) it fills the credentials.
 #[component]
 pub fn EnvVarField(ctx: FormCtx) -> impl IntoView {
+    let locale = use_locale();
     let key = FieldKey::EnvVar;
     let id = key.dom_id();
     let help_id = format!("{id}-help");
@@ -308,7 +331,7 @@ pub fn EnvVarField(ctx: FormCtx) -> impl IntoView {
     };
     view! {
         <div class="cc-field cc-env">
-            <Label for_id=id.clone() text=msg::ENV_VAR required=false/>
+            <Label for_id=id.clone() text=t(Msg::EnvVar) required=false/>
             <input id=id class="cc-input cc-mono" type="text"
                 autocomplete="off" spellcheck="false" autocapitalize="off"
                 placeholder="cloudinary://<api_key>:<api_secret>@<cloud_name>"
@@ -316,9 +339,9 @@ pub fn EnvVarField(ctx: FormCtx) -> impl IntoView {
                 aria-describedby=describedby
                 prop:value=move || ctx.form.with(|f| f.env_var.clone())
                 on:input=on_input on:change=on_change on:keydown=on_keydown/>
-            <p id=help_id class="cc-hint">{msg::ENV_VAR_HELP}</p>
+            <p id=help_id class="cc-hint">{t(Msg::EnvVarHelp)}</p>
             <FieldError ctx=ctx key=key/>
-            <p id=note_id class="cc-note" role="status">{move || ctx.env_note.get()}</p>
+            <p id=note_id class="cc-note" role="status">{move || ctx.env_note.get().map(|m| m.text(locale.get()))}</p>
         </div>
     }
 }

@@ -18,11 +18,13 @@ use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::app::{use_client, use_live};
+use crate::app::{use_client, use_live, use_locale};
 use crate::host::events::HostEvent;
-use crate::messages::form as msg;
+use crate::i18n::{self as msg, t, Locale, Msg};
 use fields::{leaves_for_button, CredentialField, EnvVarField, FieldError, FormCtx, Label};
-use state::{first_invalid, map_server_errors, takes_env_var, verify_problem, Errors, FieldKey};
+use state::{
+    first_invalid, map_server_errors, takes_env_var, verify_problem, ErrorText, Errors, FieldKey,
+};
 pub use state::{FormState, Idempotency, Mode};
 
 /// What the route asks for.
@@ -106,7 +108,7 @@ pub fn ConnectionView() -> impl IntoView {
                 Loaded::Blank => (None, false, None),
                 Loaded::Edit(c) => (Some(c), false, None),
                 Loaded::Duplicate(c) => (Some(c), true, None),
-                Loaded::DuplicateGone => (None, false, Some(msg::DUPLICATE_GONE.to_string())),
+                Loaded::DuplicateGone => (None, false, Some(Msg::DuplicateGone)),
             };
             view! {
                 <ConnectionForm drivers=ds connection=connection duplicate=duplicate notice=notice/>
@@ -118,7 +120,7 @@ pub fn ConnectionView() -> impl IntoView {
         }
         _ => view! {
             <section class="cc-form" aria-busy="true">
-                <p class="cc-state" role="status">{msg::LOADING}</p>
+                <p class="cc-state" role="status">{t(Msg::FormLoading)}</p>
             </section>
         }
         .into_any(),
@@ -129,22 +131,22 @@ pub fn ConnectionView() -> impl IntoView {
 fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
     let navigate = use_navigate();
     let (text, retry) = match error {
-        ApiError::NotFound(_) => (msg::NOT_FOUND, false),
-        ApiError::Network => (msg::LOAD_UNREACHABLE, true),
-        ApiError::Unauthorized => (msg::LOAD_UNAUTHORIZED, true),
-        _ => (msg::LOAD_SERVER, true),
+        ApiError::NotFound(_) => (Msg::NotFound, false),
+        ApiError::Network => (Msg::LoadUnreachable, true),
+        ApiError::Unauthorized => (Msg::LoadUnauthorized, true),
+        _ => (Msg::LoadServer, true),
     };
     view! {
         <section class="cc-form">
             <div class="cc-form-head">
                 <button type="button" class="cc-btn" on:click=move |_| navigate("/", Default::default())>
-                    <span aria-hidden="true">"←"</span>{msg::BACK}
+                    <span aria-hidden="true">"←"</span>{t(Msg::Back)}
                 </button>
             </div>
             <div class="cc-state cc-error" role="alert">
-                <p>{text}</p>
+                <p>{t(text)}</p>
                 {retry.then(|| view! {
-                    <button type="button" class="cc-btn" on:click=move |_| on_retry()>{msg::RETRY}</button>
+                    <button type="button" class="cc-btn" on:click=move |_| on_retry()>{t(Msg::Retry)}</button>
                 })}
             </div>
         </section>
@@ -154,7 +156,12 @@ fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
 /// A message above the form after Save or Test.
 #[derive(Debug, Clone, PartialEq)]
 enum Banner {
-    Error(String),
+    /// A fixed text.
+    Error(Msg),
+    /// The server refused the fields: the lines that have no field of their own on screen.
+    Invalid(Vec<ErrorText>),
+    /// The server failed with this (English) detail.
+    Failed(String),
     /// 412 (or 409): someone else changed the connection; offers Reload.
     Conflict,
 }
@@ -163,7 +170,24 @@ enum Banner {
 #[derive(Debug, Clone, PartialEq)]
 struct Tested {
     ok: bool,
-    text: String,
+    text: TestedText,
+}
+
+/// What Test connection shows, rendered in the current locale.
+#[derive(Debug, Clone, PartialEq)]
+enum TestedText {
+    Msg(Msg),
+    /// The verification state and the server's detail.
+    Result(State, Option<String>),
+}
+
+impl TestedText {
+    fn render(&self, l: Locale) -> String {
+        match self {
+            TestedText::Msg(m) => m.text(l).into(),
+            TestedText::Result(state, detail) => msg::tested(l, *state, detail.as_deref()),
+        }
+    }
 }
 
 /// What Save sends.
@@ -187,10 +211,10 @@ pub fn ConnectionForm(
     drivers: Vec<Driver>,
     #[prop(default = None)] connection: Option<Connection>,
     #[prop(optional)] duplicate: bool,
-    #[prop(default = None)] notice: Option<String>,
+    #[prop(default = None)] notice: Option<Msg>,
 ) -> impl IntoView {
     let initial = match (&connection, duplicate) {
-        (Some(c), true) => FormState::duplicate(c, &drivers),
+        (Some(c), true) => FormState::duplicate(c, &drivers, use_locale().get_untracked()),
         (Some(c), false) => FormState::edit(c, &drivers),
         (None, _) => FormState::create(),
     };
@@ -200,6 +224,7 @@ pub fn ConnectionForm(
         drivers: StoredValue::new(drivers),
         env_note: RwSignal::new(None),
         credentials_changed: RwSignal::new(0),
+        locale: use_locale(),
     };
     let FormCtx {
         form,
@@ -207,6 +232,7 @@ pub fn ConnectionForm(
         drivers,
         ..
     } = ctx;
+    let locale = use_locale();
     let banner = RwSignal::new(None::<Banner>);
     let tested = RwSignal::new(None::<Tested>);
     let confirm_open = RwSignal::new(false);
@@ -262,16 +288,24 @@ pub fn ConnectionForm(
                     idempotency.update_value(Idempotency::settle);
                 }
                 let b = match e {
-                    ApiError::Validation { message, fields } => {
-                        let (at, other) = map_server_errors(&fields);
+                    ApiError::Validation {
+                        message,
+                        fields,
+                        details,
+                    } => {
+                        let (at, other) = drivers.with_value(|ds| {
+                            form.with_untracked(|f| {
+                                map_server_errors(&fields, &details, f.current_driver(ds))
+                            })
+                        });
                         let shown = shown_keys(form, drivers);
                         let (at, hidden): (Errors, Errors) =
                             at.into_iter().partition(|(k, _)| shown.contains(k));
-                        let mut lines = vec![msg::SAVE_INVALID.to_string()];
+                        let mut lines = Vec::new();
                         lines.extend(hidden.into_values());
-                        lines.extend(other);
-                        if at.is_empty() && lines.len() == 1 && !message.is_empty() {
-                            lines.push(message);
+                        lines.extend(other.into_iter().map(ErrorText::Text));
+                        if at.is_empty() && lines.is_empty() && !message.is_empty() {
+                            lines.push(ErrorText::Text(message));
                         }
                         let first = drivers.with_value(|ds| {
                             form.with_untracked(|f| first_invalid(&at, f.current_driver(ds)))
@@ -280,13 +314,13 @@ pub fn ConnectionForm(
                         if let Some(k) = first {
                             focus_id(&k.dom_id());
                         }
-                        Banner::Error(lines.join(" "))
+                        Banner::Invalid(lines)
                     }
                     ApiError::Conflict(_) => Banner::Conflict,
-                    ApiError::Network => Banner::Error(msg::SAVE_UNREACHABLE.into()),
-                    ApiError::Unauthorized => Banner::Error(msg::SAVE_UNAUTHORIZED.into()),
-                    ApiError::NotFound(_) => Banner::Error(msg::SAVE_GONE.into()),
-                    ApiError::Server { message, .. } => Banner::Error(msg::save_failed(&message)),
+                    ApiError::Network => Banner::Error(Msg::SaveUnreachable),
+                    ApiError::Unauthorized => Banner::Error(Msg::SaveUnauthorized),
+                    ApiError::NotFound(_) => Banner::Error(Msg::SaveGone),
+                    ApiError::Server { message, .. } => Banner::Failed(message),
                 };
                 banner.set(Some(b));
             }
@@ -311,7 +345,7 @@ pub fn ConnectionForm(
         if !errs.is_empty() {
             let first = first_invalid(&errs, driver.as_ref());
             errors.set(errs);
-            banner.set(Some(Banner::Error(msg::SAVE_INVALID.into())));
+            banner.set(Some(Banner::Invalid(Vec::new())));
             if let Some(k) = first {
                 focus_id(&k.dom_id());
             }
@@ -363,24 +397,30 @@ pub fn ConnectionForm(
                 }
                 Tested {
                     ok: state == State::Ok,
-                    text: msg::tested(state, message.as_deref()),
+                    text: TestedText::Result(state, message),
                 }
             }
             Err(ApiError::Network) => Tested {
                 ok: false,
-                text: msg::TEST_UNREACHABLE.into(),
+                text: TestedText::Msg(Msg::TestUnreachable),
             },
-            Err(ApiError::Validation { fields, .. }) => {
-                let (at, _) = map_server_errors(&fields);
+            Err(ApiError::Validation {
+                fields, details, ..
+            }) => {
+                let (at, _) = drivers.with_value(|ds| {
+                    form.with_untracked(|f| {
+                        map_server_errors(&fields, &details, f.current_driver(ds))
+                    })
+                });
                 errors.update(|e| e.extend(at));
                 Tested {
                     ok: false,
-                    text: msg::TEST_NEEDS_FIELDS.into(),
+                    text: TestedText::Msg(Msg::TestNeedsFields),
                 }
             }
             Err(_) => Tested {
                 ok: false,
-                text: msg::TEST_FAILED.into(),
+                text: TestedText::Msg(Msg::TestFailed),
             },
         }));
     });
@@ -402,7 +442,7 @@ pub fn ConnectionForm(
             errors.update(|e| e.extend(errs));
             tested.set(Some(Tested {
                 ok: false,
-                text: msg::TEST_NEEDS_FIELDS.into(),
+                text: TestedText::Msg(Msg::TestNeedsFields),
             }));
             if let Some(k) = first {
                 focus_id(&k.dom_id());
@@ -441,13 +481,13 @@ pub fn ConnectionForm(
                         focus_id("cc-name");
                     }
                     Err(ApiError::NotFound(_)) => {
-                        banner.try_set(Some(Banner::Error(msg::SAVE_GONE.into())));
+                        banner.try_set(Some(Banner::Error(Msg::SaveGone)));
                     }
                     Err(ApiError::Network) => {
-                        banner.try_set(Some(Banner::Error(msg::LOAD_UNREACHABLE.into())));
+                        banner.try_set(Some(Banner::Error(Msg::LoadUnreachable)));
                     }
                     Err(_) => {
-                        banner.try_set(Some(Banner::Error(msg::LOAD_SERVER.into())));
+                        banner.try_set(Some(Banner::Error(Msg::LoadServer)));
                     }
                 }
             });
@@ -477,34 +517,34 @@ pub fn ConnectionForm(
 
     let driver_id = Memo::new(move |_| form.with(|f| f.driver.clone()));
     let is_edit = form.with_untracked(FormState::is_edit);
-    let (title, created_at) = match form.with_untracked(|f| f.mode.clone()) {
-        Mode::Create => (msg::CREATE_TITLE.to_string(), None),
-        Mode::Edit {
-            name, created_at, ..
-        } => (msg::edit_title(&name), Some(created_at)),
+    let created_at = match form.with_untracked(|f| f.mode.clone()) {
+        Mode::Create => None,
+        Mode::Edit { created_at, .. } => Some(created_at),
     };
     // The title follows a reload of someone else's version.
     let title = move || match form.with(|f| f.mode.clone()) {
-        Mode::Edit { name, .. } => msg::edit_title(&name),
-        Mode::Create => title.clone(),
+        Mode::Edit { name, .. } => msg::edit_title(locale.get(), &name),
+        Mode::Create => Msg::CreateTitle.text(locale.get()).to_string(),
     };
 
     let driver_control = if is_edit {
         let name = move || {
             drivers.with_value(|ds| {
                 let id = driver_id.get();
-                ds.iter()
+                let fallback = ds
+                    .iter()
                     .find(|d| d.id == id)
                     .map(|d| d.name.clone())
-                    .unwrap_or(id)
+                    .unwrap_or_else(|| id.clone());
+                msg::driver_name(locale.get(), &id, &fallback)
             })
         };
         view! {
             <div class="cc-field">
-                <Label for_id="cc-driver" text=msg::DRIVER required=false/>
+                <Label for_id="cc-driver" text=t(Msg::Driver) required=false/>
                 <input id="cc-driver" class="cc-input" type="text" readonly
                     aria-describedby="cc-driver-help" prop:value=name/>
-                <p id="cc-driver-help" class="cc-hint">{msg::DRIVER_READONLY_HELP}</p>
+                <p id="cc-driver-help" class="cc-hint">{t(Msg::DriverReadonlyHelp)}</p>
             </div>
         }
         .into_any()
@@ -518,7 +558,7 @@ pub fn ConnectionForm(
         };
         view! {
             <div class="cc-field">
-                <Label for_id="cc-driver" text=msg::DRIVER required=true/>
+                <Label for_id="cc-driver" text=t(Msg::Driver) required=true/>
                 <select id="cc-driver" class="cc-input" aria-required="true"
                     aria-invalid=move || ctx.error(&FieldKey::Driver).is_some().to_string()
                     aria-describedby=move || ctx.error(&FieldKey::Driver).map(|_| "cc-driver-error")
@@ -528,7 +568,10 @@ pub fn ConnectionForm(
                         let id = d.id.clone();
                         view! {
                             <option value=d.id.clone() prop:selected=move || driver_id.get() == id>
-                                {d.name.clone()}
+                                {
+                                    let (id, name) = (d.id.clone(), d.name.clone());
+                                    move || msg::driver_name(locale.get(), &id, &name)
+                                }
                             </option>
                         }
                     }).collect_view())}
@@ -543,12 +586,14 @@ pub fn ConnectionForm(
         let id = driver_id.get();
         let driver = drivers.with_value(|ds| ds.iter().find(|d| d.id == id).cloned());
         match driver {
-            None => view! { <p class="cc-hint cc-choose">{msg::CHOOSE_DRIVER_HINT}</p> }.into_any(),
+            None => {
+                view! { <p class="cc-hint cc-choose">{t(Msg::ChooseDriverHint)}</p> }.into_any()
+            }
             Some(d) => {
                 let env = takes_env_var(&d).then(|| view! { <EnvVarField ctx=ctx/> });
                 view! {
                     <fieldset class="cc-credentials">
-                        <legend>{msg::CREDENTIALS}</legend>
+                        <legend>{t(Msg::Credentials)}</legend>
                         {env}
                         {d.fields.into_iter().map(|f| view! { <CredentialField ctx=ctx field=f/> }).collect_view()}
                         <div class="cc-test">
@@ -556,15 +601,15 @@ pub fn ConnectionForm(
                                 aria-busy=move || testing.get().to_string()
                                 disabled=move || testing.get()
                                 on:click=on_test>
-                                {msg::TEST_CONNECTION}
+                                {t(Msg::TestConnection)}
                             </button>
                             <p class="cc-test-result" role="status"
                                 class:cc-ok=move || tested.with(|t| t.as_ref().is_some_and(|t| t.ok))
                                 class:cc-error=move || tested.with(|t| t.as_ref().is_some_and(|t| !t.ok))>
                                 {move || if testing.get() {
-                                    Some(msg::TESTING.to_string())
+                                    Some(Msg::FormTesting.text(locale.get()).to_string())
                                 } else {
-                                    tested.get().map(|t| t.text)
+                                    tested.get().map(|t| t.text.render(locale.get()))
                                 }}
                             </p>
                         </div>
@@ -577,15 +622,31 @@ pub fn ConnectionForm(
 
     let banner_view = move || {
         banner.get().map(|b| match b {
-            Banner::Error(text) => view! {
-                <div class="cc-banner cc-banner-error" role="alert"><p>{text}</p></div>
+            Banner::Error(m) => view! {
+                <div class="cc-banner cc-banner-error" role="alert"><p>{t(m)}</p></div>
+            }
+            .into_any(),
+            Banner::Invalid(lines) => view! {
+                <div class="cc-banner cc-banner-error" role="alert">
+                    <p>{move || {
+                        let mut all = vec![Msg::SaveInvalid.text(locale.get()).to_string()];
+                        all.extend(lines.iter().map(|e| e.render(locale.get())));
+                        all.join(" ")
+                    }}</p>
+                </div>
+            }
+            .into_any(),
+            Banner::Failed(detail) => view! {
+                <div class="cc-banner cc-banner-error" role="alert">
+                    <p>{move || msg::save_failed(locale.get(), &detail)}</p>
+                </div>
             }
             .into_any(),
             Banner::Conflict => view! {
                 <div class="cc-banner cc-banner-warn" role="alert">
-                    <p>{msg::CONFLICT}</p>
+                    <p>{t(Msg::Conflict)}</p>
                     <button type="button" class="cc-btn" on:click=reload.clone()
-                        disabled=move || reloading.get()>{msg::RELOAD}</button>
+                        disabled=move || reloading.get()>{t(Msg::Reload)}</button>
                 </div>
             }
             .into_any(),
@@ -604,22 +665,21 @@ pub fn ConnectionForm(
         <section class="cc-form" aria-labelledby="cc-form-title">
             <div class="cc-form-head">
                 <button type="button" class="cc-btn" node_ref=back_ref on:click=on_back>
-                    <span aria-hidden="true">"←"</span>{msg::BACK}
+                    <span aria-hidden="true">"←"</span>{t(Msg::Back)}
                 </button>
                 <div class="cc-form-title">
                     <h2 id="cc-form-title">{title}</h2>
                     {created_at.map(|c| {
-                        let shown = format_date(&c);
-                        view! { <p class="cc-meta">{msg::created(&shown)}</p> }
+                        view! { <p class="cc-meta">{move || msg::created(locale.get(), &msg::format::instant(locale.get(), &c))}</p> }
                     })}
                 </div>
             </div>
-            {notice.map(|n| view! { <div class="cc-banner cc-banner-info" role="status"><p>{n}</p></div> })}
+            {notice.map(|n| view! { <div class="cc-banner cc-banner-info" role="status"><p>{t(n)}</p></div> })}
             {banner_view}
             <form class="cc-form-body" novalidate on:submit=on_submit>
-                <p class="cc-hint cc-required-note">{msg::REQUIRED_NOTE}</p>
+                <p class="cc-hint cc-required-note">{t(Msg::RequiredNote)}</p>
                 <div class="cc-field">
-                    <Label for_id="cc-name" text=msg::NAME required=true/>
+                    <Label for_id="cc-name" text=t(Msg::Name) required=true/>
                     <input id="cc-name" class="cc-input" type="text" autocomplete="off"
                         aria-required="true"
                         aria-invalid=move || ctx.error(&FieldKey::Name).is_some().to_string()
@@ -631,17 +691,17 @@ pub fn ConnectionForm(
                             ctx.recheck(&FieldKey::Name);
                         }
                         on:blur=move |ev| if !leaves_for_button(&ev) { ctx.check(&FieldKey::Name) }/>
-                    <p id="cc-name-help" class="cc-hint">{msg::NAME_HELP}</p>
+                    <p id="cc-name-help" class="cc-hint">{t(Msg::NameHelp)}</p>
                     <FieldError ctx=ctx key=FieldKey::Name/>
                 </div>
                 {driver_control}
                 {credentials}
                 <div class="cc-actions">
-                    <span class="cc-note" role="status">{move || saving.get().then_some(msg::SAVING)}</span>
+                    <span class="cc-note" role="status">{move || saving.get().then_some(Msg::Saving.text(locale.get()))}</span>
                     <button type="submit" class="cc-btn cc-btn-primary"
                         aria-busy=move || saving.get().to_string()
                         disabled=move || saving.get()>
-                        {msg::SAVE}
+                        {t(Msg::Save)}
                     </button>
                 </div>
             </form>
@@ -725,13 +785,13 @@ fn DiscardDialog(
             <div class="cc-dialog" role="dialog" aria-modal="true"
                 aria-labelledby="cc-discard-title" aria-describedby="cc-discard-body"
                 on:keydown=on_keydown>
-                <h3 id="cc-discard-title">{msg::DISCARD_TITLE}</h3>
-                <p id="cc-discard-body">{msg::DISCARD_BODY}</p>
+                <h3 id="cc-discard-title">{t(Msg::DiscardTitle)}</h3>
+                <p id="cc-discard-body">{t(Msg::DiscardBody)}</p>
                 <div class="cc-dialog-actions">
                     <button type="button" class="cc-btn" node_ref=keep
-                        on:click=move |_| cancel_click()>{msg::KEEP_EDITING}</button>
+                        on:click=move |_| cancel_click()>{t(Msg::KeepEditing)}</button>
                     <button type="button" class="cc-btn cc-btn-danger" node_ref=discard
-                        on:click=move |_| on_discard()>{msg::DISCARD}</button>
+                        on:click=move |_| on_discard()>{t(Msg::Discard)}</button>
                 </div>
             </div>
         </div>
@@ -761,18 +821,4 @@ fn random_key() -> String {
         }
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// An RFC 3339 time in the page's locale ("22 Nov 2026, 10:00"); the raw
-/// value if the browser cannot read it.
-fn format_date(rfc3339: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if date.get_time().is_nan() {
-        return rfc3339.to_string();
-    }
-    let opts = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
-    let _ = js_sys::Reflect::set(&opts, &"timeStyle".into(), &"short".into());
-    let locale = crate::app::use_locale().get_untracked();
-    date.to_locale_string(locale.tag(), &opts).into()
 }

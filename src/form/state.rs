@@ -10,11 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 use connections_api::{
-    find_driver, parse_env_var, validate_field, validate_input, validate_name, Connection,
-    ConnectionInput, Driver, EnvVarError, Field, State, VerifyRequest,
+    check_field, check_input, check_name, find_driver, parse_env_var, Connection, ConnectionInput,
+    Driver, EnvVarError, Field, Problem, ProblemDetail, State, VerifyRequest,
 };
 
-use crate::messages::form as msg;
+use crate::i18n::{self as msg, Locale, Msg};
 
 /// A place in the form an error can be shown at.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,7 +52,97 @@ impl FieldKey {
 }
 
 /// Errors shown at fields.
-pub type Errors = BTreeMap<FieldKey, String>;
+pub type Errors = BTreeMap<FieldKey, ErrorText>;
+
+/// An error at a field, rendered in the locale shown when it is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorText {
+    /// A text as it came (the server's English message).
+    Text(String),
+    /// A fixed text of the catalogue.
+    Msg(Msg),
+    /// A validation problem (a code) at the server key `name`, `driver` or `fields.<key>`
+    /// of driver `driver`; `label` is the driver's label of the field (the fallback).
+    Problem {
+        problem: Problem,
+        driver: String,
+        key: Option<String>,
+        label: String,
+        /// The server's English message, shown as it is in English.
+        english: Option<String>,
+    },
+    /// What is wrong with a pasted API environment variable.
+    EnvVar(EnvVarError),
+    /// A verification problem at the field `key` labelled `label`.
+    Verify {
+        state: State,
+        key: String,
+        label: String,
+    },
+}
+
+impl ErrorText {
+    /// The text in `l`.
+    pub fn render(&self, l: Locale) -> String {
+        match self {
+            ErrorText::Text(t) => t.clone(),
+            ErrorText::Msg(m) => m.text(l).into(),
+            ErrorText::Verify { state, key, label } => {
+                msg::verify_field_problem(l, *state, key, label)
+            }
+            ErrorText::Problem {
+                english: Some(e), ..
+            } if l == Locale::En => e.clone(),
+            ErrorText::Problem {
+                problem,
+                driver,
+                key,
+                label,
+                ..
+            } => {
+                let label = key.as_ref().map(|k| msg::field_label(l, driver, k, label));
+                msg::problem(l, problem, label.as_deref())
+            }
+            ErrorText::EnvVar(e) => msg::env_var_error(l, e),
+        }
+    }
+
+    /// `problem` at the server key `server_key`, with labels from `driver`.
+    pub fn problem(server_key: &str, problem: Problem, driver: Option<&Driver>) -> ErrorText {
+        let key = server_key.strip_prefix("fields.").map(str::to_string);
+        let label = key
+            .as_ref()
+            .and_then(|k| driver?.fields.iter().find(|f| &f.key == k))
+            .map(|f| f.label.clone())
+            .or_else(|| key.clone())
+            .unwrap_or_default();
+        ErrorText::Problem {
+            problem,
+            driver: driver.map(|d| d.id.clone()).unwrap_or_default(),
+            key,
+            label,
+            english: None,
+        }
+    }
+}
+
+impl From<&str> for ErrorText {
+    fn from(t: &str) -> Self {
+        ErrorText::Text(t.into())
+    }
+}
+
+impl From<String> for ErrorText {
+    fn from(t: String) -> Self {
+        ErrorText::Text(t)
+    }
+}
+
+impl PartialEq<&str> for ErrorText {
+    fn eq(&self, other: &&str) -> bool {
+        self.render(Locale::En) == *other
+    }
+}
 
 /// What is being edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,9 +214,9 @@ impl FormState {
 
     /// A new draft copied from `source` (the list's Duplicate): name "<name> (copy)",
     /// the same driver and every non-secret field; secrets empty.
-    pub fn duplicate(source: &Connection, drivers: &[Driver]) -> Self {
+    pub fn duplicate(source: &Connection, drivers: &[Driver], locale: Locale) -> Self {
         let mut s = FormState::create();
-        s.name = msg::copy_name(&source.name);
+        s.name = msg::copy_name(locale, &source.name);
         s.driver = source.driver.clone();
         s.values = non_secret_values(source, drivers);
         s.fill_defaults(drivers);
@@ -256,9 +346,18 @@ impl FormState {
 
     /// Every error, by the same rules as the server.
     pub fn validate(&self, drivers: &[Driver]) -> Errors {
-        match validate_input(&self.to_input(drivers), drivers, &self.stored_secrets) {
+        match check_input(&self.to_input(drivers), drivers, &self.stored_secrets) {
             Ok(_) => Errors::new(),
-            Err(errs) => map_server_errors(&errs).0,
+            Err(problems) => {
+                let driver = self.current_driver(drivers);
+                problems
+                    .into_iter()
+                    .filter_map(|(k, p)| {
+                        let key = FieldKey::from_server(&k)?;
+                        Some((key, ErrorText::problem(&k, p, driver)))
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -271,23 +370,24 @@ impl FormState {
     }
 
     /// The error of one field, as checked when the user leaves it.
-    pub fn validate_one(&self, key: &FieldKey, drivers: &[Driver]) -> Option<String> {
+    pub fn validate_one(&self, key: &FieldKey, drivers: &[Driver]) -> Option<ErrorText> {
         match key {
-            FieldKey::Name => validate_name(&self.name).err(),
+            FieldKey::Name => check_name(&self.name)
+                .err()
+                .map(|p| ErrorText::problem("name", p, None)),
             FieldKey::Driver => {
                 if self.driver.is_empty() {
-                    Some(msg::CHOOSE_DRIVER_ERROR.into())
+                    Some(ErrorText::Msg(Msg::ChooseDriverError))
                 } else {
                     None
                 }
             }
             FieldKey::Field(k) => {
-                let field = self
-                    .current_driver(drivers)?
-                    .fields
-                    .iter()
-                    .find(|f| &f.key == k)?;
-                validate_field(field, &self.value(k), self.keeps_secret(field)).err()
+                let driver = self.current_driver(drivers)?;
+                let field = driver.fields.iter().find(|f| &f.key == k)?;
+                check_field(field, &self.value(k), self.keeps_secret(field))
+                    .err()
+                    .map(|p| ErrorText::problem(&format!("fields.{k}"), p, Some(driver)))
             }
             FieldKey::EnvVar => None,
         }
@@ -367,13 +467,39 @@ fn non_secret_values(conn: &Connection, drivers: &[Driver]) -> BTreeMap<String, 
 
 /// Splits server field errors (`name`, `driver`, `fields.<key>`) into errors at
 /// form fields and messages that belong to no field.
-pub fn map_server_errors(fields: &BTreeMap<String, String>) -> (Errors, Vec<String>) {
+///
+/// A message whose code (`details`) this version knows is shown in the user's language,
+/// with labels from `driver`; any other keeps the server's English text.
+pub fn map_server_errors(
+    fields: &BTreeMap<String, String>,
+    details: &BTreeMap<String, ProblemDetail>,
+    driver: Option<&Driver>,
+) -> (Errors, Vec<String>) {
     let mut at_fields = Errors::new();
     let mut other = Vec::new();
     for (k, v) in fields {
         match FieldKey::from_server(k) {
             Some(key) => {
-                at_fields.insert(key, v.clone());
+                let text = match details.get(k).and_then(Problem::from_detail) {
+                    Some(p) => match ErrorText::problem(k, p, driver) {
+                        ErrorText::Problem {
+                            problem,
+                            driver,
+                            key,
+                            label,
+                            ..
+                        } => ErrorText::Problem {
+                            problem,
+                            driver,
+                            key,
+                            label,
+                            english: Some(v.clone()),
+                        },
+                        other => other,
+                    },
+                    None => ErrorText::Text(v.clone()),
+                };
+                at_fields.insert(key, text);
             }
             None => other.push(v.clone()),
         }
@@ -399,7 +525,7 @@ pub fn verify_problem(
     state: State,
     field: Option<&str>,
     driver: Option<&Driver>,
-) -> Option<(FieldKey, String)> {
+) -> Option<(FieldKey, ErrorText)> {
     if state == State::Ok {
         return None;
     }
@@ -409,7 +535,11 @@ pub fn verify_problem(
         .map(|f| f.label.clone())?;
     Some((
         FieldKey::Field(key.to_string()),
-        msg::verify_field_problem(state, key, &label),
+        ErrorText::Verify {
+            state,
+            key: key.to_string(),
+            label,
+        },
     ))
 }
 
@@ -596,7 +726,7 @@ mod tests {
         let mut src = stored();
         // Even if a server sent a secret value, the copy must not take it.
         src.fields.insert("api_secret".into(), "leak".into());
-        let s = FormState::duplicate(&src, &ds);
+        let s = FormState::duplicate(&src, &ds, Locale::En);
         assert_eq!(s.mode, Mode::Create);
         assert_eq!(s.name, "Shop EU (copy)");
         assert_eq!(s.driver, DEFAULT_DRIVER_ID);
@@ -624,7 +754,19 @@ mod tests {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-        let (at, other) = map_server_errors(&fields);
+        let (at, other) = map_server_errors(&fields, &BTreeMap::new(), None);
+        let details: BTreeMap<String, ProblemDetail> =
+            [("name".to_string(), Problem::Taken.detail())].into();
+        let (coded, _) = map_server_errors(&fields, &details, None);
+        assert_eq!(
+            coded[&FieldKey::Name].render(Locale::En),
+            "A connection named \"Shop\" already exists.",
+            "English: the server's own words"
+        );
+        assert_eq!(
+            coded[&FieldKey::Name].render(Locale::De),
+            "Es gibt bereits eine Verbindung mit diesem Namen."
+        );
         assert_eq!(
             at[&FieldKey::Name],
             "A connection named \"Shop\" already exists."
@@ -662,7 +804,9 @@ mod tests {
         let e = s
             .validate_one(&FieldKey::Field("cloud_name".into()), &ds)
             .expect("invalid");
-        assert!(e.contains("starts with a letter"), "{e}");
+        let (en, de) = (e.render(Locale::En), e.render(Locale::De));
+        assert!(en.contains("starts with a letter"), "{en}");
+        assert_eq!(de, "Das Feld „Cloud-Name“ beginnt mit einem Buchstaben.");
         s.set_value("cloud_name", "demo".into());
         assert_eq!(
             s.validate_one(&FieldKey::Field("cloud_name".into()), &ds),
@@ -741,6 +885,7 @@ mod tests {
         let (k, m) = verify_problem(State::InvalidCredentials, Some("cloud_name"), d)
             .expect("points at cloud name");
         assert_eq!(k, FieldKey::Field("cloud_name".into()));
+        let m = m.render(Locale::En);
         assert!(m.contains("Cloud-Name"), "{m}");
         let (k, _) =
             verify_problem(State::InvalidCredentials, Some("api_key"), d).expect("api key");

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-use crate::messages as msg;
+use crate::app::use_locale;
+use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// A column the list can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,18 +59,19 @@ impl Column {
         Column::ALL.into_iter().find(|c| c.key() == key)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, l: Locale) -> &'static str {
         match self {
-            Column::Id => msg::COL_ID,
-            Column::Name => msg::COL_NAME,
-            Column::Driver => msg::COL_DRIVER,
-            Column::CloudName => msg::COL_CLOUD_NAME,
-            Column::ApiKey => msg::COL_API_KEY,
-            Column::Status => msg::COL_STATUS,
-            Column::LastVerified => msg::COL_LAST_VERIFIED,
-            Column::Created => msg::COL_CREATED,
-            Column::Updated => msg::COL_UPDATED,
+            Column::Id => Msg::ColId,
+            Column::Name => Msg::ColName,
+            Column::Driver => Msg::ColDriver,
+            Column::CloudName => Msg::ColCloudName,
+            Column::ApiKey => Msg::ColApiKey,
+            Column::Status => Msg::ColStatus,
+            Column::LastVerified => Msg::ColLastVerified,
+            Column::Created => Msg::ColCreated,
+            Column::Updated => Msg::ColUpdated,
         }
+        .text(l)
     }
 
     /// The server-side sort of this column; `None` if it cannot be sorted.
@@ -227,6 +229,7 @@ pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl Into
     let dragging = RwSignal::new(None::<Column>);
     let drop_target = RwSignal::new(None::<Column>);
     let total = Column::ALL.len();
+    let locale = use_locale();
 
     let move_and_focus = move |col: Column, delta: isize, control: &'static str| {
         let mut moved = false;
@@ -238,8 +241,8 @@ pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl Into
     };
 
     view! {
-        <div class="cc-columns-bar" id=id role="region" aria-label=msg::COLUMNS_BAR>
-            <p class="cc-hint" id="cc-columns-hint">{msg::COLUMNS_ORDER_HINT} " " {msg::COLUMNS_MIN_HINT}</p>
+        <div class="cc-columns-bar" id=id role="region" aria-label=t(Msg::ColumnsBar)>
+            <p class="cc-hint" id="cc-columns-hint">{t(Msg::ColumnsOrderHint)} " " {t(Msg::ColumnsMinHint)}</p>
             <ul class="cc-columns-list" aria-describedby="cc-columns-hint">
                 <For
                     each=move || columns.with(|c| c.items().iter().map(|(c, _)| *c).collect::<Vec<_>>())
@@ -248,7 +251,7 @@ pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl Into
                         let shown = Memo::new(move |_| columns.with(|c| c.is_shown(col)));
                         let last_shown = Memo::new(move |_| columns.with(|c| c.is_shown(col) && c.shown_count() == 1));
                         let position = Memo::new(move |_| columns.with(|c| c.items().iter().position(|(x, _)| *x == col).unwrap_or(0)));
-                        let label = col.label();
+                        let label = move || col.label(locale.get());
                         view! {
                             <li
                                 class="cc-column-item"
@@ -327,16 +330,16 @@ pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl Into
                                 </label>
                                 <span class="cc-column-moves">
                                     <button type="button" class="cc-btn cc-btn-icon"
-                                        aria-label=msg::move_up(label)
-                                        title=msg::move_up(label)
+                                        aria-label=move || msg::move_up(locale.get(), label())
+                                        title=move || msg::move_up(locale.get(), label())
                                         disabled=move || position.get() == 0
                                         on:click=move |_| move_and_focus(col, -1, "button[data-move=up]")
                                         data-move="up">
                                         <span aria-hidden="true">"↑"</span>
                                     </button>
                                     <button type="button" class="cc-btn cc-btn-icon"
-                                        aria-label=msg::move_down(label)
-                                        title=msg::move_down(label)
+                                        aria-label=move || msg::move_down(locale.get(), label())
+                                        title=move || msg::move_down(locale.get(), label())
                                         disabled=move || position.get() + 1 == total
                                         on:click=move |_| move_and_focus(col, 1, "button[data-move=down]")
                                         data-move="down">
@@ -349,7 +352,7 @@ pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl Into
                 />
             </ul>
             <button type="button" class="cc-btn" on:click=move |_| columns.update(ColumnState::reset)>
-                {msg::RESET_COLUMNS}
+                {t(Msg::ResetColumns)}
             </button>
         </div>
     }

@@ -3,7 +3,8 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::messages as msg;
+use crate::app::use_locale;
+use crate::i18n::{self as msg, t, Msg};
 
 /// How many names the dialog lists before "and N more".
 const MAX_NAMES: usize = 10;
@@ -17,6 +18,7 @@ pub fn DeleteDialog(
     /// Gets focus back when the dialog closes.
     return_focus: NodeRef<html::Button>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let dialog = NodeRef::<html::Dialog>::new();
     let cancel = NodeRef::<html::Button>::new();
 
@@ -56,10 +58,10 @@ pub fn DeleteDialog(
             }
         >
             <h2 id="cc-delete-title" class="cc-dialog-title">
-                {move || targets.with(|t| msg::delete_title(t.as_ref().map_or(0, Vec::len)))}
+                {move || targets.with(|t| msg::delete_title(locale.get(), t.as_ref().map_or(0, Vec::len)))}
             </h2>
             <div id="cc-delete-body">
-                <p>{msg::DELETE_BODY}</p>
+                <p>{t(Msg::DeleteBody)}</p>
                 <ul class="cc-delete-names">
                     {move || targets.with(|t| {
                         let t = t.as_deref().unwrap_or_default();
@@ -69,7 +71,7 @@ pub fn DeleteDialog(
                             .map(|(_, name)| view! { <li>{name.clone()}</li> }.into_any())
                             .collect();
                         if t.len() > MAX_NAMES {
-                            items.push(view! { <li class="cc-muted">{msg::and_more(t.len() - MAX_NAMES)}</li> }.into_any());
+                            items.push(view! { <li class="cc-muted">{msg::and_more(locale.get(), t.len() - MAX_NAMES)}</li> }.into_any());
                         }
                         items
                     })}
@@ -77,7 +79,7 @@ pub fn DeleteDialog(
             </div>
             <div class="cc-dialog-buttons">
                 <button type="button" class="cc-btn" node_ref=cancel on:click=move |_| close()>
-                    {msg::CANCEL}
+                    {t(Msg::Cancel)}
                 </button>
                 <button type="button" class="cc-btn cc-btn-danger-solid"
                     on:click=move |_| {
@@ -87,7 +89,7 @@ pub fn DeleteDialog(
                         close();
                         on_confirm.run(ids);
                     }>
-                    {msg::DELETE}
+                    {t(Msg::Delete)}
                 </button>
             </div>
         </dialog>

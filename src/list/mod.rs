@@ -31,9 +31,9 @@ use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::app::{use_client, use_live};
+use crate::app::{use_client, use_live, use_locale};
 use crate::host::events::HostEvent;
-use crate::messages as msg;
+use crate::i18n::{self as msg, t, Locale, Msg};
 use dialog::DeleteDialog;
 use pager::Pager;
 use table::{status_word, Table, TableState};
@@ -46,14 +46,20 @@ const SAVED_MARK_MS: i32 = 4000;
 pub const ROWS_SHOWN_MARK: &str = "cc:rows-shown";
 
 /// The reason to show for a failed request on one row.
-fn reason(e: &ApiError) -> String {
+fn reason(l: Locale, e: &ApiError) -> String {
     match e {
-        ApiError::Network => msg::ERR_UNREACHABLE.into(),
-        ApiError::Unauthorized => msg::ERR_UNAUTHORIZED.into(),
-        ApiError::NotFound(_) => msg::GONE.into(),
-        ApiError::Conflict(m) | ApiError::Validation { message: m, .. } => m.clone(),
-        ApiError::Server { message, .. } if !message.is_empty() => message.clone(),
-        ApiError::Server { .. } => msg::ERR_SERVER.into(),
+        ApiError::Network => Msg::ErrUnreachable.text(l).into(),
+        ApiError::Unauthorized => Msg::ErrUnauthorized.text(l).into(),
+        ApiError::NotFound(_) => Msg::Gone.text(l).into(),
+        // The server's own words are English: shown as they are in English only.
+        ApiError::Conflict(m) | ApiError::Validation { message: m, .. } if l == Locale::En => {
+            m.clone()
+        }
+        ApiError::Server { message, .. } if l == Locale::En && !message.is_empty() => {
+            message.clone()
+        }
+        ApiError::Conflict(_) | ApiError::Validation { .. } => Msg::ErrServer.text(l).into(),
+        ApiError::Server { .. } => Msg::ErrServer.text(l).into(),
     }
 }
 
@@ -76,6 +82,7 @@ fn row_element(id: i64) -> Option<web_sys::HtmlElement> {
 #[component]
 pub fn ConnectionList() -> impl IntoView {
     let client = use_client();
+    let locale = use_locale();
     let navigate = use_navigate();
     let query_map = use_query_map();
     let go = {
@@ -226,7 +233,7 @@ pub fn ConnectionList() -> impl IntoView {
                     locator.set(None);
                     highlight.set(Some(l.id));
                     if let Some(c) = p.items.iter().find(|c| c.id == l.id) {
-                        announce.set(msg::saved_announce(&c.name));
+                        announce.set(msg::saved_announce(locale.get_untracked(), &c.name));
                     }
                     let id = l.id;
                     let frame = request_animation_frame_with_handle(move || {
@@ -325,6 +332,21 @@ pub fn ConnectionList() -> impl IntoView {
     });
 
     let selected_count = Memo::new(move |_| selection.with(Selection::len));
+    // Screen readers hear the count through the one live region (`announce`), not a second
+    // one in the toolbar that comes and goes with it.
+    Effect::new(move |prev: Option<usize>| {
+        let n = selected_count.get();
+        if prev.is_some_and(|p| p != n) {
+            // Nothing selected any more: the toolbar goes, and so does its count.
+            let said = if n == 0 {
+                String::new()
+            } else {
+                msg::selected(locale.get_untracked(), n)
+            };
+            announce.set(said);
+        }
+        n
+    });
     let only_selected = Memo::new(move |_| selection.with(Selection::only));
     // Selected rows in page order, with their names (for the dialog and the results).
     let selected_rows = move || -> Vec<(i64, String)> {
@@ -347,18 +369,27 @@ pub fn ConnectionList() -> impl IntoView {
         testing.update(|t| t.extend(targets.iter().map(|(id, _)| *id)));
         results.set(Vec::new());
         let client = test_client.clone();
+        let l = locale.get_untracked();
         spawn_local(async move {
             let mut lines = Vec::new();
             for (id, name) in targets {
                 match client.verify_stored(id).await {
                     Ok(c) => {
-                        lines.push((true, msg::tested(&c.name, status_word(c.status.state))));
+                        lines.push((
+                            true,
+                            msg::tested_row(l, &c.name, status_word(l, c.status.state)),
+                        ));
                         tested.try_update(|t| t.insert(id, c.status));
                     }
-                    Err(e) => lines.push((false, msg::test_failed(&name, &reason(&e)))),
+                    Err(e) => lines.push((false, msg::test_failed(l, &name, &reason(l, &e)))),
                 }
                 testing.try_update(|t| t.remove(&id));
             }
+            let said: Vec<&str> = lines
+                .iter()
+                .map(|(_, l): &(bool, String)| l.as_str())
+                .collect();
+            announce.try_set(said.join(" "));
             results.try_set(lines);
         });
     };
@@ -376,6 +407,7 @@ pub fn ConnectionList() -> impl IntoView {
         let client = delete_client.clone();
         deleting.set(true);
         results.set(Vec::new());
+        let l = locale.get_untracked();
         spawn_local(async move {
             let mut lines = Vec::new();
             let mut gone = Vec::new();
@@ -384,16 +416,21 @@ pub fn ConnectionList() -> impl IntoView {
                 match client.delete(id).await {
                     // Already deleted by someone else: gone all the same.
                     Ok(()) | Err(ApiError::NotFound(_)) => {
-                        lines.push((true, msg::deleted(&name)));
+                        lines.push((true, msg::deleted(l, &name)));
                         gone.push(id);
                     }
-                    Err(e) => lines.push((false, msg::delete_failed(&name, &reason(&e)))),
+                    Err(e) => lines.push((false, msg::delete_failed(l, &name, &reason(l, &e)))),
                 }
             }
             if !gone.is_empty() {
                 client.session().emit(&HostEvent::Deleted { ids: gone });
             }
             deleting.try_set(false);
+            let said: Vec<&str> = lines
+                .iter()
+                .map(|(_, l): &(bool, String)| l.as_str())
+                .collect();
+            announce.try_set(said.join(" "));
             results.try_set(lines);
             page.refetch();
         });
@@ -415,7 +452,7 @@ pub fn ConnectionList() -> impl IntoView {
     #[derive(Clone, Copy, PartialEq)]
     enum Kind {
         Loading,
-        Error(&'static str),
+        Error(Msg),
         Empty,
         NoMatch,
         Rows,
@@ -423,9 +460,9 @@ pub fn ConnectionList() -> impl IntoView {
     let kind = Memo::new(move |_| {
         page.with(|p| match p {
             None => Kind::Loading,
-            Some(Err(ApiError::Unauthorized)) => Kind::Error(msg::ERR_UNAUTHORIZED),
-            Some(Err(ApiError::Network)) => Kind::Error(msg::ERR_UNREACHABLE),
-            Some(Err(_)) => Kind::Error(msg::ERR_SERVER),
+            Some(Err(ApiError::Unauthorized)) => Kind::Error(Msg::ErrUnauthorized),
+            Some(Err(ApiError::Network)) => Kind::Error(Msg::ErrUnreachable),
+            Some(Err(_)) => Kind::Error(Msg::ErrServer),
             Some(Ok(p)) if p.total == 0 && query.with(|q| q.q.trim().is_empty()) => Kind::Empty,
             Some(Ok(p)) if p.total == 0 => Kind::NoMatch,
             Some(Ok(_)) => Kind::Rows,
@@ -433,29 +470,29 @@ pub fn ConnectionList() -> impl IntoView {
     });
     let body = move || {
         match kind.get() {
-        Kind::Loading => view! { <p class="cc-state" role="status">{msg::LOADING}</p> }.into_any(),
+        Kind::Loading => view! { <p class="cc-state" role="status">{t(Msg::Loading)}</p> }.into_any(),
         Kind::Error(text) => view! {
             <div class="cc-state cc-error" role="alert">
-                <p>{text}</p>
-                <button type="button" class="cc-btn" on:click=move |_| page.refetch()>{msg::RETRY}</button>
+                <p>{t(text)}</p>
+                <button type="button" class="cc-btn" on:click=move |_| page.refetch()>{t(Msg::Retry)}</button>
             </div>
         }
         .into_any(),
         Kind::Empty => view! {
             <div class="cc-state cc-empty" role="status">
-                <p><strong>{msg::EMPTY}</strong></p>
-                <p>{msg::EMPTY_HINT}</p>
+                <p><strong>{t(Msg::Empty)}</strong></p>
+                <p>{t(Msg::EmptyHint)}</p>
                 <button type="button" class="cc-btn cc-btn-primary" on:click=move |_| go.run("/new".into())>
                     <span aria-hidden="true" class="cc-icon">"+"</span>
-                    {msg::ADD_FIRST}
+                    {t(Msg::AddFirst)}
                 </button>
             </div>
         }
         .into_any(),
         Kind::NoMatch => view! {
             <div class="cc-state cc-empty" role="status">
-                <p>{move || msg::no_match(query.with(|q| q.q.trim().to_string()).as_str())}</p>
-                <button type="button" class="cc-btn" on:click=move |_| clear_filter()>{msg::CLEAR_FILTER}</button>
+                <p>{move || msg::no_match(locale.get(), query.with(|q| q.q.trim().to_string()).as_str())}</p>
+                <button type="button" class="cc-btn" on:click=move |_| clear_filter()>{t(Msg::ClearFilter)}</button>
             </div>
         }
         .into_any(),
@@ -473,57 +510,57 @@ pub fn ConnectionList() -> impl IntoView {
     let page_offset = Signal::derive(move || current.with(|p| p.as_ref().map_or(0, |p| p.offset)));
 
     view! {
-        <section class="cc-list" aria-label=msg::TAB_TITLE>
+        <section class="cc-list" aria-label=t(Msg::TabTitle)>
             <div class="cc-topbar">
-                <div class="cc-toolbar" role="group" aria-label=msg::TAB_TITLE>
+                <div class="cc-toolbar" role="group" aria-label=t(Msg::TabTitle)>
                     <button type="button" class="cc-btn" aria-busy=move || loading.get().to_string()
                         on:click=move |_| page.refetch()>
                         <span aria-hidden="true" class="cc-icon">"⟳"</span>
-                        {msg::REFRESH}
+                        {t(Msg::Refresh)}
                     </button>
                     <button type="button" class="cc-btn"
                         aria-expanded=move || columns_open.get().to_string()
                         aria-controls="cc-columns-bar"
                         on:click=move |_| columns_open.update(|o| *o = !*o)>
                         <span aria-hidden="true" class="cc-icon">"▥"</span>
-                        {move || msg::columns(columns.with(ColumnState::shown_count))}
+                        {move || msg::columns(locale.get(), columns.with(ColumnState::shown_count))}
                     </button>
                 </div>
                 <Show when=move || { selected_count.get() > 0 }>
-                    <div class="cc-toolbar cc-selection-bar" role="group" aria-label=msg::SELECTION_TOOLBAR>
-                        <span class="cc-count" aria-live="polite">{move || msg::selected(selected_count.get())}</span>
+                    <div class="cc-toolbar cc-selection-bar" role="group" aria-label=t(Msg::SelectionToolbar)>
+                        <span class="cc-count">{move || msg::selected(locale.get(), selected_count.get())}</span>
                         <Show when=move || only_selected.get().is_some()>
                             <button type="button" class="cc-btn"
                                 on:click=move |_| if let Some(id) = only_selected.get_untracked() { go.run(format!("/{id}")) }>
                                 <span aria-hidden="true" class="cc-icon">"✎"</span>
-                                {msg::EDIT}
+                                {t(Msg::Edit)}
                             </button>
                             <button type="button" class="cc-btn"
                                 on:click=move |_| if let Some(id) = only_selected.get_untracked() { go.run(format!("/new?from={id}")) }>
                                 <span aria-hidden="true" class="cc-icon">"⧉"</span>
-                                {msg::DUPLICATE}
+                                {t(Msg::Duplicate)}
                             </button>
                         </Show>
                         <button type="button" class="cc-btn" on:click=run_test.clone()
                             aria-busy=move || (!testing.with(HashSet::is_empty)).to_string()>
                             <span aria-hidden="true" class="cc-icon">"✓"</span>
-                            {msg::TEST}
+                            {t(Msg::Test)}
                         </button>
                         <button type="button" class="cc-btn cc-btn-danger" node_ref=delete_button
                             aria-busy=move || deleting.get().to_string()
                             disabled=move || deleting.get()
                             on:click=move |_| delete_targets.set(Some(selected_rows()))>
                             <span aria-hidden="true" class="cc-icon">"✕"</span>
-                            {msg::DELETE}
+                            {t(Msg::Delete)}
                         </button>
                     </div>
                 </Show>
                 <div class="cc-filter">
-                    <label for="cc-filter-input">{msg::FILTER}</label>
+                    <label for="cc-filter-input">{t(Msg::Filter)}</label>
                     <input
                         id="cc-filter-input"
                         type="search"
-                        placeholder=msg::FILTER_PLACEHOLDER
+                        placeholder=t(Msg::FilterPlaceholder)
                         autocomplete="off"
                         prop:value=move || filter_text.get()
                         on:input=on_filter_input
@@ -540,13 +577,13 @@ pub fn ConnectionList() -> impl IntoView {
             </Show>
             <p class="cc-visually-hidden" role="status">{move || announce.get()}</p>
             <Show when=move || results.with(|r| !r.is_empty())>
-                <div class="cc-results" role="status" aria-label=msg::RESULTS>
+                <div class="cc-results" role="status" aria-label=t(Msg::Results)>
                     <ul>
                         {move || results.get().into_iter().map(|(ok, line)| view! {
                             <li class=if ok { "cc-result-ok" } else { "cc-result-bad" }>{line}</li>
                         }).collect_view()}
                     </ul>
-                    <button type="button" class="cc-btn" on:click=move |_| results.set(Vec::new())>{msg::DISMISS}</button>
+                    <button type="button" class="cc-btn" on:click=move |_| results.set(Vec::new())>{t(Msg::Dismiss)}</button>
                 </div>
             </Show>
             {body}
@@ -562,7 +599,7 @@ pub fn ConnectionList() -> impl IntoView {
             </Show>
             <button type="button" class="cc-btn cc-add" on:click=move |_| go.run("/new".into())>
                 <span aria-hidden="true" class="cc-icon">"+"</span>
-                {msg::ADD}
+                {t(Msg::Add)}
             </button>
             <DeleteDialog targets=delete_targets on_confirm=on_confirm_delete return_focus=delete_button/>
         </section>

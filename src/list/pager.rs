@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::messages as msg;
+use crate::app::use_locale;
+use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// Rows-per-page choices.
 pub const PAGE_SIZES: [u64; 6] = [5, 10, 25, 50, 100, 500];
@@ -13,11 +14,11 @@ pub fn is_page_size(n: u64) -> bool {
 }
 
 /// "from-to of total" for `rows` rows shown at `offset` ("0-0 of 0" when empty).
-pub fn range_text(offset: u64, rows: u64, total: u64) -> String {
+pub fn range_text(l: Locale, offset: u64, rows: u64, total: u64) -> String {
     if rows == 0 {
-        msg::range(0, 0, total)
+        msg::range(l, 0, 0, total)
     } else {
-        msg::range(offset + 1, offset + rows, total)
+        msg::range(l, offset + 1, offset + rows, total)
     }
 }
 
@@ -61,12 +62,13 @@ pub fn Pager(
     on_offset: UnsyncCallback<u64>,
     on_limit: UnsyncCallback<u64>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let at_start = move || offset.get() == 0;
     let at_end = move || !has_next(offset.get(), limit.get(), total.get());
     view! {
-        <nav class="cc-pager" aria-label=msg::PAGER>
+        <nav class="cc-pager" aria-label=t(Msg::Pager)>
             <label class="cc-page-size">
-                {msg::ROWS_PER_PAGE}
+                {t(Msg::RowsPerPage)}
                 <select
                     prop:value=move || limit.get().to_string()
                     on:change=move |ev| {
@@ -89,24 +91,24 @@ pub fn Pager(
                 </select>
             </label>
             <span class="cc-range" aria-live="polite">
-                {move || range_text(offset.get(), rows.get(), total.get())}
+                {move || range_text(locale.get(), offset.get(), rows.get(), total.get())}
             </span>
             <span class="cc-pager-buttons">
-                <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::FIRST_PAGE title=msg::FIRST_PAGE
+                <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::FirstPage) title=t(Msg::FirstPage)
                     disabled=at_start on:click=move |_| on_offset.run(0)>
                     <span aria-hidden="true">"«"</span>
                 </button>
-                <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::PREVIOUS_PAGE title=msg::PREVIOUS_PAGE
+                <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::PreviousPage) title=t(Msg::PreviousPage)
                     disabled=at_start
                     on:click=move |_| on_offset.run(previous_offset(offset.get_untracked(), limit.get_untracked()))>
                     <span aria-hidden="true">"‹"</span>
                 </button>
-                <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::NEXT_PAGE title=msg::NEXT_PAGE
+                <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::NextPage) title=t(Msg::NextPage)
                     disabled=at_end
                     on:click=move |_| on_offset.run(offset.get_untracked() + limit.get_untracked())>
                     <span aria-hidden="true">"›"</span>
                 </button>
-                <button type="button" class="cc-btn cc-btn-icon" aria-label=msg::LAST_PAGE title=msg::LAST_PAGE
+                <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::LastPage) title=t(Msg::LastPage)
                     disabled=at_end
                     on:click=move |_| on_offset.run(last_offset(total.get_untracked(), limit.get_untracked()))>
                     <span aria-hidden="true">"»"</span>
@@ -122,9 +124,10 @@ mod tests {
 
     #[test]
     fn range_texts() {
-        assert_eq!(range_text(0, 0, 0), "0-0 of 0");
-        assert_eq!(range_text(0, 25, 40), "1-25 of 40");
-        assert_eq!(range_text(25, 15, 40), "26-40 of 40");
+        assert_eq!(range_text(Locale::En, 0, 0, 0), "0-0 of 0");
+        assert_eq!(range_text(Locale::En, 0, 25, 40), "1-25 of 40");
+        assert_eq!(range_text(Locale::En, 25, 15, 40), "26-40 of 40");
+        assert_eq!(range_text(Locale::De, 0, 25, 40), "1-25 von 40");
     }
 
     #[test]

@@ -17,8 +17,8 @@ use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
 use super::columns::Column;
 use super::selection::Selection;
-use super::table::{driver_name, format_time, newest, status_class, status_word};
-use crate::messages as msg;
+use super::table::{driver_name, newest, status_class, status_word};
+use crate::i18n::{self as msg, Locale, Msg};
 
 /// What one cell shows. Equal values need no DOM write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +46,8 @@ pub struct Extra<'a> {
     pub tested: &'a HashMap<i64, Status>,
     pub testing: &'a HashSet<i64>,
     pub saved: Option<i64>,
+    /// The language the rows are written in.
+    pub locale: Locale,
 }
 
 /// The value of `col` for `conn`.
@@ -58,7 +60,7 @@ pub fn cell_value(col: Column, conn: &Connection, extra: &Extra) -> CellValue {
             name: conn.name.clone(),
             saved: extra.saved == Some(conn.id),
         },
-        Column::Driver => CellValue::Text(driver_name(&conn.driver)),
+        Column::Driver => CellValue::Text(driver_name(extra.locale, &conn.driver)),
         Column::CloudName => CellValue::Text(field("cloud_name")),
         Column::ApiKey => CellValue::Text(field("api_key")),
         Column::Status => {
@@ -123,6 +125,8 @@ pub struct Body {
     tab_stop: Option<i64>,
     /// Status badges built once per state, message and busy flag; cells get clones.
     badges: HashMap<(State, String, bool), Element>,
+    /// The language the drawn rows are in (another one redraws them).
+    locale: Locale,
 }
 
 fn el(doc: &Document, tag: &str) -> Element {
@@ -142,6 +146,7 @@ impl Body {
             spare: Vec::new(),
             tab_stop: None,
             badges: HashMap::new(),
+            locale: Locale::default(),
         })
     }
 
@@ -216,7 +221,9 @@ impl Body {
         extra: &Extra,
         selection: &Selection,
     ) {
-        if columns != self.columns.as_slice() {
+        if columns != self.columns.as_slice() || extra.locale != self.locale {
+            self.badges.clear();
+            self.locale = extra.locale;
             for row in self.rows.drain(..) {
                 row.tr.remove();
             }
@@ -241,6 +248,7 @@ impl Body {
         let mut w = Writer {
             doc: &self.doc,
             badges: &mut self.badges,
+            locale: extra.locale,
         };
         for (i, (row, conn)) in self.rows.iter_mut().zip(page).enumerate() {
             fill(&mut w, row, conn, columns, extra);
@@ -287,6 +295,7 @@ fn set_row_state(row: &mut Row, checked: bool, tab_stop: bool) {
 struct Writer<'a> {
     doc: &'a Document,
     badges: &'a mut HashMap<(State, String, bool), Element>,
+    locale: Locale,
 }
 
 /// Writes `conn` into `row`, skipping cells that already show the same.
@@ -298,7 +307,7 @@ fn fill(w: &mut Writer, row: &mut Row, conn: &Connection, columns: &[Column], ex
     if row.name.as_deref() != Some(conn.name.as_str()) {
         let _ = row
             .check
-            .set_attribute("aria-label", &msg::select_row(&conn.name));
+            .set_attribute("aria-label", &msg::select_row(extra.locale, &conn.name));
         row.name = Some(conn.name.clone());
     }
     let saved = extra.saved == Some(conn.id);
@@ -329,22 +338,22 @@ fn write_cell(w: &mut Writer, td: &Element, value: &CellValue) {
             if *saved {
                 let note = el(doc, "span");
                 note.set_class_name("cc-saved-note");
-                note.set_text_content(Some(msg::SAVED_NOTE));
+                note.set_text_content(Some(Msg::SavedNote.text(w.locale)));
                 let _ = td.append_child(&note);
             }
         }
         CellValue::Time(at) => {
             td.set_text_content(None);
-            let _ = td.append_child(&time(doc, at));
+            let _ = td.append_child(&time(doc, w.locale, at));
         }
         CellValue::Checked(at) => {
             td.set_text_content(None);
             let child = match at {
-                Some(at) => time(doc, at),
+                Some(at) => time(doc, w.locale, at),
                 None => {
                     let span = el(doc, "span");
                     span.set_class_name("cc-muted");
-                    span.set_text_content(Some(msg::NEVER));
+                    span.set_text_content(Some(Msg::Never.text(w.locale)));
                     span
                 }
             };
@@ -359,7 +368,7 @@ fn write_cell(w: &mut Writer, td: &Element, value: &CellValue) {
             let badge = w
                 .badges
                 .entry((*state, message.clone(), *busy))
-                .or_insert_with(|| badge(doc, *state, message, *busy));
+                .or_insert_with(|| badge(doc, w.locale, *state, message, *busy));
             if let Ok(copy) = badge.clone_node_with_deep(true) {
                 let _ = td.append_child(&copy);
             }
@@ -368,30 +377,31 @@ fn write_cell(w: &mut Writer, td: &Element, value: &CellValue) {
 }
 
 /// The status as words and a coloured dot; "Testing…" while a Test runs.
-fn badge(doc: &Document, state: State, message: &str, busy: bool) -> Element {
+fn badge(doc: &Document, locale: Locale, state: State, message: &str, busy: bool) -> Element {
     let span = el(doc, "span");
     if busy {
         span.set_class_name("cc-status cc-status-busy");
         let _ = span.set_attribute("aria-busy", "true");
-        span.set_text_content(Some(msg::TESTING));
+        span.set_text_content(Some(Msg::Testing.text(locale)));
     } else {
         span.set_class_name(status_class(state));
-        if !message.is_empty() {
+        // The server's detail is English: a tooltip in English only.
+        if !message.is_empty() && locale == Locale::En {
             let _ = span.set_attribute("title", message);
         }
         let dot = el(doc, "span");
         dot.set_class_name("cc-dot");
         let _ = dot.set_attribute("aria-hidden", "true");
         let _ = span.append_child(&dot);
-        let _ = span.append_child(&doc.create_text_node(status_word(state)));
+        let _ = span.append_child(&doc.create_text_node(status_word(locale, state)));
     }
     span
 }
 
-fn time(doc: &Document, at: &str) -> Element {
+fn time(doc: &Document, locale: Locale, at: &str) -> Element {
     let t = el(doc, "time");
     let _ = t.set_attribute("datetime", at);
-    t.set_text_content(Some(&format_time(at)));
+    t.set_text_content(Some(&crate::i18n::format::instant(locale, at)));
     t
 }
 
@@ -425,6 +435,7 @@ mod tests {
             tested,
             testing,
             saved: None,
+            locale: Locale::En,
         }
     }
 

@@ -12,18 +12,12 @@ use super::columns::Column;
 use super::query::{aria_sort, Sort};
 use super::rows::{Body, Extra};
 use super::selection::{AllState, Selection};
-use crate::messages as msg;
+use crate::app::use_locale;
+use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// The words for a verification state (never colour alone).
-pub fn status_word(state: State) -> &'static str {
-    match state {
-        State::Ok => msg::STATUS_OK,
-        State::InvalidCredentials => msg::STATUS_INVALID,
-        State::RateLimited => msg::STATUS_RATE_LIMITED,
-        State::Unreachable => msg::STATUS_UNREACHABLE,
-        State::Unverified => msg::STATUS_UNVERIFIED,
-        State::Error => msg::STATUS_ERROR,
-    }
+pub fn status_word(locale: Locale, state: State) -> &'static str {
+    msg::status_label(locale, state)
 }
 
 /// CSS class giving the state its colour.
@@ -45,23 +39,8 @@ pub fn newest<'a>(row: &'a Status, tested: Option<&'a Status>) -> &'a Status {
     }
 }
 
-/// "2026-11-22T10:00:00Z" → "2026-11-22 10:00 UTC"; anything else is shown as it is.
-pub fn format_time(s: &str) -> String {
-    let b = s.as_bytes();
-    let looks_right = b.len() >= 16
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && (b[10] == b'T' || b[10] == b' ')
-        && b[13] == b':';
-    if looks_right && (s.ends_with('Z') || s.ends_with("+00:00")) {
-        format!("{} {} UTC", &s[..10], &s[11..16])
-    } else {
-        s.to_string()
-    }
-}
-
-/// Display name of a driver id (the name the server's drivers declare; the id if unknown).
-pub fn driver_name(id: &str) -> String {
+/// Display name of a driver id in `l` (the name the drivers declare; the id if unknown).
+pub fn driver_name(l: Locale, id: &str) -> String {
     static NAMES: OnceLock<Vec<(String, String)>> = OnceLock::new();
     NAMES
         .get_or_init(|| {
@@ -72,7 +51,7 @@ pub fn driver_name(id: &str) -> String {
         })
         .iter()
         .find(|(i, _)| i == id)
-        .map(|(_, n)| n.clone())
+        .map(|(_, n)| msg::driver_name(l, id, n))
         .unwrap_or_else(|| id.to_string())
 }
 
@@ -142,11 +121,13 @@ pub fn Table(
     // The rows are written by `Body` (see `rows.rs`), not rendered as views. It outlives
     // the table (kept by the list), so rows survive a "no match" state in between.
     let tbody = NodeRef::<html::Tbody>::new();
+    let locale = use_locale();
     let drawn = StoredValue::new(None::<Arc<Vec<Arc<Connection>>>>);
     Effect::new(move |_| {
         let Some(el) = tbody.get() else { return };
         let page = rows.get();
         let saved = highlight.get();
+        let locale = locale.get();
         columns.with(|cols| {
             tested.with(|tested| {
                 testing.with(|testing| {
@@ -154,6 +135,7 @@ pub fn Table(
                         tested,
                         testing,
                         saved,
+                        locale,
                     };
                     body.update_value(|b| {
                         let el: web_sys::HtmlElement = el.into();
@@ -262,7 +244,7 @@ pub fn Table(
     };
 
     let header = move |col: Column| {
-        let label = col.label();
+        let label = move || col.label(locale.get());
         let class = if col.numeric() {
             format!("cc-col-{} cc-num", col.key())
         } else {
@@ -293,13 +275,13 @@ pub fn Table(
             // Explicit roles: the stylesheet lays rows out as flex lines (see list.css), and
             // some browsers drop a table's semantics when its display changes.
             <table class="cc-table" role="table">
-                <caption class="cc-visually-hidden">{msg::LIST_CAPTION} ". " {msg::TABLE_HINT}</caption>
+                <caption class="cc-visually-hidden">{t(Msg::ListCaption)} ". " {t(Msg::TableHint)}</caption>
                 <thead role="rowgroup">
                     <tr role="row">
                         <th scope="col" role="columnheader" class="cc-check">
                             <input
                                 type="checkbox"
-                                aria-label=msg::SELECT_ALL
+                                aria-label=t(Msg::SelectAll)
                                 prop:checked=move || all_state.get() == AllState::All
                                 prop:indeterminate=move || all_state.get() == AllState::Some
                                 disabled=move || ids.with(Vec::is_empty)
@@ -332,15 +314,15 @@ mod tests {
 
     #[test]
     fn status_words_are_words() {
-        assert_eq!(status_word(State::Ok), "Connected");
+        assert_eq!(status_word(Locale::En, State::Ok), "Connected");
         assert_eq!(
-            status_word(State::InvalidCredentials),
+            status_word(Locale::En, State::InvalidCredentials),
             "Invalid credentials"
         );
-        assert_eq!(status_word(State::RateLimited), "Rate limited");
-        assert_eq!(status_word(State::Unreachable), "Unreachable");
-        assert_eq!(status_word(State::Unverified), "Not verified");
-        assert_eq!(status_word(State::Error), "Error");
+        assert_eq!(status_word(Locale::En, State::RateLimited), "Rate limited");
+        assert_eq!(status_word(Locale::En, State::Unreachable), "Unreachable");
+        assert_eq!(status_word(Locale::En, State::Unverified), "Not verified");
+        assert_eq!(status_word(Locale::En, State::Error), "Error");
         assert!(status_class(State::Ok).contains("cc-status-ok"));
     }
 
@@ -356,21 +338,15 @@ mod tests {
     }
 
     #[test]
-    fn times() {
-        assert_eq!(format_time("2026-11-22T10:00:00Z"), "2026-11-22 10:00 UTC");
-        assert_eq!(
-            format_time("2026-11-22T10:05:59.123+00:00"),
-            "2026-11-22 10:05 UTC"
-        );
-        assert_eq!(format_time("yesterday"), "yesterday");
-    }
-
-    #[test]
     fn driver_names() {
         assert_eq!(
-            driver_name("cloudinary-default"),
+            driver_name(Locale::En, "cloudinary-default"),
             "Cloudinary default driver"
         );
-        assert_eq!(driver_name("other"), "other");
+        assert_eq!(
+            driver_name(Locale::De, "cloudinary-default"),
+            "Cloudinary-Standardtreiber"
+        );
+        assert_eq!(driver_name(Locale::De, "other"), "other");
     }
 }

@@ -55,6 +55,31 @@ impl fmt::Display for EnvVarError {
 
 impl std::error::Error for EnvVarError {}
 
+impl EnvVarError {
+    /// The stable code (`snake_case`), for a user interface to say it in its language.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EnvVarError::Empty => "env_empty",
+            EnvVarError::WrongScheme => "env_wrong_scheme",
+            EnvVarError::MissingAt => "env_missing_at",
+            EnvVarError::MissingKey => "env_missing_key",
+            EnvVarError::MissingSecret => "env_missing_secret",
+            EnvVarError::MissingCloudName => "env_missing_cloud_name",
+            EnvVarError::UnknownUploadPrefix(_) => "env_unknown_upload_prefix",
+            EnvVarError::UnknownParameter(_) => "env_unknown_parameter",
+        }
+    }
+
+    /// The parameter of the code (`host` or `parameter`), if it has one.
+    pub fn param(&self) -> Option<(&'static str, &str)> {
+        match self {
+            EnvVarError::UnknownUploadPrefix(h) => Some(("host", h)),
+            EnvVarError::UnknownParameter(p) => Some(("parameter", p)),
+            _ => None,
+        }
+    }
+}
+
 /// Parses a pasted API environment variable. Accepts the scheme in any case, a
 /// leading `CLOUDINARY_URL=` (or `export CLOUDINARY_URL=`), surrounding quotes
 /// and whitespace.
@@ -193,6 +218,27 @@ mod tests {
         assert_eq!(c.region, Region::Ap);
         let c = ok("cloudinary://1:s@c1?upload_prefix=https://api.cloudinary.com");
         assert_eq!(c.region, Region::Us);
+    }
+
+    #[test]
+    fn errors_have_distinct_codes() {
+        let all = [
+            EnvVarError::Empty,
+            EnvVarError::WrongScheme,
+            EnvVarError::MissingAt,
+            EnvVarError::MissingKey,
+            EnvVarError::MissingSecret,
+            EnvVarError::MissingCloudName,
+            EnvVarError::UnknownUploadPrefix("h".into()),
+            EnvVarError::UnknownParameter("p".into()),
+        ];
+        let codes: std::collections::BTreeSet<_> = all.iter().map(EnvVarError::code).collect();
+        assert_eq!(codes.len(), all.len());
+        assert_eq!(
+            EnvVarError::UnknownUploadPrefix("x.example".into()).param(),
+            Some(("host", "x.example"))
+        );
+        assert_eq!(EnvVarError::Empty.param(), None);
     }
 
     #[test]

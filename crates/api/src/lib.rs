@@ -16,6 +16,7 @@ pub use env_var::{parse_env_var, EnvCredentials, EnvVarError};
 pub use history::{Action, Actor, Event, EventPage, EventStatus, HistoryQuery, Me};
 pub use types::*;
 pub use validate::{
-    is_invisible_format, normalize_name, validate_field, validate_fields, validate_input,
-    validate_name, FieldErrors, NAME_MAX_CHARS,
+    check_field, check_fields, check_input, check_name, is_invisible_format, messages,
+    normalize_name, validate_field, validate_fields, validate_input, validate_name, BadChar,
+    FieldErrors, FieldProblems, Problem, NAME_MAX_CHARS, PROBLEM_CODES,
 };

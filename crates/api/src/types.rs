@@ -213,9 +213,21 @@ pub struct ErrorDetail {
     /// Field errors keyed `name`, `driver` or `fields.<key>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, String>>,
+    /// The same field errors as codes with parameters, for a user interface to translate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<BTreeMap<String, ProblemDetail>>,
     /// The `X-Request-Id` of the request, to find its log lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+/// A field problem as a code with parameters (see `validate::Problem`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProblemDetail {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
 }
 
 /// Columns the list can be sorted by.
@@ -376,6 +388,7 @@ mod tests {
                 code: ErrorCode::PreconditionRequired,
                 message: "m".into(),
                 fields: None,
+                details: None,
                 request_id: None,
             },
         };

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::drivers::find_driver;
-use crate::types::{ConnectionInput, Driver, Field, Format};
+use crate::types::{ConnectionInput, Driver, Field, Format, ProblemDetail};
 
 /// Field errors keyed `name`, `driver` or `fields.<key>`, as in the contract's Error body.
 pub type FieldErrors = BTreeMap<String, String>;
@@ -16,27 +16,290 @@ pub fn normalize_name(name: &str) -> String {
     name.trim().to_string()
 }
 
+/// Field problems keyed `name`, `driver` or `fields.<key>`, as codes.
+pub type FieldProblems = BTreeMap<String, Problem>;
+
+/// A character a value must not contain, as named back to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadChar {
+    Space,
+    Control,
+    Char(char),
+}
+
+impl BadChar {
+    fn of(c: char) -> BadChar {
+        if c == ' ' {
+            BadChar::Space
+        } else if c.is_control() {
+            BadChar::Control
+        } else {
+            BadChar::Char(c)
+        }
+    }
+
+    /// The `found` parameter: `space`, `control` or the character itself.
+    pub fn param(&self) -> String {
+        match self {
+            BadChar::Space => "space".into(),
+            BadChar::Control => "control".into(),
+            BadChar::Char(c) => c.to_string(),
+        }
+    }
+
+    fn from_param(p: &str) -> Option<BadChar> {
+        match p {
+            "space" => Some(BadChar::Space),
+            "control" => Some(BadChar::Control),
+            _ => {
+                let mut cs = p.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Some(BadChar::Char(c)),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// English: "a space", "a control character", "\"x\"".
+    fn english(&self) -> String {
+        match self {
+            BadChar::Space => "a space".into(),
+            BadChar::Control => "a control character".into(),
+            BadChar::Char(c) => format!("\"{c}\""),
+        }
+    }
+}
+
+/// What is wrong with a value: a code and its parameters, for a user interface to say in
+/// its own language ([`Problem::code`], [`Problem::params`]); [`Problem::message`] is the
+/// English sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Empty, but required.
+    Required,
+    /// `len` characters, at most `max` allowed.
+    TooLong {
+        len: usize,
+        max: usize,
+    },
+    /// Fewer than `min` characters.
+    TooShort {
+        min: usize,
+    },
+    /// Must start with a letter.
+    StartsWithLetter,
+    /// Only letters, digits and "-" (a cloud name); `found` is the first other character.
+    CloudNameCharacters {
+        found: BadChar,
+    },
+    /// Digits only; `found` is the first other character.
+    DigitsOnly {
+        found: BadChar,
+    },
+    /// Only letters, digits, "-" and "_" (the offending character of a secret is not named).
+    TokenCharacters,
+    /// Not one of the offered choices (their labels).
+    NotAChoice {
+        choices: Vec<String>,
+    },
+    ControlCharacters,
+    InvisibleCharacters,
+    /// No driver chosen.
+    DriverRequired,
+    /// A driver the server does not offer.
+    UnknownDriver,
+    /// A field the driver `driver` (its name) does not have.
+    UnknownField {
+        driver: String,
+        key: String,
+    },
+    /// The name is used by another connection (the server's check).
+    Taken,
+}
+
+/// Every problem code (for user interfaces that must cover them all).
+pub const PROBLEM_CODES: &[&str] = &[
+    "required",
+    "too_long",
+    "too_short",
+    "starts_with_letter",
+    "cloud_name_characters",
+    "digits_only",
+    "token_characters",
+    "not_a_choice",
+    "control_characters",
+    "invisible_characters",
+    "driver_required",
+    "unknown_driver",
+    "unknown_field",
+    "taken",
+];
+
+impl Problem {
+    /// The stable code (`snake_case`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Required => "required",
+            Problem::TooLong { .. } => "too_long",
+            Problem::TooShort { .. } => "too_short",
+            Problem::StartsWithLetter => "starts_with_letter",
+            Problem::CloudNameCharacters { .. } => "cloud_name_characters",
+            Problem::DigitsOnly { .. } => "digits_only",
+            Problem::TokenCharacters => "token_characters",
+            Problem::NotAChoice { .. } => "not_a_choice",
+            Problem::ControlCharacters => "control_characters",
+            Problem::InvisibleCharacters => "invisible_characters",
+            Problem::DriverRequired => "driver_required",
+            Problem::UnknownDriver => "unknown_driver",
+            Problem::UnknownField { .. } => "unknown_field",
+            Problem::Taken => "taken",
+        }
+    }
+
+    /// The parameters of the code, as strings.
+    pub fn params(&self) -> BTreeMap<String, String> {
+        let kv = |pairs: &[(&str, String)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect()
+        };
+        match self {
+            Problem::TooLong { len, max } => {
+                kv(&[("len", len.to_string()), ("max", max.to_string())])
+            }
+            Problem::TooShort { min } => kv(&[("min", min.to_string())]),
+            Problem::CloudNameCharacters { found } | Problem::DigitsOnly { found } => {
+                kv(&[("found", found.param())])
+            }
+            Problem::NotAChoice { choices } => kv(&[("choices", choices.join(", "))]),
+            Problem::UnknownField { driver, key } => {
+                kv(&[("driver", driver.clone()), ("key", key.clone())])
+            }
+            _ => BTreeMap::new(),
+        }
+    }
+
+    /// The code and parameters for an Error body's `details`.
+    pub fn detail(&self) -> ProblemDetail {
+        ProblemDetail {
+            code: self.code().into(),
+            params: self.params(),
+        }
+    }
+
+    /// The problem a `details` entry describes; `None` for a code this version does not know.
+    pub fn from_detail(d: &ProblemDetail) -> Option<Problem> {
+        let num = |k: &str| d.params.get(k)?.parse::<usize>().ok();
+        let text = |k: &str| d.params.get(k).cloned();
+        let found = || d.params.get("found").and_then(|f| BadChar::from_param(f));
+        Some(match d.code.as_str() {
+            "required" => Problem::Required,
+            "too_long" => Problem::TooLong {
+                len: num("len")?,
+                max: num("max")?,
+            },
+            "too_short" => Problem::TooShort { min: num("min")? },
+            "starts_with_letter" => Problem::StartsWithLetter,
+            "cloud_name_characters" => Problem::CloudNameCharacters { found: found()? },
+            "digits_only" => Problem::DigitsOnly { found: found()? },
+            "token_characters" => Problem::TokenCharacters,
+            "not_a_choice" => Problem::NotAChoice {
+                choices: text("choices")?.split(", ").map(str::to_string).collect(),
+            },
+            "control_characters" => Problem::ControlCharacters,
+            "invisible_characters" => Problem::InvisibleCharacters,
+            "driver_required" => Problem::DriverRequired,
+            "unknown_driver" => Problem::UnknownDriver,
+            "unknown_field" => Problem::UnknownField {
+                driver: text("driver")?,
+                key: text("key")?,
+            },
+            "taken" => Problem::Taken,
+            _ => return None,
+        })
+    }
+
+    /// The English sentence. `label` names the field; `None` is the connection's name.
+    pub fn message(&self, label: Option<&str>) -> String {
+        match (self, label) {
+            (Problem::Required, None) => "Enter a name for the connection.".into(),
+            (Problem::Required, Some(l)) => format!("Enter the {l}."),
+            (Problem::TooLong { len, max }, None) => {
+                format!("The name is {len} characters long; at most {max} are allowed.")
+            }
+            (Problem::TooLong { len, max }, Some(l)) => {
+                format!("The {l} is {len} characters long; at most {max} are allowed.")
+            }
+            (Problem::TooShort { min }, l) => {
+                format!("The {} has at least {min} characters.", l.unwrap_or("name"))
+            }
+            (Problem::StartsWithLetter, l) => {
+                format!("The {} starts with a letter.", l.unwrap_or("name"))
+            }
+            (Problem::CloudNameCharacters { found }, l) => format!(
+                "The {} may contain only letters, digits and \"-\", not {}.",
+                l.unwrap_or("name"),
+                found.english()
+            ),
+            (Problem::DigitsOnly { found }, l) => format!(
+                "The {} consists of digits only, not {}.",
+                l.unwrap_or("name"),
+                found.english()
+            ),
+            (Problem::TokenCharacters, l) => format!(
+                "The {} may contain only letters, digits, \"-\" and \"_\".",
+                l.unwrap_or("name")
+            ),
+            (Problem::NotAChoice { choices }, _) => {
+                format!("Choose one of: {}.", choices.join(", "))
+            }
+            (Problem::ControlCharacters, l) => format!(
+                "The {} must not contain control characters.",
+                l.unwrap_or("name")
+            ),
+            (Problem::InvisibleCharacters, l) => format!(
+                "The {} must not contain invisible characters (such as a zero-width space).",
+                l.unwrap_or("name")
+            ),
+            (Problem::DriverRequired, _) => "Choose a driver.".into(),
+            (Problem::UnknownDriver, _) => {
+                "This driver is not offered by the server. Choose one from the list.".into()
+            }
+            (Problem::UnknownField { driver, key }, _) => {
+                format!("The {driver} does not have a field \"{key}\".")
+            }
+            (Problem::Taken, _) => "A connection with this name already exists.".into(),
+        }
+    }
+}
+
 /// Checks a connection name (uniqueness is the server's business).
-pub fn validate_name(name: &str) -> Result<(), String> {
+pub fn check_name(name: &str) -> Result<(), Problem> {
     let name = name.trim();
     if name.is_empty() {
-        return Err("Enter a name for the connection.".into());
+        return Err(Problem::Required);
     }
     let n = name.chars().count();
     if n > NAME_MAX_CHARS {
-        return Err(format!(
-            "The name is {n} characters long; at most {NAME_MAX_CHARS} are allowed."
-        ));
+        return Err(Problem::TooLong {
+            len: n,
+            max: NAME_MAX_CHARS,
+        });
     }
     if name.chars().any(char::is_control) {
-        return Err("The name must not contain control characters.".into());
+        return Err(Problem::ControlCharacters);
     }
     if name.chars().any(is_invisible_format) {
-        return Err(
-            "The name must not contain invisible characters (such as a zero-width space).".into(),
-        );
+        return Err(Problem::InvisibleCharacters);
     }
     Ok(())
+}
+
+/// [`check_name`] with the English message.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    check_name(name).map_err(|p| p.message(None))
 }
 
 /// Unicode's format characters (general category Cf: zero-width spaces and
@@ -72,59 +335,53 @@ pub fn is_invisible_format(c: char) -> bool {
 /// Checks one field value against the field's declaration. An empty value is
 /// only an error when the field is required; `keep_secret` says a stored secret
 /// will be kept, so an empty secret field is fine.
-pub fn validate_field(field: &Field, value: &str, keep_secret: bool) -> Result<(), String> {
+pub fn check_field(field: &Field, value: &str, keep_secret: bool) -> Result<(), Problem> {
     let v = value.trim();
-    let label = &field.label;
     if v.is_empty() {
         if field.required && !(field.secret && keep_secret) {
-            return Err(format!("Enter the {label}."));
+            return Err(Problem::Required);
         }
         return Ok(());
     }
     if let Some(max) = field.max_length {
         let n = v.chars().count();
         if n > max as usize {
-            return Err(format!(
-                "The {label} is {n} characters long; at most {max} are allowed."
-            ));
+            return Err(Problem::TooLong {
+                len: n,
+                max: max as usize,
+            });
         }
     }
     match field.format {
         Format::Text => Ok(()),
         Format::CloudName => {
-            let n = v.chars().count();
-            if n < 2 {
-                return Err(format!("The {label} has at least 2 characters."));
+            if v.chars().count() < 2 {
+                return Err(Problem::TooShort { min: 2 });
             }
             if !v.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                return Err(format!("The {label} starts with a letter."));
+                return Err(Problem::StartsWithLetter);
             }
-            if let Some(bad) = v
+            match v
                 .chars()
                 .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
             {
-                return Err(format!(
-                    "The {label} may contain only letters, digits and \"-\", not {}.",
-                    describe(bad)
-                ));
+                Some(bad) => Err(Problem::CloudNameCharacters {
+                    found: BadChar::of(bad),
+                }),
+                None => Ok(()),
             }
-            Ok(())
         }
         Format::Digits => match v.chars().find(|c| !c.is_ascii_digit()) {
-            Some(bad) => Err(format!(
-                "The {label} consists of digits only, not {}.",
-                describe(bad)
-            )),
+            Some(bad) => Err(Problem::DigitsOnly {
+                found: BadChar::of(bad),
+            }),
             None => Ok(()),
         },
         Format::Token => match v
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
         {
-            // The offending character of a secret is not repeated back.
-            Some(_) => Err(format!(
-                "The {label} may contain only letters, digits, \"-\" and \"_\"."
-            )),
+            Some(_) => Err(Problem::TokenCharacters),
             None => Ok(()),
         },
         Format::Choice => {
@@ -132,21 +389,35 @@ pub fn validate_field(field: &Field, value: &str, keep_secret: bool) -> Result<(
             if choices.iter().any(|c| c.value == v) {
                 Ok(())
             } else {
-                let names: Vec<_> = choices.iter().map(|c| c.label.as_str()).collect();
-                Err(format!("Choose one of: {}.", names.join(", ")))
+                Err(Problem::NotAChoice {
+                    choices: choices.iter().map(|c| c.label.clone()).collect(),
+                })
             }
         }
     }
 }
 
-fn describe(c: char) -> String {
-    if c == ' ' {
-        "a space".into()
-    } else if c.is_control() {
-        "a control character".into()
-    } else {
-        format!("\"{c}\"")
-    }
+/// [`check_field`] with the English message.
+pub fn validate_field(field: &Field, value: &str, keep_secret: bool) -> Result<(), String> {
+    check_field(field, value, keep_secret).map_err(|p| p.message(Some(&field.label)))
+}
+
+/// The English messages of `problems` (labels from `drivers`).
+pub fn messages(problems: &FieldProblems, driver: Option<&Driver>) -> FieldErrors {
+    problems
+        .iter()
+        .map(|(k, p)| {
+            let label = match k.strip_prefix("fields.") {
+                Some(key) => driver
+                    .and_then(|d| d.fields.iter().find(|f| f.key == key))
+                    .map(|f| f.label.as_str())
+                    .or(Some(key)),
+                None if k == "name" => None,
+                None => Some(k.as_str()),
+            };
+            (k.clone(), p.message(label))
+        })
+        .collect()
 }
 
 /// Validates a whole create or update body against the offered drivers.
@@ -160,20 +431,30 @@ pub fn validate_input(
     drivers: &[Driver],
     stored_secrets: &[String],
 ) -> Result<ConnectionInput, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    if let Err(e) = validate_name(&input.name) {
+    check_input(input, drivers, stored_secrets)
+        .map_err(|p| messages(&p, find_driver(drivers, &input.driver)))
+}
+
+/// [`validate_input`] with the problems as codes.
+pub fn check_input(
+    input: &ConnectionInput,
+    drivers: &[Driver],
+    stored_secrets: &[String],
+) -> Result<ConnectionInput, FieldProblems> {
+    let mut errors = FieldProblems::new();
+    if let Err(e) = check_name(&input.name) {
         errors.insert("name".into(), e);
     }
     let Some(driver) = find_driver(drivers, &input.driver) else {
-        let msg = if input.driver.trim().is_empty() {
-            "Choose a driver.".to_string()
+        let p = if input.driver.trim().is_empty() {
+            Problem::DriverRequired
         } else {
-            "This driver is not offered by the server. Choose one from the list.".to_string()
+            Problem::UnknownDriver
         };
-        errors.insert("driver".into(), msg);
+        errors.insert("driver".into(), p);
         return Err(errors);
     };
-    match validate_fields(driver, &input.fields, stored_secrets) {
+    match check_fields(driver, &input.fields, stored_secrets) {
         Ok(fields) if errors.is_empty() => Ok(ConnectionInput {
             name: normalize_name(&input.name),
             driver: driver.id.clone(),
@@ -196,12 +477,24 @@ pub fn validate_fields(
     values: &BTreeMap<String, String>,
     stored_secrets: &[String],
 ) -> Result<BTreeMap<String, String>, FieldErrors> {
-    let mut errors = FieldErrors::new();
+    check_fields(driver, values, stored_secrets).map_err(|p| messages(&p, Some(driver)))
+}
+
+/// [`validate_fields`] with the problems as codes.
+pub fn check_fields(
+    driver: &Driver,
+    values: &BTreeMap<String, String>,
+    stored_secrets: &[String],
+) -> Result<BTreeMap<String, String>, FieldProblems> {
+    let mut errors = FieldProblems::new();
     for key in values.keys() {
         if !driver.fields.iter().any(|f| &f.key == key) {
             errors.insert(
                 format!("fields.{key}"),
-                format!("The {} does not have a field \"{key}\".", driver.name),
+                Problem::UnknownField {
+                    driver: driver.name.clone(),
+                    key: key.clone(),
+                },
             );
         }
     }
@@ -209,7 +502,7 @@ pub fn validate_fields(
     for field in &driver.fields {
         let value = values.get(&field.key).map(|v| v.trim()).unwrap_or("");
         let keep = stored_secrets.contains(&field.key);
-        match validate_field(field, value, keep) {
+        match check_field(field, value, keep) {
             Err(e) => {
                 errors.insert(format!("fields.{}", field.key), e);
             }
@@ -245,6 +538,84 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         }
+    }
+
+    fn every_problem() -> Vec<Problem> {
+        vec![
+            Problem::Required,
+            Problem::TooLong { len: 101, max: 100 },
+            Problem::TooShort { min: 2 },
+            Problem::StartsWithLetter,
+            Problem::CloudNameCharacters {
+                found: BadChar::Space,
+            },
+            Problem::DigitsOnly {
+                found: BadChar::Char('x'),
+            },
+            Problem::TokenCharacters,
+            Problem::NotAChoice {
+                choices: vec!["US (default)".into(), "EU".into()],
+            },
+            Problem::ControlCharacters,
+            Problem::InvisibleCharacters,
+            Problem::DriverRequired,
+            Problem::UnknownDriver,
+            Problem::UnknownField {
+                driver: "D".into(),
+                key: "k".into(),
+            },
+            Problem::Taken,
+        ]
+    }
+
+    #[test]
+    fn problems_round_trip_through_details_and_cover_every_code() {
+        let all = every_problem();
+        let codes: Vec<_> = all.iter().map(Problem::code).collect();
+        assert_eq!(codes, PROBLEM_CODES);
+        for p in all {
+            assert_eq!(
+                Problem::from_detail(&p.detail()).as_ref(),
+                Some(&p),
+                "{p:?}"
+            );
+            assert!(!p.message(None).is_empty());
+        }
+        let unknown = ProblemDetail {
+            code: "from_the_future".into(),
+            params: BTreeMap::new(),
+        };
+        assert_eq!(Problem::from_detail(&unknown), None);
+    }
+
+    #[test]
+    fn codes_and_messages_agree() {
+        let d = default_driver();
+        let mut bad = input(
+            "",
+            &[("cloud_name", "1x"), ("api_key", "12a"), ("nope", "v")],
+        );
+        bad.fields.remove("api_secret");
+        let problems = check_input(&bad, &drivers(), &[]).expect_err("invalid");
+        assert_eq!(problems["name"], Problem::Required);
+        assert_eq!(problems["fields.cloud_name"], Problem::StartsWithLetter);
+        assert_eq!(
+            problems["fields.api_key"],
+            Problem::DigitsOnly {
+                found: BadChar::Char('a')
+            }
+        );
+        assert_eq!(problems["fields.api_secret"], Problem::Required);
+        assert!(matches!(
+            problems["fields.nope"],
+            Problem::UnknownField { .. }
+        ));
+        let messages = validate_input(&bad, &drivers(), &[]).expect_err("invalid");
+        assert_eq!(messages, super::messages(&problems, Some(&d)));
+        assert_eq!(
+            messages["fields.api_key"],
+            "The API-Key consists of digits only, not \"a\"."
+        );
     }
 
     fn good() -> ConnectionInput {

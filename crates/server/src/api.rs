@@ -223,6 +223,7 @@ async fn verify_stored(
         return Err(ApiError::Validation {
             message: "This request takes an empty JSON object, {}.".into(),
             fields: Default::default(),
+            details: Default::default(),
         });
     }
     Ok(with_etag(

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use connections_api::{ErrorBody, ErrorCode, ErrorDetail};
+use connections_api::{
+    messages, Driver, ErrorBody, ErrorCode, ErrorDetail, FieldProblems, Problem, ProblemDetail,
+};
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -13,6 +15,8 @@ pub enum ApiError {
     Validation {
         message: String,
         fields: BTreeMap<String, String>,
+        /// The same errors as codes with parameters (`details`), where the server has them.
+        details: BTreeMap<String, ProblemDetail>,
     },
     NotFound(String),
     /// `If-Match` names no current version (412, code `conflict`).
@@ -42,7 +46,24 @@ impl ApiError {
         } else {
             format!("{} values are not valid.", fields.len())
         };
-        ApiError::Validation { message, fields }
+        ApiError::Validation {
+            message,
+            fields,
+            details: BTreeMap::new(),
+        }
+    }
+
+    /// Field problems as codes (`details`) and in English (`fields`); `driver` gives the
+    /// labels of the English messages.
+    pub fn problems(problems: &FieldProblems, driver: Option<&Driver>) -> Self {
+        let mut e = ApiError::fields(messages(problems, driver));
+        if let ApiError::Validation { details, .. } = &mut e {
+            *details = problems
+                .iter()
+                .map(|(k, p)| (k.clone(), p.detail()))
+                .collect();
+        }
+        e
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
@@ -58,13 +79,21 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let mut details = None;
         let (status, code, message, fields) = match self {
-            ApiError::Validation { message, fields } => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::Validation,
+            ApiError::Validation {
                 message,
-                (!fields.is_empty()).then_some(fields),
-            ),
+                fields,
+                details: d,
+            } => {
+                details = (!d.is_empty()).then_some(d);
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::Validation,
+                    message,
+                    (!fields.is_empty()).then_some(fields),
+                )
+            }
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, ErrorCode::NotFound, m, None),
             ApiError::PreconditionFailed(m) => {
                 (StatusCode::PRECONDITION_FAILED, ErrorCode::Conflict, m, None)
@@ -129,6 +158,7 @@ impl IntoResponse for ApiError {
                 code,
                 message,
                 fields,
+                details,
                 request_id: crate::request_id::current(),
             },
         };
@@ -140,10 +170,11 @@ impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         use crate::store::StoreError;
         match e {
-            StoreError::NameTaken(name) => ApiError::fields(BTreeMap::from([(
-                "name".to_string(),
-                name_taken_message(&name),
-            )])),
+            StoreError::NameTaken(name) => ApiError::Validation {
+                message: "A value is not valid.".into(),
+                fields: BTreeMap::from([("name".to_string(), name_taken_message(&name))]),
+                details: BTreeMap::from([("name".to_string(), Problem::Taken.detail())]),
+            },
             StoreError::NotFound => ApiError::NotFound("There is no connection with this ID.".into()),
             StoreError::Stale { .. } => ApiError::PreconditionFailed(
                 "Someone else changed this connection in the meantime. Reload it to see the changes, then edit again."
@@ -153,6 +184,7 @@ impl From<crate::store::StoreError> for ApiError {
                 message: "This Idempotency-Key was already used for a different request. Send a new key for a new connection."
                     .into(),
                 fields: BTreeMap::new(),
+                details: BTreeMap::new(),
             },
             StoreError::Decrypt(e) => ApiError::internal(e),
             StoreError::Db(e) => e.into(),

@@ -108,6 +108,7 @@ fn data_error(path: &str, serde_text: &str) -> ApiError {
     ApiError::Validation {
         message,
         fields: Default::default(),
+        details: Default::default(),
     }
 }
 

@@ -11,8 +11,8 @@ mod responses;
 use axum::Json;
 use connections_api::{
     Action, Actor, Choice, Connection, Driver, ErrorBody, ErrorCode, ErrorDetail, Event, EventPage,
-    EventStatus, Field, Format, HistoryQuery, Me, Order, Page, SortKey, State, Status,
-    VerifyResult,
+    EventStatus, Field, Format, HistoryQuery, Me, Order, Page, ProblemDetail, SortKey, State,
+    Status, VerifyResult,
 };
 use serde_json::{json, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -43,8 +43,8 @@ use crate::api::Health;
     ),
     components(schemas(
         Driver, Field, Choice, Format, Connection, Status, State, Page, VerifyResult, ErrorBody,
-        ErrorDetail, ErrorCode, SortKey, Order, Health, Actor, Me, Action, Event, EventStatus,
-        EventPage, HistoryQuery
+        ErrorDetail, ProblemDetail, ErrorCode, SortKey, Order, Health, Actor, Me, Action, Event,
+        EventStatus, EventPage, HistoryQuery
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use connections_api::{
-    find_driver, validate_fields, validate_input, Actor, Connection, ConnectionInput, Driver,
-    EventPage, Status, VerifyRequest, VerifyResult, MAX_LIMIT,
+    check_fields, check_input, find_driver, Actor, Connection, ConnectionInput, Driver, EventPage,
+    Problem, Status, VerifyRequest, VerifyResult, MAX_LIMIT,
 };
 use secrecy::SecretString;
 
@@ -47,10 +47,10 @@ pub(crate) fn record(driver: &Driver, input: ConnectionInput) -> Record {
 
 fn driver<'a>(state: &'a AppState, id: &str) -> Result<&'a Driver, ApiError> {
     find_driver(&state.drivers, id).ok_or_else(|| {
-        ApiError::fields(BTreeMap::from([(
-            "driver".to_string(),
-            "This driver is not offered by the server. Choose one from the list.".to_string(),
-        )]))
+        ApiError::problems(
+            &BTreeMap::from([("driver".to_string(), Problem::UnknownDriver)]),
+            None,
+        )
     })
 }
 
@@ -76,7 +76,8 @@ pub async fn create(
     actor: &Actor,
 ) -> Result<CreateOutcome, ApiError> {
     let input = composed(input);
-    let valid = validate_input(&input, &state.drivers, &[]).map_err(ApiError::fields)?;
+    let valid = check_input(&input, &state.drivers, &[])
+        .map_err(|p| ApiError::problems(&p, find_driver(&state.drivers, &input.driver)))?;
     let driver = driver(state, &valid.driver)?;
     let fingerprint = idempotency_key.map(|_| {
         let canonical = serde_json::to_vec(&valid).unwrap_or_default();
@@ -140,7 +141,8 @@ pub async fn update(
     } else {
         Vec::new()
     };
-    let valid = validate_input(&input, &state.drivers, &stored).map_err(ApiError::fields)?;
+    let valid = check_input(&input, &state.drivers, &stored)
+        .map_err(|p| ApiError::problems(&p, find_driver(&state.drivers, &input.driver)))?;
     let driver = driver(state, &valid.driver)?;
     let keep: Vec<String> = driver
         .fields
@@ -265,8 +267,8 @@ pub async fn verify_unsaved(
         Some(row) if row.driver == driver.id => row.secret_keys(),
         _ => Vec::new(),
     };
-    let values =
-        validate_fields(driver, &request.fields, &stored_keys).map_err(ApiError::fields)?;
+    let values = check_fields(driver, &request.fields, &stored_keys)
+        .map_err(|p| ApiError::problems(&p, Some(driver)))?;
     let mut fields = BTreeMap::new();
     let mut secrets = BTreeMap::new();
     let mut missing_secrets = Vec::new();

@@ -65,6 +65,23 @@ async fn invalid_values_answer_field_messages_from_the_shared_rules() {
     assert_eq!(fields, serde_json::to_value(&expected).expect("json"));
     assert_eq!(fields["fields.api_secret"], "Enter the API-Secret.");
     assert_eq!(fields["name"], "Enter a name for the connection.");
+    // The same errors as codes with parameters, for a user interface to translate.
+    let details = a.json()["error"]["details"].clone();
+    assert_eq!(details["name"], json!({"code": "required"}));
+    assert_eq!(
+        details["fields.cloud_name"],
+        json!({"code": "starts_with_letter"})
+    );
+    assert_eq!(
+        details["fields.api_key"],
+        json!({"code": "digits_only", "params": {"found": "a"}})
+    );
+    assert_eq!(details["fields.colour"]["code"], "unknown_field");
+    assert_eq!(
+        details.as_object().map(|o| o.len()),
+        fields.as_object().map(|o| o.len()),
+        "a code for every message"
+    );
 
     let a = create(
         &h.router,
@@ -73,6 +90,10 @@ async fn invalid_values_answer_field_messages_from_the_shared_rules() {
     .await;
     assert_error(&a, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert!(a.json()["error"]["fields"]["driver"].is_string());
+    assert_eq!(
+        a.json()["error"]["details"]["driver"]["code"],
+        "unknown_driver"
+    );
     assert!(h.fake.calls().is_empty(), "nothing invalid is verified");
 }
 

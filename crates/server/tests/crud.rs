@@ -205,6 +205,7 @@ async fn a_taken_name_is_a_422_on_the_name_field_case_insensitively() {
         e["error"]["fields"]["name"],
         "A connection named \"shop eu\" already exists."
     );
+    assert_eq!(e["error"]["details"]["name"]["code"], "taken");
     // renaming onto a taken name too
     let other = created(&h.router, "Other", "demo").await;
     let a = send(
