@@ -82,13 +82,13 @@ test('refresh keeps the selection of rows that still exist', async () => {
   const { page, context, errors } = await open();
   await rowCheckbox(page, 'Alpha').check();
   await rowCheckbox(page, 'Beta').check();
-  await page.getByText('2 selected').waitFor();
+  await page.getByRole('group', { name: 'Selected connections' }).getByText('2 selected', { exact: true }).waitFor();
 
   // Someone else deletes Beta; Refresh shows it gone and keeps Alpha selected.
   assert.equal((await server.api(`/api/connections/${b.id}`, { method: 'DELETE' })).status, 204);
   await page.getByRole('button', { name: 'Refresh' }).click();
   await rowCheckbox(page, 'Beta').waitFor({ state: 'detached' });
-  await page.getByText('1 selected').waitFor();
+  await page.getByRole('group', { name: 'Selected connections' }).getByText('1 selected', { exact: true }).waitFor();
   assert.equal(await rowCheckbox(page, 'Alpha').isChecked(), true);
   assert.equal(await rowCheckbox(page, 'Gamma').isChecked(), false);
   assert.ok(a.id > 0);
@@ -158,8 +158,8 @@ test('delete of two rows after confirming, with Escape cancelling first', async 
 
   await page.getByRole('group', { name: 'Selected connections' }).getByRole('button', { name: 'Delete' }).click();
   await dialog.getByRole('button', { name: 'Delete' }).click();
-  await page.getByText('Deleted “Alpha”.').waitFor();
-  await page.getByText('Deleted “Gamma”.').waitFor();
+  await page.getByRole('listitem').filter({ hasText: 'Deleted “Alpha”.' }).waitFor();
+  await page.getByRole('listitem').filter({ hasText: 'Deleted “Gamma”.' }).waitFor();
   await rowCheckbox(page, 'Alpha').waitFor({ state: 'detached' });
   await rowCheckbox(page, 'Gamma').waitFor({ state: 'detached' });
   await page.getByText('1-1 of 1').waitFor();
@@ -220,7 +220,7 @@ test('keyboard alone: select with Space, open with Enter, sort, filter, page', a
   await page.locator('tbody tr').first().focus();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Space');
-  await page.getByText('1 selected').waitFor();
+  await page.getByRole('group', { name: 'Selected connections' }).getByText('1 selected', { exact: true }).waitFor();
   assert.equal(await rowCheckbox(page, 'alpha').isChecked(), true);
 
   // Filter (debounced) by name; then to nothing, and clear.
@@ -248,8 +248,8 @@ test('Test re-verifies the selected rows and updates their status in place', asy
   await rowCheckbox(page, 'Good one').check();
   await rowCheckbox(page, 'Bad one').check();
   await page.getByRole('button', { name: 'Test' }).click();
-  await page.getByText('Tested “Good one”: Connected.').waitFor();
-  await page.getByText('Tested “Bad one”: Invalid credentials.').waitFor();
+  await page.getByRole('listitem').filter({ hasText: 'Tested “Good one”: Connected.' }).waitFor();
+  await page.getByRole('listitem').filter({ hasText: 'Tested “Bad one”: Invalid credentials.' }).waitFor();
   assert.equal(cloud.calls.length - calls, 2, 'one verification per selected row');
   await page.getByRole('row', { name: /Good one/ }).getByText('Connected').waitFor();
   assert.deepEqual(errors, []);
