@@ -122,7 +122,9 @@ pub struct EventPage {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct HistoryQuery {
     /// Events to skip (default 0).
+    #[cfg_attr(feature = "openapi", param(maximum = 9_223_372_036_854_775_807_u64))]
     pub offset: Option<u64>,
     /// Events per page, 1 to 500 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
     pub limit: Option<u64>,
 }
