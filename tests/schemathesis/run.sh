@@ -55,6 +55,7 @@ status=0
   --url "$url" \
   -H "Authorization: Bearer $token" \
   --checks all \
+  --exclude-checks ensure_resource_availability,use_after_free \
   --phases examples,coverage,fuzzing,stateful \
   --max-examples "${ST_MAX_EXAMPLES:-100}" \
   --seed "${ST_SEED:-1}" \
