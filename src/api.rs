@@ -1,4 +1,4 @@
-//! The one client of the JSON API (`shared/docs/api.md`), over gloo-net.
+//! The one client of the JSON API (`docs/api.md`), over gloo-net.
 
 use connections_api::{
     Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, ListQuery, Page, ProblemDetail,

@@ -1,5 +1,5 @@
 //! The JSON contract between the Cloudinary Connections app and its server
-//! (`shared/docs/api.md`), and the rules both sides apply to it.
+//! (`docs/api.md`), and the rules both sides apply to it.
 //!
 //! This crate does no I/O and has no platform-specific dependency: it compiles
 //! for `wasm32-unknown-unknown` (the app) and natively (the server) alike.

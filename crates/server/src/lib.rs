@@ -1,4 +1,4 @@
-//! The Cloudinary Connections server: the JSON API of `shared/docs/api.md`
+//! The Cloudinary Connections server: the JSON API of `docs/api.md`
 //! and the built app, on one address.
 //!
 //! `app(state)` builds the whole router, so tests drive it with `oneshot`.
