@@ -208,7 +208,13 @@ pub async fn history(
             "limit must be between 1 and {MAX_LIMIT}."
         )));
     }
-    let page = state.store.history(id, offset.unwrap_or(0), limit).await?;
+    let offset = offset.unwrap_or(0);
+    if i64::try_from(offset).is_err() {
+        return Err(ApiError::BadRequest(
+            "offset must be at most 9223372036854775807.".into(),
+        ));
+    }
+    let page = state.store.history(id, offset, limit).await?;
     if page.total == 0 {
         return Err(StoreError::NotFound.into());
     }
