@@ -87,6 +87,10 @@ pub struct Args {
     /// JWT mode: the `aud` every token must carry.
     #[arg(long, env = "CLOUDINARY_CONNECTIONS_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+    /// How often each stored connection is verified again without a user
+    /// asking: `24h`, `90m`, `30s`; `0` turns it off.
+    #[arg(long, env = "CLOUDINARY_CONNECTIONS_RECHECK", default_value = "24h")]
+    pub recheck: String,
 }
 
 /// The binary's subcommands (operations; see docs/operations.md).
@@ -149,6 +153,8 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     /// JWT mode, when its three settings are given.
     pub jwt: Option<crate::jwt::JwtSettings>,
+    /// Interval of scheduled checks; `None`: off.
+    pub recheck: Option<std::time::Duration>,
 }
 
 /// The JWT settings: all three or none, and not together with a shared token.
@@ -327,6 +333,7 @@ impl Args {
         Ok(Config {
             command: self.command.unwrap_or(Command::Serve),
             jwt,
+            recheck: crate::schedule::parse_interval(&self.recheck)?,
             database_url,
             addr,
             allowed_origins,

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod ready;
 pub mod request_id;
+pub mod schedule;
 pub mod serve;
 pub mod service;
 pub mod store;

@@ -163,7 +163,13 @@ async fn run() -> Result<(), String> {
         max_connections: config.max_connections,
         header_timeout: config.header_timeout,
     };
+    let scheduler = config
+        .recheck
+        .map(|interval| connections_server::schedule::Scheduler::spawn(state.clone(), interval));
     serve(listener, app(state), limits, shutdown()).await;
+    if let Some(scheduler) = scheduler {
+        scheduler.stop().await;
+    }
     Ok(())
 }
 
