@@ -1,8 +1,8 @@
 //! The one client of the JSON API (`docs/api.md`), over gloo-net.
 
 use connections_api::{
-    Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, ListQuery, Page, ProblemDetail,
-    VerifyRequest, VerifyResult,
+    Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, EventPage, ListQuery, Me, Page,
+    ProblemDetail, VerifyRequest, VerifyResult,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -178,6 +178,20 @@ impl Client {
         let url = self.url("/verify");
         let body = json(request)?;
         decode(self.send(|| Request::post(&url), Some(body)).await?).await
+    }
+
+    /// Who the caller is and whether they may change connections.
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        let url = self.url("/me");
+        decode(self.send(|| Request::get(&url), None).await?).await
+    }
+
+    /// One page of a connection's history, newest first.
+    pub async fn history(&self, id: i64, offset: u64, limit: u64) -> Result<EventPage, ApiError> {
+        let url = self.url(&format!(
+            "/connections/{id}/history?offset={offset}&limit={limit}"
+        ));
+        decode(self.send(|| Request::get(&url), None).await?).await
     }
 }
 
