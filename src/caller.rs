@@ -2,6 +2,10 @@
 //! connections. A reader (JWT mode without the role `connections:write`) sees no
 //! write actions; until the server has answered, and in the modes without roles,
 //! everyone may write (the server refuses a reader's change anyway).
+//!
+//! The question is asked after a screen's first answer (and again after the host
+//! changes the token), with the token the server just accepted: it costs the host
+//! no extra token and never races a screen's own token refresh.
 
 use connections_api::Me;
 use leptos::prelude::*;
@@ -12,24 +16,52 @@ use crate::api::Client;
 #[derive(Debug, Clone, Copy)]
 pub struct Caller {
     me: RwSignal<Option<Me>>,
+    /// The host's token count (`Live::auth`) the last question was asked at.
+    asked: StoredValue<Option<u64>>,
+    client: StoredValue<Client, LocalStorage>,
+    auth: RwSignal<u64>,
 }
 
 impl Caller {
-    /// Asks the server who the caller is now, and again after each change of the host's token.
+    /// Puts an unknown caller into context.
     pub fn provide(client: Client) {
-        let me = RwSignal::new(None);
-        provide_context(Caller { me });
-        let auth = crate::app::use_live().auth;
-        Effect::new(move |_| {
-            auth.track();
-            let client = client.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok(m) = client.me().await {
-                    me.try_set(Some(m));
-                }
-            });
+        provide_context(Caller {
+            me: RwSignal::new(None),
+            asked: StoredValue::new(None),
+            client: StoredValue::new_local(client),
+            auth: crate::app::use_live().auth,
         });
     }
+
+    /// Asks the server, unless already asked since the host's last token change.
+    fn ask(self) {
+        let n = self.auth.get_untracked();
+        if self.asked.get_value() == Some(n) {
+            return;
+        }
+        self.asked.set_value(Some(n));
+        let client = self.client.get_value();
+        let me = self.me;
+        leptos::task::spawn_local(async move {
+            if let Ok(m) = client.me().await {
+                me.try_set(Some(m));
+            }
+        });
+    }
+}
+
+/// Asks who the caller is once `loaded` holds (a screen's data arrived), and again
+/// when it holds after a change of the host's token.
+pub fn load_after(loaded: impl Fn() -> bool + 'static) {
+    let Some(caller) = use_context::<Caller>() else {
+        return;
+    };
+    Effect::new(move |_| {
+        caller.auth.track();
+        if loaded() {
+            caller.ask();
+        }
+    });
 }
 
 /// Whether the caller may add, change and delete connections (tracked).

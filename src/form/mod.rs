@@ -84,6 +84,7 @@ pub fn ConnectionView() -> impl IntoView {
             }
         }
     });
+    crate::caller::load_after(move || loaded.with(|l| matches!(l, Some(Ok(_)))));
     let retry = move || {
         drivers.refetch();
         loaded.refetch();

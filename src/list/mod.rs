@@ -191,6 +191,7 @@ pub fn ConnectionList() -> impl IntoView {
         Some(Ok(p)) => Some(p),
         _ => None,
     });
+    crate::caller::load_after(move || current.with(Option::is_some));
     let rows = Memo::new(move |_| {
         current.with(|p| {
             Arc::new(
