@@ -298,3 +298,41 @@ async fn a_reader_cannot_save_in_the_connection_view() {
     );
     assert_eq!(heading(&root), "History");
 }
+
+#[wasm_bindgen_test]
+async fn a_status_changed_since_the_last_look_is_marked_once() {
+    let storage = web_sys::window()
+        .expect("window")
+        .local_storage()
+        .expect("storage")
+        .expect("local storage");
+    // Last time, this browser showed connection 17 as "Invalid credentials"; now it is "Connected".
+    storage
+        .set_item(
+            "cloudinary-connections.seen-states",
+            r#"{"17":"invalid_credentials"}"#,
+        )
+        .expect("set");
+    let status_cell = |root: &Element| {
+        all(root, "tbody td .cc-status")
+            .first()
+            .map(|c| accessible_text(c).trim().to_string())
+            .unwrap_or_default()
+    };
+    let root = mount_list_as("/seen-1/api", true).await;
+    assert!(
+        until(|| status_cell(&root).contains("Changed since you last looked")).await,
+        "{}",
+        status_cell(&root)
+    );
+    assert!(status_cell(&root).starts_with("Connected"));
+    // Looked at now: the next visit shows no mark.
+    let root = mount_list_as("/seen-2/api", true).await;
+    assert!(until(|| status_cell(&root).starts_with("Connected")).await);
+    assert_eq!(status_cell(&root), "Connected");
+    let remembered = storage
+        .get_item("cloudinary-connections.seen-states")
+        .expect("get")
+        .unwrap_or_default();
+    assert_eq!(remembered, r#"{"17":"ok"}"#);
+}

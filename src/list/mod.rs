@@ -10,6 +10,7 @@ mod pager;
 mod prefs;
 mod query;
 mod rows;
+mod seen;
 mod selection;
 mod table;
 
@@ -192,6 +193,8 @@ pub fn ConnectionList() -> impl IntoView {
         _ => None,
     });
     crate::caller::load_after(move || current.with(Option::is_some));
+    let marks = seen::Marks::provide();
+    Effect::new(move |_| current.with(|p| p.as_ref().map(|p| marks.note(&p.items))));
     let rows = Memo::new(move |_| {
         current.with(|p| {
             Arc::new(
