@@ -1,8 +1,8 @@
 //! The one client of the JSON API (`docs/api.md`), over gloo-net.
 
 use connections_api::{
-    Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, ListQuery, Page, ProblemDetail,
-    VerifyRequest, VerifyResult,
+    Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, EventPage, ListQuery, Me, Page,
+    ProblemDetail, VerifyRequest, VerifyResult,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -93,7 +93,12 @@ impl Client {
                 return Err(ApiError::Network);
             }
             match auth::after(resp.status(), retried, self.session.can_refresh()) {
-                Next::Done => return Ok(resp),
+                Next::Done => {
+                    if resp.ok() {
+                        self.session.accepted(token);
+                    }
+                    return Ok(resp);
+                }
                 Next::Retry => retried = true,
                 Next::Unauthorized => {
                     self.session.emit(&HostEvent::Unauthorized {
@@ -178,6 +183,31 @@ impl Client {
         let url = self.url("/verify");
         let body = json(request)?;
         decode(self.send(|| Request::post(&url), Some(body)).await?).await
+    }
+
+    /// Who the caller is and whether they may change connections. Sent with the token of
+    /// the last accepted request, once, without asking the host for a token or telling it
+    /// of a refusal: the screens' own requests do that.
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        let url = self.url("/me");
+        let signal = self.session.abort_signal();
+        let mut req = Request::get(&url).abort_signal(signal.as_ref());
+        if let Some(t) = self.session.accepted_token() {
+            req = req.header("Authorization", &format!("Bearer {t}"));
+        }
+        let resp = req.send().await.map_err(|_| ApiError::Network)?;
+        if self.session.is_closed() {
+            return Err(ApiError::Network);
+        }
+        decode(resp).await
+    }
+
+    /// One page of a connection's history, newest first.
+    pub async fn history(&self, id: i64, offset: u64, limit: u64) -> Result<EventPage, ApiError> {
+        let url = self.url(&format!(
+            "/connections/{id}/history?offset={offset}&limit={limit}"
+        ));
+        decode(self.send(|| Request::get(&url), None).await?).await
     }
 }
 

@@ -81,8 +81,9 @@ pub fn App(
         None => Client::new(config.api_base.clone(), config.token.clone()),
     };
     let live = live.unwrap_or_else(|| Live::new(config.locale));
-    provide_context(client);
+    provide_context(client.clone());
     provide_context(live);
+    crate::caller::Caller::provide(client);
     provide_context(config.clone());
     let base = config.base_path.clone();
     view! {

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod caller;
 pub mod form;
 pub mod host;
 pub mod i18n;

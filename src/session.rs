@@ -22,6 +22,8 @@ struct Inner {
     abort: Option<web_sys::AbortController>,
     host: Option<web_sys::EventTarget>,
     closed: Cell<bool>,
+    /// The token of the last request the server accepted (for `GET /api/me`).
+    accepted: RefCell<Option<String>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -60,6 +62,7 @@ impl Session {
             abort: web_sys::AbortController::new().ok(),
             host: Some(host),
             closed: Cell::new(false),
+            accepted: RefCell::new(None),
         })))
     }
 
@@ -91,6 +94,17 @@ impl Session {
             }
         }
         self.0.token.borrow().clone()
+    }
+
+    /// Remembers the token of a request the server accepted.
+    pub fn accepted(&self, token: Option<String>) {
+        *self.0.accepted.borrow_mut() = token;
+    }
+
+    /// The token of the last request the server accepted: `GET /api/me` sends it without
+    /// asking the host for one (it follows a screen's first answer; see `caller.rs`).
+    pub fn accepted_token(&self) -> Option<String> {
+        self.0.accepted.borrow().clone()
     }
 
     /// The signal every request of this mount carries.

@@ -7,6 +7,7 @@
 //! tests mount it with data in memory). The rules live in [`state`].
 
 mod fields;
+pub mod history;
 pub mod state;
 
 use connections_api::{Connection, ConnectionInput, Driver, State, VerifyRequest, VerifyResult};
@@ -83,6 +84,7 @@ pub fn ConnectionView() -> impl IntoView {
             }
         }
     });
+    crate::caller::load_after(move || loaded.with(|l| matches!(l, Some(Ok(_)))));
     let retry = move || {
         drivers.refetch();
         loaded.refetch();
@@ -517,10 +519,11 @@ pub fn ConnectionForm(
 
     let driver_id = Memo::new(move |_| form.with(|f| f.driver.clone()));
     let is_edit = form.with_untracked(FormState::is_edit);
-    let created_at = match form.with_untracked(|f| f.mode.clone()) {
-        Mode::Create => None,
-        Mode::Edit { created_at, .. } => Some(created_at),
+    let (created_at, history_id) = match form.with_untracked(|f| f.mode.clone()) {
+        Mode::Create => (None, None),
+        Mode::Edit { created_at, id, .. } => (Some(created_at), Some(id)),
     };
+    let can_write = crate::caller::use_can_write();
     // The title follows a reload of someone else's version.
     let title = move || match form.with(|f| f.mode.clone()) {
         Mode::Edit { name, .. } => msg::edit_title(locale.get(), &name),
@@ -700,11 +703,13 @@ pub fn ConnectionForm(
                     <span class="cc-note" role="status">{move || saving.get().then_some(Msg::Saving.text(locale.get()))}</span>
                     <button type="submit" class="cc-btn cc-btn-primary"
                         aria-busy=move || saving.get().to_string()
-                        disabled=move || saving.get()>
+                        disabled=move || saving.get() || !can_write.get()>
                         {t(Msg::Save)}
                     </button>
                 </div>
+                <crate::caller::ReaderNote/>
             </form>
+            {history_id.map(|id| view! { <history::History id=id/> })}
             <Show when=move || confirm_open.get()>
                 <DiscardDialog
                     on_discard=move || {

@@ -51,6 +51,10 @@ keys! {
     LoadServer, Saving, SaveInvalid, SaveUnreachable, SaveUnauthorized, SaveGone, Conflict,
     SaveFailedGeneric, FormTesting, TestUnreachable, TestFailed, TestNeedsFields,
     DiscardTitle, DiscardBody, Discard, KeepEditing,
+    // Who may write, the History section and changed rows.
+    ReaderNote, History, HistoryLoading, HistoryEmpty, HistoryError, HistoryWhen, HistoryWho,
+    HistoryWhat, ActionCreated, ActionUpdated, ActionSecretReplaced, ActionVerified,
+    ActionDeleted, ActorServer, OlderEvents, NewerEvents, ChangedMark,
 }
 
 impl Msg {

@@ -10,6 +10,7 @@ mod pager;
 mod prefs;
 mod query;
 mod rows;
+mod seen;
 mod selection;
 mod table;
 
@@ -83,6 +84,7 @@ fn row_element(id: i64) -> Option<web_sys::HtmlElement> {
 pub fn ConnectionList() -> impl IntoView {
     let client = use_client();
     let locale = use_locale();
+    let can_write = crate::caller::use_can_write();
     let navigate = use_navigate();
     let query_map = use_query_map();
     let go = {
@@ -190,6 +192,9 @@ pub fn ConnectionList() -> impl IntoView {
         Some(Ok(p)) => Some(p),
         _ => None,
     });
+    crate::caller::load_after(move || current.with(Option::is_some));
+    let marks = seen::Marks::provide();
+    Effect::new(move |_| current.with(|p| p.as_ref().map(|p| marks.note(&p.items))));
     let rows = Memo::new(move |_| {
         current.with(|p| {
             Arc::new(
@@ -482,10 +487,12 @@ pub fn ConnectionList() -> impl IntoView {
             <div class="cc-state cc-empty" role="status">
                 <p><strong>{t(Msg::Empty)}</strong></p>
                 <p>{t(Msg::EmptyHint)}</p>
+                <Show when=move || can_write.get()>
                 <button type="button" class="cc-btn cc-btn-primary" on:click=move |_| go.run("/new".into())>
                     <span aria-hidden="true" class="cc-icon">"+"</span>
                     {t(Msg::AddFirst)}
                 </button>
+                </Show>
             </div>
         }
         .into_any(),
@@ -529,7 +536,7 @@ pub fn ConnectionList() -> impl IntoView {
                 <Show when=move || { selected_count.get() > 0 }>
                     <div class="cc-toolbar cc-selection-bar" role="group" aria-label=t(Msg::SelectionToolbar)>
                         <span class="cc-count">{move || msg::selected(locale.get(), selected_count.get())}</span>
-                        <Show when=move || only_selected.get().is_some()>
+                        <Show when=move || only_selected.get().is_some() && can_write.get()>
                             <button type="button" class="cc-btn"
                                 on:click=move |_| if let Some(id) = only_selected.get_untracked() { go.run(format!("/{id}")) }>
                                 <span aria-hidden="true" class="cc-icon">"✎"</span>
@@ -546,6 +553,7 @@ pub fn ConnectionList() -> impl IntoView {
                             <span aria-hidden="true" class="cc-icon">"✓"</span>
                             {t(Msg::Test)}
                         </button>
+                        <Show when=move || can_write.get()>
                         <button type="button" class="cc-btn cc-btn-danger" node_ref=delete_button
                             aria-busy=move || deleting.get().to_string()
                             disabled=move || deleting.get()
@@ -553,6 +561,7 @@ pub fn ConnectionList() -> impl IntoView {
                             <span aria-hidden="true" class="cc-icon">"✕"</span>
                             {t(Msg::Delete)}
                         </button>
+                        </Show>
                     </div>
                 </Show>
                 <div class="cc-filter">
@@ -572,6 +581,7 @@ pub fn ConnectionList() -> impl IntoView {
                     />
                 </div>
             </div>
+            <crate::caller::ReaderNote/>
             <Show when=move || columns_open.get()>
                 <ColumnsBar columns=columns id="cc-columns-bar"/>
             </Show>
@@ -597,10 +607,12 @@ pub fn ConnectionList() -> impl IntoView {
                     on_limit=on_limit
                 />
             </Show>
+            <Show when=move || can_write.get()>
             <button type="button" class="cc-btn cc-add" on:click=move |_| go.run("/new".into())>
                 <span aria-hidden="true" class="cc-icon">"+"</span>
                 {t(Msg::Add)}
             </button>
+            </Show>
             <DeleteDialog targets=delete_targets on_confirm=on_confirm_delete return_focus=delete_button/>
         </section>
     }

@@ -37,6 +37,8 @@ pub enum CellValue {
         state: State,
         message: String,
         busy: bool,
+        /// Changed since the user last looked (see `seen.rs`).
+        changed: bool,
     },
 }
 
@@ -46,6 +48,8 @@ pub struct Extra<'a> {
     pub tested: &'a HashMap<i64, Status>,
     pub testing: &'a HashSet<i64>,
     pub saved: Option<i64>,
+    /// Rows whose state changed since the user last looked.
+    pub changed: &'a HashSet<i64>,
     /// The language the rows are written in.
     pub locale: Locale,
 }
@@ -69,6 +73,7 @@ pub fn cell_value(col: Column, conn: &Connection, extra: &Extra) -> CellValue {
                 state: s.state,
                 message: s.message.clone().unwrap_or_default(),
                 busy: extra.testing.contains(&conn.id),
+                changed: extra.changed.contains(&conn.id),
             }
         }
         Column::LastVerified => CellValue::Checked(status().checked_at.clone()),
@@ -124,7 +129,7 @@ pub struct Body {
     spare: Vec<Row>,
     tab_stop: Option<i64>,
     /// Status badges built once per state, message and busy flag; cells get clones.
-    badges: HashMap<(State, String, bool), Element>,
+    badges: HashMap<(State, String, bool, bool), Element>,
     /// The language the drawn rows are in (another one redraws them).
     locale: Locale,
 }
@@ -294,7 +299,7 @@ fn set_row_state(row: &mut Row, checked: bool, tab_stop: bool) {
 /// What writing cells needs besides the cell.
 struct Writer<'a> {
     doc: &'a Document,
-    badges: &'a mut HashMap<(State, String, bool), Element>,
+    badges: &'a mut HashMap<(State, String, bool, bool), Element>,
     locale: Locale,
 }
 
@@ -363,12 +368,13 @@ fn write_cell(w: &mut Writer, td: &Element, value: &CellValue) {
             state,
             message,
             busy,
+            changed,
         } => {
             td.set_text_content(None);
             let badge = w
                 .badges
-                .entry((*state, message.clone(), *busy))
-                .or_insert_with(|| badge(doc, w.locale, *state, message, *busy));
+                .entry((*state, message.clone(), *busy, *changed))
+                .or_insert_with(|| badge(doc, w.locale, *state, message, *busy, *changed));
             if let Ok(copy) = badge.clone_node_with_deep(true) {
                 let _ = td.append_child(&copy);
             }
@@ -377,7 +383,14 @@ fn write_cell(w: &mut Writer, td: &Element, value: &CellValue) {
 }
 
 /// The status as words and a coloured dot; "Testing…" while a Test runs.
-fn badge(doc: &Document, locale: Locale, state: State, message: &str, busy: bool) -> Element {
+fn badge(
+    doc: &Document,
+    locale: Locale,
+    state: State,
+    message: &str,
+    busy: bool,
+    changed: bool,
+) -> Element {
     let span = el(doc, "span");
     if busy {
         span.set_class_name("cc-status cc-status-busy");
@@ -394,6 +407,21 @@ fn badge(doc: &Document, locale: Locale, state: State, message: &str, busy: bool
         let _ = dot.set_attribute("aria-hidden", "true");
         let _ = span.append_child(&dot);
         let _ = span.append_child(&doc.create_text_node(status_word(locale, state)));
+        if changed {
+            // A visible mark, and its meaning for screen readers and as a tooltip.
+            let mark = el(doc, "span");
+            mark.set_class_name("cc-changed");
+            let _ = mark.set_attribute("title", Msg::ChangedMark.text(locale));
+            let dot = el(doc, "span");
+            let _ = dot.set_attribute("aria-hidden", "true");
+            dot.set_text_content(Some("●"));
+            let words = el(doc, "span");
+            words.set_class_name("cc-visually-hidden");
+            words.set_text_content(Some(Msg::ChangedMark.text(locale)));
+            let _ = mark.append_child(&dot);
+            let _ = mark.append_child(&words);
+            let _ = span.append_child(&mark);
+        }
     }
     span
 }
@@ -435,6 +463,7 @@ mod tests {
             tested,
             testing,
             saved: None,
+            changed: Box::leak(Box::default()),
             locale: Locale::En,
         }
     }
@@ -508,7 +537,8 @@ mod tests {
             CellValue::Status {
                 state: State::Ok,
                 message: "Fine.".into(),
-                busy: false
+                busy: false,
+                changed: false
             }
         );
         assert_eq!(

@@ -123,9 +123,11 @@ pub fn Table(
     let tbody = NodeRef::<html::Tbody>::new();
     let locale = use_locale();
     let drawn = StoredValue::new(None::<Arc<Vec<Arc<Connection>>>>);
+    let marks = use_context::<super::seen::Marks>();
     Effect::new(move |_| {
         let Some(el) = tbody.get() else { return };
         let page = rows.get();
+        let changed = marks.map(|m| m.0.get()).unwrap_or_default();
         let saved = highlight.get();
         let locale = locale.get();
         columns.with(|cols| {
@@ -135,6 +137,7 @@ pub fn Table(
                         tested,
                         testing,
                         saved,
+                        changed: &changed,
                         locale,
                     };
                     body.update_value(|b| {

@@ -42,6 +42,25 @@ impl Caller {
     }
 }
 
+/// Whether a request changes connections: `POST`, `PUT`, `DELETE` (or any
+/// other unsafe method) of `/api/connections…`, but not Test (`…/verify`).
+pub fn is_write(req: &axum::extract::Request) -> bool {
+    use axum::http::Method;
+    if matches!(
+        *req.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    ) {
+        return false;
+    }
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
+    let route = route.strip_prefix("/api").unwrap_or(&route);
+    route.starts_with("/connections") && !route.ends_with("/verify")
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 

@@ -77,6 +77,20 @@ pub struct Args {
     /// or CLOUDINARY_CONNECTIONS_DATABASE_URL_FILE: flags show in the process list.
     #[arg(long)]
     pub database_url: Option<String>,
+    /// JWT mode: the JSON Web Key Set that signs the shell's tokens, as an
+    /// `https://` (or `http://`) URL or a file path. Needs the issuer and audience too.
+    #[arg(long, env = "CLOUDINARY_CONNECTIONS_JWT_JWKS")]
+    pub jwt_jwks: Option<String>,
+    /// JWT mode: the `iss` every token must carry.
+    #[arg(long, env = "CLOUDINARY_CONNECTIONS_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// JWT mode: the `aud` every token must carry.
+    #[arg(long, env = "CLOUDINARY_CONNECTIONS_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// How often each stored connection is verified again without a user
+    /// asking: `24h`, `90m`, `30s`; `0` turns it off.
+    #[arg(long, env = "CLOUDINARY_CONNECTIONS_RECHECK", default_value = "24h")]
+    pub recheck: String,
 }
 
 /// The binary's subcommands (operations; see docs/operations.md).
@@ -137,6 +151,39 @@ pub struct Config {
     pub verify_reuse: std::time::Duration,
     /// `CLOUDINARY_CONNECTIONS_DATABASE_URL`; `None`: SQLite in the data dir.
     pub database_url: Option<SecretString>,
+    /// JWT mode, when its three settings are given.
+    pub jwt: Option<crate::jwt::JwtSettings>,
+    /// Interval of scheduled checks; `None`: off.
+    pub recheck: Option<std::time::Duration>,
+}
+
+/// The JWT settings: all three or none, and not together with a shared token.
+fn jwt_settings(
+    jwks: Option<String>,
+    issuer: Option<String>,
+    audience: Option<String>,
+) -> Result<Option<crate::jwt::JwtSettings>, String> {
+    let some = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let (jwks, issuer, audience) = (some(jwks), some(issuer), some(audience));
+    if jwks.is_none() && issuer.is_none() && audience.is_none() {
+        return Ok(None);
+    }
+    let need = |v: Option<String>, name: &str| {
+        v.ok_or_else(|| {
+            format!(
+                "{name}: JWT mode needs CLOUDINARY_CONNECTIONS_JWT_JWKS, \
+                 CLOUDINARY_CONNECTIONS_JWT_ISSUER and CLOUDINARY_CONNECTIONS_JWT_AUDIENCE"
+            )
+        })
+    };
+    let jwks = need(jwks, "CLOUDINARY_CONNECTIONS_JWT_JWKS")?;
+    let issuer = need(issuer, "CLOUDINARY_CONNECTIONS_JWT_ISSUER")?;
+    let audience = need(audience, "CLOUDINARY_CONNECTIONS_JWT_AUDIENCE")?;
+    Ok(Some(crate::jwt::JwtSettings {
+        jwks: crate::jwt::JwksSource::parse(&jwks)?,
+        issuer,
+        audience,
+    }))
 }
 
 /// Reads an environment variable (a function, so tests need not change the process's).
@@ -226,10 +273,16 @@ impl Args {
                 ));
             }
         }
-        if token.is_none() && !addr.ip().is_loopback() {
+        let jwt = jwt_settings(self.jwt_jwks, self.jwt_issuer, self.jwt_audience)?;
+        if jwt.is_some() && token.is_some() {
+            return Err("CLOUDINARY_CONNECTIONS_JWT_JWKS: set either JWT mode or \
+                 CLOUDINARY_CONNECTIONS_TOKEN, not both"
+                .into());
+        }
+        if token.is_none() && jwt.is_none() && !addr.ip().is_loopback() {
             return Err(format!(
                 "CLOUDINARY_CONNECTIONS_ADDR (--addr): refusing to listen on {addr} without \
-                 CLOUDINARY_CONNECTIONS_TOKEN; set a token or use a loopback address"
+                 CLOUDINARY_CONNECTIONS_TOKEN or JWT mode; set a token, JWT mode, or use a loopback address"
             ));
         }
         let cloudinary_api_base = match self.cloudinary_api_base.filter(|b| !b.trim().is_empty()) {
@@ -279,6 +332,8 @@ impl Args {
         let database_url = database_url(env, self.database_url)?;
         Ok(Config {
             command: self.command.unwrap_or(Command::Serve),
+            jwt,
+            recheck: crate::schedule::parse_interval(&self.recheck)?,
             database_url,
             addr,
             allowed_origins,
@@ -418,6 +473,59 @@ mod tests {
         assert!(flag("sqlite:///var/lib/connections.sqlite3").is_ok());
         let e = flag("mysql://db/conn").expect_err("unknown scheme");
         assert!(e.contains("postgres://"), "{e}");
+    }
+
+    #[test]
+    fn jwt_mode_needs_all_three_settings_and_no_shared_token() {
+        let all = [
+            (
+                "CLOUDINARY_CONNECTIONS_JWT_JWKS",
+                "https://id.example.com/jwks.json",
+            ),
+            (
+                "CLOUDINARY_CONNECTIONS_JWT_ISSUER",
+                "https://id.example.com",
+            ),
+            ("CLOUDINARY_CONNECTIONS_JWT_AUDIENCE", "connections"),
+        ];
+        let parse = |pairs: &[(&str, &str)]| {
+            let mut argv = vec![
+                "connections-server".to_string(),
+                "--addr".into(),
+                "0.0.0.0:8080".into(),
+            ];
+            for (k, v) in pairs {
+                let flag = match *k {
+                    "CLOUDINARY_CONNECTIONS_JWT_JWKS" => "--jwt-jwks",
+                    "CLOUDINARY_CONNECTIONS_JWT_ISSUER" => "--jwt-issuer",
+                    "CLOUDINARY_CONNECTIONS_JWT_AUDIENCE" => "--jwt-audience",
+                    _ => continue,
+                };
+                argv.push(flag.into());
+                argv.push(v.to_string());
+            }
+            Args::parse_from(argv)
+        };
+        let c = parse(&all).check(&env(&[])).expect("JWT mode off loopback");
+        assert!(c.jwt.is_some());
+        for missing in 0..3 {
+            let some: Vec<_> = all
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != missing)
+                .map(|(_, p)| *p)
+                .collect();
+            let e = parse(&some).check(&env(&[])).expect_err("two of three");
+            assert!(e.starts_with(all[missing].0), "{e}");
+        }
+        let e = parse(&all)
+            .check(&env(&[("CLOUDINARY_CONNECTIONS_TOKEN", TOKEN)]))
+            .expect_err("both modes");
+        assert!(e.starts_with("CLOUDINARY_CONNECTIONS_JWT_JWKS"), "{e}");
+        let mut bad = all;
+        bad[0].1 = "ftp://id.example.com/jwks";
+        let e = parse(&bad).check(&env(&[])).expect_err("scheme");
+        assert!(e.starts_with("CLOUDINARY_CONNECTIONS_JWT_JWKS"), "{e}");
     }
 
     #[test]

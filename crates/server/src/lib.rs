@@ -12,10 +12,12 @@ pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod if_match;
+pub mod jwt;
 pub mod metrics;
 pub mod openapi;
 pub mod ready;
 pub mod request_id;
+pub mod schedule;
 pub mod serve;
 pub mod service;
 pub mod store;
@@ -49,6 +51,8 @@ pub struct AppState {
     pub store: Store,
     pub drivers: Arc<Vec<Driver>>,
     pub token: Option<Arc<str>>,
+    /// JWT mode (`CLOUDINARY_CONNECTIONS_JWT_*`): verifies each bearer token.
+    pub jwt: Option<Arc<jwt::Verifier>>,
     /// `CLOUDINARY_API_BASE`: replaces the Cloudinary host of every region.
     pub cloudinary_api_base: Option<Arc<str>>,
     /// How long a verification waits for Cloudinary (5 s).
@@ -86,6 +90,7 @@ impl AppState {
             store,
             drivers: Arc::new(connections_api::drivers()),
             token: None,
+            jwt: None,
             cloudinary_api_base: None,
             verify_timeout: VERIFY_TIMEOUT,
             http: verify::http_client()?,
@@ -209,20 +214,32 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(request_id::layer))
 }
 
-/// Requires `Authorization: Bearer <token>` when a token is configured.
-/// Puts the [`auth::Caller`] into the request's extensions.
+/// Establishes the caller: the JWT of `Authorization: Bearer …` in JWT mode,
+/// the shared token when one is configured, else the local administrator.
+/// Puts the [`auth::Caller`] into the request's extensions, and refuses a
+/// change of connections (`POST`, `PUT`, `DELETE` but Test) to a caller
+/// without the write role (`403`, code `forbidden`).
 pub async fn require_token(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let caller = if let Some(token) = &state.token {
-        let given = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(bearer)
-            .unwrap_or("");
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer)
+        .unwrap_or("")
+        .to_string();
+    let caller = if let Some(verifier) = &state.jwt {
+        match verifier.verify(&given).await {
+            Ok(caller) => caller,
+            Err(jwt::Refused(why)) => {
+                tracing::debug!(why, "refused a bearer token");
+                return ApiError::Unauthorized.into_response();
+            }
+        }
+    } else if let Some(token) = &state.token {
         // Digests have one length, so the comparison leaks neither content nor length.
         use sha2::{Digest, Sha256};
         let ok: bool = Sha256::digest(given.as_bytes())
@@ -235,6 +252,13 @@ pub async fn require_token(
     } else {
         auth::Caller::local()
     };
+    if !caller.can_write && auth::is_write(&req) {
+        return ApiError::Forbidden(format!(
+            "You may read and test connections, but changing them needs the role {}.",
+            jwt::WRITE_ROLE
+        ))
+        .into_response();
+    }
     req.extensions_mut().insert(caller);
     next.run(req).await
 }

@@ -132,6 +132,10 @@ async fn run() -> Result<(), String> {
     }
     let mut state = AppState::new(store, config.dist.clone())?;
     state.token = config.token.as_ref().map(|t| Arc::from(t.expose_secret()));
+    if let Some(settings) = &config.jwt {
+        let verifier = connections_server::jwt::Verifier::load(settings.clone()).await?;
+        state.jwt = Some(Arc::new(verifier));
+    }
     state.cloudinary_api_base = config.cloudinary_api_base.as_deref().map(Arc::from);
     state.allowed_origins = Arc::new(config.allowed_origins.clone());
     state.verify_reuse = config.verify_reuse;
@@ -149,7 +153,7 @@ async fn run() -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
-    if state.token.is_none() {
+    if state.token.is_none() && state.jwt.is_none() {
         // Without a token only the loopback names are answered: a page whose
         // host name rebinds to 127.0.0.1 gets 421.
         state.allowed_hosts = Some(Arc::new(guard::loopback_hosts(local.port())));
@@ -159,7 +163,13 @@ async fn run() -> Result<(), String> {
         max_connections: config.max_connections,
         header_timeout: config.header_timeout,
     };
+    let scheduler = config
+        .recheck
+        .map(|interval| connections_server::schedule::Scheduler::spawn(state.clone(), interval));
     serve(listener, app(state), limits, shutdown()).await;
+    if let Some(scheduler) = scheduler {
+        scheduler.stop().await;
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -46,6 +47,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
     verifications: Family<StateLabels, Counter>,
+    checks_due: Gauge,
 }
 
 impl Default for Metrics {
@@ -70,11 +72,18 @@ impl Default for Metrics {
             "Verifications against Cloudinary by resulting state",
             verifications.clone(),
         );
+        let checks_due = Gauge::default();
+        registry.register(
+            "scheduled_checks_due",
+            "Scheduled checks whose time has come and that have not run yet (after this instance's last round)",
+            checks_due.clone(),
+        );
         Metrics {
             registry: Arc::new(registry),
             requests,
             latency,
             verifications,
+            checks_due,
         }
     }
 }
@@ -87,6 +96,11 @@ impl Metrics {
                 state: state.to_string(),
             })
             .inc();
+    }
+
+    /// Sets how many scheduled checks are due.
+    pub fn set_checks_due(&self, n: i64) {
+        self.checks_due.set(n);
     }
 
     /// The text exposition format.

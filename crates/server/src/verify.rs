@@ -2,8 +2,8 @@
 //! Admin API: `GET {host}/v1_1/{cloud_name}/ping` with basic auth, on the
 //! connection's regional host only (or `CLOUDINARY_API_BASE` when set).
 //!
-//! A verification happens only when a user asks for it (save, Test): never
-//! retried, never in the background.
+//! A verification happens when a user asks for it (save, Test), or on the
+//! schedule of `schedule.rs`: never retried.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -62,21 +62,34 @@ impl Verifier<'_> {
         fields: &BTreeMap<String, String>,
         secrets: &BTreeMap<String, SecretString>,
     ) -> VerifyResult {
+        self.verify_with_reset(driver, fields, secrets).await.0
+    }
+
+    /// [`Self::verify`], with the end of a rate limit as Cloudinary sent it
+    /// (`X-FeatureRateLimit-Reset`, cleaned), when the answer was 420 or 429.
+    pub async fn verify_with_reset(
+        &self,
+        driver: &str,
+        fields: &BTreeMap<String, String>,
+        secrets: &BTreeMap<String, SecretString>,
+    ) -> (VerifyResult, Option<String>) {
+        let mut reset = None;
         let result = match driver {
-            DEFAULT_DRIVER_ID => self.ping_cloudinary(fields, secrets).await,
+            DEFAULT_DRIVER_ID => self.ping_cloudinary(fields, secrets, &mut reset).await,
             _ => VerifyResult {
                 state: State::Error,
                 message: Some("This driver cannot verify credentials.".into()),
                 field: None,
             },
         };
-        scrub(result, secrets)
+        (scrub(result, secrets), reset)
     }
 
     async fn ping_cloudinary(
         &self,
         fields: &BTreeMap<String, String>,
         secrets: &BTreeMap<String, SecretString>,
+        reset_out: &mut Option<String>,
     ) -> VerifyResult {
         let (Some(host), Some(cloud), Some(key), Some(secret)) = (
             target_host(DEFAULT_DRIVER_ID, fields, self.api_base),
@@ -144,6 +157,7 @@ impl Verifier<'_> {
                     .and_then(|v| v.to_str().ok())
                     .map(clean_header)
                     .filter(|v| !v.is_empty());
+                reset_out.clone_from(&reset);
                 let message = match reset {
                     Some(at) => format!(
                         "Cloudinary's limit of Admin API calls is reached until {at}. Try again after that time."

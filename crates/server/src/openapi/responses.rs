@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 /// Error answers by status, with what causes them.
 const ERRORS: &[(&str, &str)] = &[
     ("400", "Malformed request: JSON that does not parse, an invalid query or header value, or (without a token configured) a Host that is not the server's loopback address"),
-    ("401", "No valid bearer token"),
+    ("401", "No valid bearer token: not the shared token, or in JWT mode no valid JWT of the configured key set, issuer and audience"),
     ("408", "The request took longer than the server allows"),
     ("403", "Refused: an Origin header that is not the server's own"),
     ("413", "Body over 64 KiB"),
@@ -47,7 +47,18 @@ pub fn complete_operations(doc: &mut Value) {
                     _ => true,
                 };
                 if applies && !responses.contains_key(*status) {
-                    responses.insert(status.to_string(), error_response(description));
+                    let role = *status == "403"
+                        && path.starts_with("/api/connections")
+                        && !path.ends_with("/verify");
+                    let description = if role {
+                        format!(
+                            "{description}, or (JWT mode) a caller without the role {}",
+                            crate::jwt::WRITE_ROLE
+                        )
+                    } else {
+                        description.to_string()
+                    };
+                    responses.insert(status.to_string(), error_response(&description));
                 }
             }
             if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {

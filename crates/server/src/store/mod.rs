@@ -14,6 +14,7 @@ mod backup;
 mod location;
 mod page;
 mod postgres;
+mod schedule;
 mod sqlite;
 
 use std::collections::BTreeMap;
@@ -31,6 +32,7 @@ use crate::crypto::{self, Cipher, DecryptError, KeySource, BOUND_PREFIX, KEY_SET
 use location::Location;
 pub use location::{redact_url, DATABASE_URL_SETTING};
 use page::PageSpec;
+pub use schedule::AccountClaim;
 
 pub const DB_FILE: &str = "connections.sqlite3";
 /// Idempotency keys are remembered at least this long (and purged after twice it).

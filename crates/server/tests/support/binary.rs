@@ -23,6 +23,8 @@ pub fn command(dir: &Path, key_b64: &secrecy::SecretString, api_base: &str, addr
         )
         .env("CLOUDINARY_API_BASE", api_base)
         .env("CLOUDINARY_CONNECTIONS_VERIFY_REUSE", "0")
+        // No scheduled checks: a test counts the calls its own requests cause.
+        .env("CLOUDINARY_CONNECTIONS_RECHECK", "0")
         .env("RUST_LOG", "error")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -1,0 +1,168 @@
+//! The History section of the Connection view (German "Verlauf"): who did what
+//! when to this connection, newest first, in the user's locale, a page at a time
+//! (`GET /api/connections/{id}/history`).
+
+use connections_api::{Action, Event, EventPage};
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::app::{use_client, use_locale};
+use crate::i18n::{self as msg, t, Locale, Msg};
+
+/// Events per page.
+pub const PAGE: u64 = 10;
+
+/// What an event says under "What": the action, the changed fields, the result.
+pub fn describe(l: Locale, e: &Event) -> String {
+    let action = match e.action {
+        Action::Created => Msg::ActionCreated,
+        Action::Updated => Msg::ActionUpdated,
+        Action::SecretReplaced => Msg::ActionSecretReplaced,
+        Action::Verified => Msg::ActionVerified,
+        Action::Deleted => Msg::ActionDeleted,
+    }
+    .text(l);
+    let mut out = action.to_string();
+    if let Some(changed) = e.changed.as_ref().filter(|c| !c.is_empty()) {
+        if e.action == Action::Updated {
+            let names: Vec<String> = changed.iter().map(|f| field_label(l, f)).collect();
+            out.push_str(": ");
+            out.push_str(&names.join(", "));
+        }
+    }
+    if let Some(status) = &e.status {
+        out.push_str(": ");
+        out.push_str(msg::status_label(l, status.state));
+    }
+    out
+}
+
+/// The label of a changed field's name (`name`, `fields.cloud_name`, …).
+fn field_label(l: Locale, field: &str) -> String {
+    let m = match field {
+        "name" => Msg::ColName,
+        "driver" => Msg::ColDriver,
+        "fields.cloud_name" => Msg::ColCloudName,
+        "fields.api_key" => Msg::ColApiKey,
+        other => return other.strip_prefix("fields.").unwrap_or(other).to_string(),
+    };
+    m.text(l).to_string()
+}
+
+/// Who did it: the actor's name, or "Scheduled check" for the server itself.
+pub fn who(l: Locale, e: &Event) -> String {
+    match &e.actor {
+        Some(a) => a.name.clone(),
+        None => Msg::ActorServer.text(l).to_string(),
+    }
+}
+
+/// The History section of connection `id`.
+#[component]
+pub fn History(id: i64) -> impl IntoView {
+    let client = use_client();
+    let locale = use_locale();
+    let offset = RwSignal::new(0u64);
+    let page = LocalResource::new(move || {
+        let client = client.clone();
+        let offset = offset.get();
+        async move { client.history(id, offset, PAGE).await }
+    });
+    let body = move || match page.get() {
+        None => view! { <p class="cc-hint" role="status">{t(Msg::HistoryLoading)}</p> }.into_any(),
+        Some(Err(ApiError::NotFound(_))) => {
+            view! { <p class="cc-hint">{t(Msg::HistoryEmpty)}</p> }.into_any()
+        }
+        Some(Err(_)) => {
+            view! { <p class="cc-hint" role="alert">{t(Msg::HistoryError)}</p> }.into_any()
+        }
+        Some(Ok(p)) if p.items.is_empty() => {
+            view! { <p class="cc-hint">{t(Msg::HistoryEmpty)}</p> }.into_any()
+        }
+        Some(Ok(p)) => table(p, locale, offset).into_any(),
+    };
+    view! {
+        <section class="cc-history" aria-labelledby="cc-history-title">
+            <h3 id="cc-history-title">{t(Msg::History)}</h3>
+            {body}
+        </section>
+    }
+}
+
+fn table(p: EventPage, locale: Signal<Locale>, offset: RwSignal<u64>) -> impl IntoView {
+    let rows = p.items.clone();
+    let (at, total) = (p.offset, p.total);
+    let older = at + (p.items.len() as u64) < total;
+    let newer = at > 0;
+    view! {
+        <table class="cc-history-table">
+            <caption class="cc-visually-hidden">{t(Msg::History)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t(Msg::HistoryWhen)}</th>
+                    <th scope="col">{t(Msg::HistoryWho)}</th>
+                    <th scope="col">{t(Msg::HistoryWhat)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|e| {
+                    let (e1, e2, when) = (e.clone(), e.clone(), e.at.clone());
+                    view! {
+                        <tr>
+                            <td><time datetime=e.at.clone()>{move || msg::format::instant(locale.get(), &when)}</time></td>
+                            <td>{move || who(locale.get(), &e1)}</td>
+                            <td>{move || describe(locale.get(), &e2)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <div class="cc-history-pager">
+            <span class="cc-count">{move || msg::range(locale.get(), at + 1, at + p.items.len() as u64, total)}</span>
+            <button type="button" class="cc-btn" disabled=!newer
+                on:click=move |_| offset.update(|o| *o = o.saturating_sub(PAGE))>{t(Msg::NewerEvents)}</button>
+            <button type="button" class="cc-btn" disabled=!older
+                on:click=move |_| offset.update(|o| *o += PAGE)>{t(Msg::OlderEvents)}</button>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use connections_api::{Actor, EventStatus, State};
+
+    fn event(action: Action) -> Event {
+        Event {
+            id: 1,
+            connection_id: 7,
+            at: "2026-11-26T10:00:00Z".into(),
+            actor: Some(Actor {
+                id: "ada".into(),
+                name: "Ada Lovelace".into(),
+            }),
+            action,
+            changed: None,
+            status: None,
+        }
+    }
+
+    #[test]
+    fn events_read_in_both_languages() {
+        let mut e = event(Action::Updated);
+        e.changed = Some(vec!["name".into(), "fields.cloud_name".into()]);
+        assert_eq!(describe(Locale::En, &e), "Changed: Name, Cloud name");
+        assert_eq!(describe(Locale::De, &e), "Geändert: Name, Cloud-Name");
+        let mut v = event(Action::Verified);
+        v.status = Some(EventStatus {
+            state: State::InvalidCredentials,
+            message: None,
+        });
+        v.actor = None;
+        assert_eq!(describe(Locale::En, &v), "Tested: Invalid credentials");
+        assert_eq!(describe(Locale::De, &v), "Getestet: Ungültige Zugangsdaten");
+        assert_eq!(who(Locale::De, &v), "Automatische Prüfung");
+        assert_eq!(who(Locale::En, &e), "Ada Lovelace");
+        assert_eq!(describe(Locale::De, &event(Action::Created)), "Angelegt");
+    }
+}
