@@ -72,6 +72,8 @@ impl ViewQuery {
             order: self.sort.map(|s| s.order),
             offset: Some(self.offset),
             limit: Some(self.limit),
+            after: None,
+            before: None,
         }
     }
 

@@ -92,7 +92,7 @@ async fn drivers(State(state): State<AppState>) -> Json<Vec<Driver>> {
 
 #[utoipa::path(get, path = "/api/connections", tag = "connections", params(ListQuery),
     responses((status = 200, description = "One page of connections", body = Page),
-              (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters", body = ErrorBody)))]
+              (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters, a cursor of another sort or both after and before", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
@@ -123,6 +123,9 @@ async fn list(
         return Err(ApiError::BadRequest(format!(
             "q must be at most {MAX_QUERY_LEN} characters."
         )));
+    }
+    if let Some(problem) = crate::store::cursor_problem(&query) {
+        return Err(ApiError::BadRequest(problem));
     }
     Ok((StatusCode::OK, Json(state.store.list(&query).await?)))
 }
