@@ -502,7 +502,7 @@ impl Store {
     /// search until the next write (a generation the writes bump, in the
     /// database, so several instances agree).
     pub async fn list(&self, query: &ListQuery) -> Result<Page, sqlx::Error> {
-        let spec = PageSpec::new(query);
+        let mut spec = PageSpec::new(query);
         let (all, generation) = on_backend!(&self.backend, b => b.counter().await)?;
         let total = match &spec.q {
             None => all,
@@ -515,6 +515,7 @@ impl Store {
                 }
             },
         };
+        spec.choose_plan(total, all);
         let mut rows = on_backend!(&self.backend, b => b.page(&spec).await)?;
         let limit = usize::try_from(spec.limit).unwrap_or(usize::MAX);
         let more = rows.len() > limit;

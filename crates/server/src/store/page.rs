@@ -33,6 +33,9 @@ pub(super) struct PageSpec {
     pub limit: u64,
     pub offset: u64,
     pub seek: Seek,
+    /// Read the search's matches first and sort them, instead of walking the sort
+    /// order until a page of matches is found: chosen by [`PageSpec::choose_plan`].
+    pub hits_first: bool,
 }
 
 /// Why a cursor parameter cannot be used: a `400`.
@@ -72,7 +75,19 @@ impl PageSpec {
             limit: query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
             offset: query.offset.unwrap_or(0),
             seek,
+            hits_first: false,
         }
+    }
+
+    /// With a search matching `matches` of `all` rows: walking the sort order reads
+    /// about `limit × all / matches` rows before a page is full, reading the matches
+    /// (through the trigram index) and sorting them about `matches`; the cheaper one.
+    /// Each stays under `√(limit × all)` rows, so a page of a search costs little at any
+    /// size (a database planner, without the count, guesses and may read the whole table).
+    pub fn choose_plan(&mut self, matches: i64, all: i64) {
+        let m = u128::try_from(matches.max(0)).unwrap_or(0);
+        let n = u128::try_from(all.max(0)).unwrap_or(0);
+        self.hits_first = self.q.is_some() && m * m < u128::from(self.limit) * n;
     }
 
     /// Whether the rows are read against the sort order (previous and last
@@ -97,6 +112,10 @@ pub(super) trait Dialect {
     fn sort_expr(sort: SortKey) -> &'static str;
     /// The text a cursor keeps of that expression (NULL for the id sort).
     fn sort_value(sort: SortKey) -> &'static str;
+    /// Written after a subquery so that it is planned on its own.
+    const KEEP_APART: &'static str;
+    /// How `sort_key`, the sort expression taken out of a subquery, sorts.
+    fn sorted_key(sort: SortKey) -> &'static str;
     /// The condition of a search, binding its values through `bind`.
     fn search(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String;
 }
@@ -146,10 +165,10 @@ pub(super) fn page_sql<D: Dialect>(spec: &PageSpec, columns: &str) -> Sql {
         }
         Seek::Offset | Seek::End => String::new(),
     };
-    let order = match spec.sort {
+    let order_of = |key: &str| match spec.sort {
         SortKey::Id => format!("id {dir}"),
-        SortKey::Name => format!("{expr} {dir}"),
-        _ => format!("{expr} {dir}, id {dir}"),
+        SortKey::Name => format!("{key} {dir}"),
+        _ => format!("{key} {dir}, id {dir}"),
     };
     args.push(Arg::Int(
         i64::try_from(spec.limit)
@@ -161,14 +180,23 @@ pub(super) fn page_sql<D: Dialect>(spec: &PageSpec, columns: &str) -> Sql {
         args.push(Arg::Int(i64::try_from(spec.offset).unwrap_or(i64::MAX)));
         bounds.push_str(&format!(" OFFSET {}", D::placeholder(args.len())));
     }
-    Sql {
-        text: format!(
-            "SELECT {columns}, {} AS sort_value FROM connections WHERE {filter}{seek} \
-             ORDER BY {order} {bounds}",
-            D::sort_value(spec.sort)
-        ),
-        args,
-    }
+    let sort_value = D::sort_value(spec.sort);
+    let text = if spec.hits_first {
+        // The matches alone (a subquery the planner keeps apart), then sorted.
+        format!(
+            "SELECT * FROM (SELECT {columns}, {sort_value} AS sort_value, {expr} AS sort_key \
+             FROM connections WHERE {filter}{seek} {}) AS hits ORDER BY {} {bounds}",
+            D::KEEP_APART,
+            order_of(D::sorted_key(spec.sort)),
+        )
+    } else {
+        format!(
+            "SELECT {columns}, {sort_value} AS sort_value FROM connections WHERE {filter}{seek} \
+             ORDER BY {} {bounds}",
+            order_of(expr)
+        )
+    };
+    Sql { text, args }
 }
 
 fn filter<D: Dialect>(spec: &PageSpec, args: &mut Vec<Arg>) -> String {

@@ -451,6 +451,13 @@ impl Dialect for Pg {
         }
     }
 
+    // OFFSET 0 keeps a subquery from being pulled up into the outer query.
+    const KEEP_APART: &'static str = "OFFSET 0";
+
+    fn sorted_key(_: SortKey) -> &'static str {
+        "sort_key"
+    }
+
     fn search(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String {
         // The pg_trgm indexes (migration 0004) serve LIKE '%…%' of three characters or more.
         // lower() of "C" text folds ASCII, as SQLite's LIKE does; name_key is lower case.

@@ -427,6 +427,16 @@ impl Dialect for Lite {
         }
     }
 
+    // A subquery with a LIMIT is not flattened into a query with one.
+    const KEEP_APART: &'static str = "LIMIT -1";
+
+    fn sorted_key(sort: SortKey) -> &'static str {
+        match sort {
+            SortKey::CloudName => "sort_key COLLATE NOCASE",
+            _ => "sort_key",
+        }
+    }
+
     fn search(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String {
         let q = spec.q.as_deref().unwrap_or_default();
         let id = bind(Arg::Int(spec.id));
