@@ -96,7 +96,7 @@ async fn drivers(State(state): State<AppState>) -> Json<Vec<Driver>> {
 async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<(StatusCode, Json<Page>), ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     let Query(query) = query.map_err(|e| {
         ApiError::BadRequest(format!("The list query is not valid: {}", e.body_text()))
     })?;
@@ -127,7 +127,12 @@ async fn list(
     if let Some(problem) = crate::store::cursor_problem(&query) {
         return Err(ApiError::BadRequest(problem));
     }
-    Ok((StatusCode::OK, Json(state.store.list(&query).await?)))
+    let body = state.store.list_json(&query).await?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/connections", tag = "connections", request_body = ConnectionInput,

@@ -16,6 +16,7 @@ mod cursor;
 mod location;
 mod page;
 mod postgres;
+mod render;
 mod sqlite;
 
 use std::collections::BTreeMap;
@@ -155,6 +156,16 @@ pub(crate) struct ListRow {
     #[sqlx(flatten)]
     row: Row,
     sort_value: Option<String>,
+}
+
+/// A page's rows and what the page says about them.
+struct Listing {
+    rows: Vec<ListRow>,
+    total: u64,
+    offset: u64,
+    limit: u64,
+    next: Option<String>,
+    prev: Option<String>,
 }
 
 /// An event of the history as stored.
@@ -497,11 +508,39 @@ impl Store {
         }
     }
 
+    /// One page of connections, filtered and sorted in SQL (see [`Store::list_rows`]).
+    pub async fn list(&self, query: &ListQuery) -> Result<Page, sqlx::Error> {
+        let l = self.list_rows(query).await?;
+        Ok(Page {
+            items: l.rows.iter().map(|r| r.row.to_connection()).collect(),
+            total: l.total,
+            offset: l.offset,
+            limit: l.limit,
+            next: l.next,
+            prev: l.prev,
+        })
+    }
+
+    /// [`Store::list`] as the JSON `GET /api/connections` sends, written straight
+    /// from the rows.
+    pub async fn list_json(&self, query: &ListQuery) -> Result<String, sqlx::Error> {
+        let l = self.list_rows(query).await?;
+        let page = render::PageJson {
+            items: l.rows.iter().map(render::ItemJson::of).collect(),
+            total: l.total,
+            offset: l.offset,
+            limit: l.limit,
+            next: l.next,
+            prev: l.prev,
+        };
+        Ok(json(&page))
+    }
+
     /// One page of connections, filtered and sorted in SQL. The total without
     /// a search is the counter the writes keep; with one, it is counted once per
     /// search until the next write (a generation the writes bump, in the
     /// database, so several instances agree).
-    pub async fn list(&self, query: &ListQuery) -> Result<Page, sqlx::Error> {
+    async fn list_rows(&self, query: &ListQuery) -> Result<Listing, sqlx::Error> {
         let mut spec = PageSpec::new(query);
         let (all, generation) = on_backend!(&self.backend, b => b.counter().await)?;
         let total = match &spec.q {
@@ -541,8 +580,8 @@ impl Store {
                 total.saturating_sub(rows.len() as u64),
             ),
         };
-        Ok(Page {
-            items: rows.iter().map(|r| r.row.to_connection()).collect(),
+        Ok(Listing {
+            rows,
             total,
             offset,
             limit: spec.limit,
