@@ -16,7 +16,7 @@ const WRK_CONNECTIONS = 16;
 const BENCH_DIR = join(ROOT, 'bench');
 const OUT_DIR = join(ROOT, 'target', 'bench');
 // The list waits this long after the last keystroke before it asks the server (src/list/mod.rs).
-const FILTER_DEBOUNCE_MS = 250;
+const FILTER_DEBOUNCE_MS = 120;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -300,6 +300,63 @@ async function serverLoad(backend, backendEnv) {
   }
 }
 
+// ---------------------------------------------------------------- 3b. the list at any size
+const SCALE_SIZES = (process.env.BENCH_SCALE ?? '1000,100000').split(',').map(Number);
+const SEEDER = join(ROOT, 'target', 'release', 'examples', 'bench_seed');
+
+/** Seeds `count` connections through the store's bulk path (crates/server/examples/bench_seed.rs). */
+function bulkSeed(dataDir, count, backendEnv) {
+  const out = spawnSync(SEEDER, [dataDir, String(count)], { env: { ...process.env, ...backendEnv }, encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`bench_seed: ${out.stderr}`);
+}
+
+/** First page, last page, a sort by name in the middle and a filter, at each size: req/s with wrk. */
+async function scale(backend, backendEnv) {
+  const costs = {};
+  for (const size of SCALE_SIZES) {
+    const env = backendEnv();
+    const dataDir = mkdtempSync(join(tmpdir(), 'cc-bench-scale-'));
+    const t0 = Date.now();
+    bulkSeed(dataDir, size, env);
+    record('scale', `bulk seed ${size}, ${backend}`, round((Date.now() - t0) / 1000), 's');
+    const server = await startServer({ dataDir, env });
+    try {
+      const middle = await (await fetch(`${server.url}/api/connections?sort=name&limit=1&offset=${Math.floor(size / 2)}`)).json();
+      const queries = {
+        'first page': '/api/connections?limit=25',
+        'last page': '/api/connections?limit=25&before=end',
+        'sort by name, middle': `/api/connections?sort=name&limit=25&after=${encodeURIComponent(middle.next)}`,
+        // Shop 000120 … Shop 000129: ten rows at either size.
+        'filter': `/api/connections?limit=25&q=${encodeURIComponent('p 00012')}`,
+      };
+      for (const [name, path] of Object.entries(queries)) {
+        const r = await wrk(server.url + path);
+        costs[`${name}@${size}`] = r.rps;
+        record('scale', `${name}, ${size} connections, ${backend}`, Math.round(r.rps), 'req/s');
+      }
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const [small, large] = [SCALE_SIZES[0], SCALE_SIZES[SCALE_SIZES.length - 1]];
+  for (const name of ['first page', 'last page', 'sort by name, middle', 'filter']) {
+    // Cost is 1/throughput: cost at the large size / cost at the small one.
+    record('scale', `${name}: cost at ${large} / at ${small}, ${backend}`, round(costs[`${name}@${small}`] / costs[`${name}@${large}`], 2), '×', '≤ 1.5');
+  }
+}
+
+async function scaleBothBackends() {
+  const build = spawnSync('cargo', ['build', '--quiet', '--release', '-p', 'connections-server', '--example', 'bench_seed'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('cannot build bench_seed');
+  await scale('SQLite', () => ({}));
+  if (process.env.CONNECTIONS_TEST_POSTGRES) {
+    await scale('PostgreSQL', () => ({ CLOUDINARY_CONNECTIONS_DATABASE_URL: postgresDatabase() }));
+  } else {
+    record('scale', 'PostgreSQL figures', 'skipped: run through `make bench` (tests/pg/cluster.sh)', '');
+  }
+}
+
 // ---------------------------------------------------------------- 4. cold start
 async function coldStart() {
   const times = [];
@@ -385,11 +442,12 @@ async function mountCycles() {
 
 // ---------------------------------------------------------------- main
 const t0 = Date.now();
-// BENCH_ONLY=size,start,server,ui,mount runs a subset (for working on one figure).
-const only = (process.env.BENCH_ONLY ?? 'size,start,server,ui,mount').split(',');
+// BENCH_ONLY=size,start,server,scale,ui,mount runs a subset (for working on one figure).
+const only = (process.env.BENCH_ONLY ?? 'size,start,server,scale,ui,mount').split(',');
 if (only.includes('size')) await transferSize();
 if (only.includes('start')) await coldStart();
 if (only.includes('server')) await serverLoadBothBackends();
+if (only.includes('scale')) await scaleBothBackends();
 if (only.includes('ui')) await ui();
 if (only.includes('mount')) await mountCycles();
 mkdirSync(OUT_DIR, { recursive: true });

@@ -70,7 +70,18 @@ impl Client {
         make: impl Fn() -> RequestBuilder,
         body: Option<String>,
     ) -> Result<Response, ApiError> {
-        let signal = self.session.abort_signal();
+        self.send_with(make, body, self.session.abort_signal())
+            .await
+    }
+
+    /// [`Client::send`] with another abort signal than the session's (one its owner aborts
+    /// also when the session closes).
+    async fn send_with(
+        &self,
+        make: impl Fn() -> RequestBuilder,
+        body: Option<String>,
+        signal: Option<web_sys::AbortSignal>,
+    ) -> Result<Response, ApiError> {
         let mut retried = false;
         loop {
             let token = self.session.token().await;
@@ -115,7 +126,14 @@ impl Client {
         decode(self.send(|| Request::get(&url), None).await?).await
     }
 
-    pub async fn list(&self, query: &ListQuery) -> Result<Page, ApiError> {
+    /// One page of the list. `abort`: the list's own controller, so a newer page (the next
+    /// keystroke of the filter) aborts this request; its owner aborts it when it goes, as the
+    /// session would.
+    pub async fn list(
+        &self,
+        query: &ListQuery,
+        abort: Option<&web_sys::AbortController>,
+    ) -> Result<Page, ApiError> {
         let qs = query.to_query_string();
         let path = if qs.is_empty() {
             "/connections".to_string()
@@ -123,7 +141,11 @@ impl Client {
             format!("/connections?{qs}")
         };
         let url = self.url(&path);
-        decode(self.send(|| Request::get(&url), None).await?).await
+        let signal = match abort {
+            Some(c) => Some(c.signal()),
+            None => self.session.abort_signal(),
+        };
+        decode(self.send_with(|| Request::get(&url), None, signal).await?).await
     }
 
     /// One connection; its `version` is what [`Client::update`] sends as If-Match.

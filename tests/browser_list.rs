@@ -87,6 +87,8 @@ fn answer(url: &str) -> (u16, String) {
                     total: matching.len() as u64,
                     offset: offset as u64,
                     limit: limit as u64,
+                    next: None,
+                    prev: None,
                 };
                 return (200, serde_json::to_string(&page).expect("json"));
             }

@@ -152,6 +152,8 @@ pub fn mount_with(
 }
 
 fn start(element: HtmlElement, settings: Settings, get_token: Option<Function>) -> Mounted {
+    // Debug builds only: the hook's message formatting costs the release wasm its size.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     let config = HostConfig::new(
         settings.api_base.clone(),

@@ -40,7 +40,7 @@ use pager::Pager;
 use table::{status_word, Table, TableState};
 
 /// Debounce of the quick filter.
-const FILTER_DELAY_MS: u64 = 250;
+const FILTER_DELAY_MS: u64 = 120;
 /// How long the saved row stays marked.
 const SAVED_MARK_MS: i32 = 4000;
 /// Performance mark set each time a page of rows is in the DOM (read by the benchmark).
@@ -163,14 +163,28 @@ pub fn ConnectionList() -> impl IntoView {
     // One page from the server. A newer request supersedes an older one (the resource keeps
     // only the latest run's answer), and the old rows stay until the new ones arrive.
     let in_flight = RwSignal::new(0u32);
+    // The request of the page asked for last; a newer one aborts it (and so does the list
+    // going away).
+    let list_abort = StoredValue::new_local(None::<web_sys::AbortController>);
+    on_cleanup(move || {
+        if let Some(Some(c)) = list_abort.try_update_value(Option::take) {
+            c.abort();
+        }
+    });
     let page = {
         let client = client.clone();
         LocalResource::new(move || {
             let q = query.get().to_list_query();
             let client = client.clone();
             in_flight.update(|n| *n += 1);
+            let controller = web_sys::AbortController::new().ok();
+            if let Some(Some(old)) =
+                list_abort.try_update_value(|c| std::mem::replace(c, controller.clone()))
+            {
+                old.abort();
+            }
             async move {
-                let result = client.list(&q).await.map(Arc::new);
+                let result = client.list(&q, controller.as_ref()).await.map(Arc::new);
                 in_flight.try_update(|n| *n = n.saturating_sub(1));
                 result
             }
@@ -326,7 +340,10 @@ pub fn ConnectionList() -> impl IntoView {
         })
     });
     let on_open = UnsyncCallback::new(move |id: i64| go.run(format!("/{id}")));
-    let on_offset = UnsyncCallback::new(move |o: u64| query.update(|q| q.offset = o));
+    let on_move = UnsyncCallback::new(move |m: query::PageMove| {
+        let shown = current.get_untracked();
+        query.update(|q| q.go(m, shown.as_deref()))
+    });
     let on_limit = UnsyncCallback::new(move |n: u64| {
         if pager::is_page_size(n) {
             query.update(|q| {
@@ -603,7 +620,7 @@ pub fn ConnectionList() -> impl IntoView {
                     limit=Signal::derive(move || limit.get())
                     rows=page_rows
                     total=page_total
-                    on_offset=on_offset
+                    on_move=on_move
                     on_limit=on_limit
                 />
             </Show>

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use crate::app::use_locale;
 use crate::i18n::{self as msg, t, Locale, Msg};
 
+use super::query::PageMove;
+
 /// Rows-per-page choices.
 pub const PAGE_SIZES: [u64; 6] = [5, 10, 25, 50, 100, 500];
 
@@ -52,14 +54,15 @@ pub fn offset_for_size(offset: u64, new_limit: u64) -> u64 {
     offset / new_limit * new_limit
 }
 
-/// The pager bar. `offset`/`limit` are what is asked for, `rows`/`total` what came back.
+/// The pager bar. `offset`/`limit` are what is asked for, `rows`/`total` what came back;
+/// a button asks `on_move` for its page (by the page's cursors, see [`super::query`]).
 #[component]
 pub fn Pager(
     offset: Signal<u64>,
     limit: Signal<u64>,
     rows: Signal<u64>,
     total: Signal<u64>,
-    on_offset: UnsyncCallback<u64>,
+    on_move: UnsyncCallback<PageMove>,
     on_limit: UnsyncCallback<u64>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -95,22 +98,22 @@ pub fn Pager(
             </span>
             <span class="cc-pager-buttons">
                 <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::FirstPage) title=t(Msg::FirstPage)
-                    disabled=at_start on:click=move |_| on_offset.run(0)>
+                    disabled=at_start on:click=move |_| on_move.run(PageMove::First)>
                     <span aria-hidden="true">"«"</span>
                 </button>
                 <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::PreviousPage) title=t(Msg::PreviousPage)
                     disabled=at_start
-                    on:click=move |_| on_offset.run(previous_offset(offset.get_untracked(), limit.get_untracked()))>
+                    on:click=move |_| on_move.run(PageMove::Previous)>
                     <span aria-hidden="true">"‹"</span>
                 </button>
                 <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::NextPage) title=t(Msg::NextPage)
                     disabled=at_end
-                    on:click=move |_| on_offset.run(offset.get_untracked() + limit.get_untracked())>
+                    on:click=move |_| on_move.run(PageMove::Next)>
                     <span aria-hidden="true">"›"</span>
                 </button>
                 <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::LastPage) title=t(Msg::LastPage)
                     disabled=at_end
-                    on:click=move |_| on_offset.run(last_offset(total.get_untracked(), limit.get_untracked()))>
+                    on:click=move |_| on_move.run(PageMove::Last)>
                     <span aria-hidden="true">"»"</span>
                 </button>
             </span>

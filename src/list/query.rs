@@ -1,7 +1,7 @@
 //! What the list asks the server for: filter, sort, page ([`ViewQuery`]); the sort cycle of
 //! the headers; and the search for the page that holds a just-saved row ([`Locator`]).
 
-use connections_api::{ListQuery, Order, SortKey, DEFAULT_LIMIT};
+use connections_api::{ListQuery, Order, Page, SortKey, CURSOR_END, DEFAULT_LIMIT};
 
 /// A sort the user chose by clicking a header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,10 @@ pub struct ViewQuery {
     pub sort: Option<Sort>,
     pub offset: u64,
     pub limit: u64,
+    /// How the pager reached this page by keys; used only while filter, sort, page size
+    /// and offset are still the ones it was made for (anything else that moves the list
+    /// goes by offset).
+    pub keyed: Option<Keyed>,
 }
 
 impl Default for ViewQuery {
@@ -59,20 +63,83 @@ impl Default for ViewQuery {
             sort: None,
             offset: 0,
             limit: DEFAULT_LIMIT,
+            keyed: None,
         }
     }
+}
+
+/// A pager button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageMove {
+    First,
+    Previous,
+    Next,
+    Last,
+}
+
+/// A page reached by the server's cursors (the same cost at any depth).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyed {
+    /// (`q`, sort, limit, offset) it was made for.
+    for_view: (String, Option<Sort>, u64, u64),
+    /// `after=` or `before=` and the cursor.
+    after: bool,
+    cursor: String,
 }
 
 impl ViewQuery {
     pub fn to_list_query(&self) -> ListQuery {
         let q = self.q.trim();
+        let keyed = self.keyed.as_ref().filter(|k| k.for_view == self.view());
         ListQuery {
             q: (!q.is_empty()).then(|| q.to_string()),
             sort: self.sort.map(|s| s.key),
             order: self.sort.map(|s| s.order),
             offset: Some(self.offset),
             limit: Some(self.limit),
+            after: keyed.filter(|k| k.after).map(|k| k.cursor.clone()),
+            before: keyed.filter(|k| !k.after).map(|k| k.cursor.clone()),
         }
+    }
+
+    fn view(&self) -> (String, Option<Sort>, u64, u64) {
+        (self.q.clone(), self.sort, self.limit, self.offset)
+    }
+
+    /// Moves to the first, previous, next or last page of `page` (the one shown): by its
+    /// cursors when it has them, else by offset. The offset kept is this side's count of
+    /// the rows before the page, for "from–to of total" (the last page's comes back from
+    /// the server).
+    pub fn go(&mut self, to: PageMove, page: Option<&Page>) {
+        let (offset, key) = match (to, page) {
+            (PageMove::First, _) => (0, None),
+            (PageMove::Next, Some(p)) if p.next.is_some() => (
+                p.offset + p.items.len() as u64,
+                p.next.clone().map(|c| (true, c)),
+            ),
+            (PageMove::Previous, Some(p)) if p.prev.is_some() => (
+                p.offset.saturating_sub(self.limit),
+                p.prev.clone().map(|c| (false, c)),
+            ),
+            (PageMove::Last, Some(p)) if p.next.is_some() || p.prev.is_some() => (
+                super::pager::last_offset(p.total, self.limit),
+                Some((false, CURSOR_END.to_string())),
+            ),
+            (PageMove::Next, _) => (self.offset + self.limit, None),
+            (PageMove::Previous, _) => {
+                (super::pager::previous_offset(self.offset, self.limit), None)
+            }
+            (PageMove::Last, p) => (
+                super::pager::last_offset(p.map_or(0, |p| p.total), self.limit),
+                None,
+            ),
+        };
+        self.offset = offset;
+        self.keyed = key.map(|(after, cursor)| Keyed {
+            for_view: self.view(),
+            after,
+            cursor,
+        });
     }
 
     /// Whether this query is the plain list sorted by ID ascending, where a row's position
@@ -207,6 +274,7 @@ mod tests {
             }),
             offset: 50,
             limit: 25,
+            keyed: None,
         };
         assert_eq!(
             v.to_list_query().to_query_string(),
@@ -215,6 +283,73 @@ mod tests {
         assert!(!v.is_by_id());
         assert!(ViewQuery::default().is_by_id());
         assert_eq!(ViewQuery::default().to_list_query().q, None);
+    }
+
+    fn page(offset: u64, n: u64, total: u64, next: Option<&str>, prev: Option<&str>) -> Page {
+        Page {
+            items: Vec::new(),
+            total,
+            offset,
+            limit: n,
+            next: next.map(str::to_string),
+            prev: prev.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn pager_moves_by_keys_when_the_page_has_them() {
+        let mut v = ViewQuery::default();
+        let mut p = page(0, 0, 100, Some("id.25."), None);
+        p.items.resize(25, sample());
+        v.go(PageMove::Next, Some(&p));
+        let q = v.to_list_query();
+        assert_eq!(
+            (q.offset, q.after.as_deref(), q.before),
+            (Some(25), Some("id.25."), None)
+        );
+        v.go(
+            PageMove::Previous,
+            Some(&page(25, 25, 100, Some("id.50."), Some("id.26."))),
+        );
+        let q = v.to_list_query();
+        assert_eq!(
+            (q.offset, q.after, q.before.as_deref()),
+            (Some(0), None, Some("id.26."))
+        );
+        v.go(
+            PageMove::Last,
+            Some(&page(0, 25, 100, Some("id.25."), None)),
+        );
+        let q = v.to_list_query();
+        assert_eq!(
+            (q.offset, q.before.as_deref()),
+            (Some(75), Some(CURSOR_END))
+        );
+        // Anything else that moves the list drops the key: a new filter starts at offset 0.
+        v.q = "shop".into();
+        v.offset = 0;
+        assert_eq!(v.to_list_query().before, None);
+        v.go(PageMove::First, None);
+        assert_eq!(v.keyed, None);
+    }
+
+    #[test]
+    fn pager_moves_by_offset_without_keys() {
+        let mut v = ViewQuery::default();
+        v.go(PageMove::Next, Some(&page(0, 25, 100, None, None)));
+        assert_eq!((v.offset, v.to_list_query().after), (25, None));
+        v.go(PageMove::Last, Some(&page(25, 25, 100, None, None)));
+        assert_eq!(v.offset, 75);
+        v.go(PageMove::Previous, None);
+        assert_eq!(v.offset, 50);
+    }
+
+    fn sample() -> connections_api::Connection {
+        serde_json::from_value(serde_json::json!({
+            "id": 1, "name": "a", "driver": "d", "fields": {}, "secrets_set": [],
+            "status": {"state": "unverified"}, "created_at": "", "updated_at": "", "version": 1
+        }))
+        .expect("connection")
     }
 
     /// Runs the locator against a list of ids (ascending), as the server would page it.

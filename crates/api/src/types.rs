@@ -154,6 +154,12 @@ pub struct Page {
     pub total: u64,
     pub offset: u64,
     pub limit: u64,
+    /// Cursor for `after`: the page that follows this one; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Cursor for `before`: the page before this one; absent on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
 }
 
 /// Body of `POST /api/verify`. `Debug` shows the field keys, never their values.
@@ -317,7 +323,21 @@ pub struct ListQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
     pub limit: Option<u64>,
+    /// Keyset paging: the rows that follow this cursor (a page's `next`).
+    /// `offset` then skips nothing: it is returned as given, the caller's own
+    /// count of the rows before the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(max_length = 600))]
+    pub after: Option<String>,
+    /// Keyset paging: the rows that precede this cursor (a page's `prev`), or
+    /// `end` for the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(max_length = 600))]
+    pub before: Option<String>,
 }
+
+/// The `before` value that asks for the last page.
+pub const CURSOR_END: &str = "end";
 
 impl ListQuery {
     /// The query string (without `?`), parameters percent-encoded.
@@ -337,6 +357,12 @@ impl ListQuery {
         }
         if let Some(limit) = self.limit {
             parts.push(format!("limit={limit}"));
+        }
+        if let Some(after) = &self.after {
+            parts.push(format!("after={}", percent_encode(after)));
+        }
+        if let Some(before) = &self.before {
+            parts.push(format!("before={}", percent_encode(before)));
         }
         parts.join("&")
     }
@@ -406,10 +432,12 @@ mod tests {
             order: Some(Order::Desc),
             offset: Some(50),
             limit: Some(25),
+            after: Some("name.7.6162".into()),
+            before: None,
         };
         assert_eq!(
             q.to_query_string(),
-            "q=a%20b%26c&sort=cloud_name&order=desc&offset=50&limit=25"
+            "q=a%20b%26c&sort=cloud_name&order=desc&offset=50&limit=25&after=name.7.6162"
         );
         assert_eq!(ListQuery::default().to_query_string(), "");
     }

@@ -92,11 +92,11 @@ async fn drivers(State(state): State<AppState>) -> Json<Vec<Driver>> {
 
 #[utoipa::path(get, path = "/api/connections", tag = "connections", params(ListQuery),
     responses((status = 200, description = "One page of connections", body = Page),
-              (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters", body = ErrorBody)))]
+              (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters, a cursor of another sort or both after and before", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<(StatusCode, Json<Page>), ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     let Query(query) = query.map_err(|e| {
         ApiError::BadRequest(format!("The list query is not valid: {}", e.body_text()))
     })?;
@@ -124,7 +124,15 @@ async fn list(
             "q must be at most {MAX_QUERY_LEN} characters."
         )));
     }
-    Ok((StatusCode::OK, Json(state.store.list(&query).await?)))
+    if let Some(problem) = crate::store::cursor_problem(&query) {
+        return Err(ApiError::BadRequest(problem));
+    }
+    let body = state.store.list_json(&query).await?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/connections", tag = "connections", request_body = ConnectionInput,

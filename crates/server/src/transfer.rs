@@ -76,18 +76,18 @@ pub fn read_passphrase(path: &std::path::Path) -> Result<SecretString, String> {
 /// Every connection, secrets included, sealed with `passphrase`, as ASCII-armored age.
 pub async fn export(store: &Store, passphrase: &SecretString) -> Result<(Vec<u8>, usize), String> {
     let mut connections = Vec::new();
-    let mut offset = 0;
+    // Keyset pages: each costs the same however far in.
+    let mut after = None;
     loop {
         let page = store
             .list(&ListQuery {
                 sort: Some(SortKey::Id),
-                offset: Some(offset),
                 limit: Some(connections_api::MAX_LIMIT),
+                after: after.take(),
                 ..ListQuery::default()
             })
             .await
             .map_err(|e| format!("cannot read the connections: {e}"))?;
-        let n = page.items.len() as u64;
         for item in page.items {
             let Some(row) = store
                 .get(item.id)
@@ -109,10 +109,10 @@ pub async fn export(store: &Store, passphrase: &SecretString) -> Result<(Vec<u8>
                 fields,
             });
         }
-        if n == 0 || offset + n >= page.total {
-            break;
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
         }
-        offset += n;
     }
     let count = connections.len();
     let plain = Zeroizing::new(

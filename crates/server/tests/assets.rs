@@ -78,3 +78,27 @@ async fn api_answers_are_compressed_on_the_fly_and_never_cached() {
     assert_eq!(a.header("content-encoding"), "gzip");
     assert_eq!(a.header("cache-control"), "no-store");
 }
+
+#[tokio::test]
+async fn the_stable_entry_is_revalidated_and_the_hashed_module_it_names_is_kept() {
+    let h = harness().await;
+    let dist = h.dir.path().join("dist");
+    let module = "cloudinary-connections-0123456789abcdef.js";
+    std::fs::write(dist.join(module), "export default function init() {}").expect("module");
+    std::fs::write(
+        dist.join("cloudinary-connections.js"),
+        format!("export * from './{module}';\nexport {{ default }} from './{module}';\n"),
+    )
+    .expect("entry");
+    let entry = fetch(&h, "/cloudinary-connections.js", "identity").await;
+    assert_eq!(entry.status, StatusCode::OK);
+    assert_eq!(entry.header("cache-control"), "no-cache");
+    assert!(entry.header("content-type").contains("javascript"));
+    assert!(entry.text().contains(module));
+    let hashed = fetch(&h, &format!("/{module}"), "identity").await;
+    assert_eq!(hashed.status, StatusCode::OK);
+    assert_eq!(
+        hashed.header("cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+}

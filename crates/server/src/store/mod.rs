@@ -11,9 +11,12 @@
 //! reach SQL; they leave only through [`Store::secrets`].
 
 mod backup;
+mod counts;
+mod cursor;
 mod location;
 mod page;
 mod postgres;
+mod render;
 mod schedule;
 mod sqlite;
 
@@ -29,9 +32,12 @@ use sqlx::{FromRow, PgPool, SqlitePool};
 
 use crate::crypto::{self, Cipher, DecryptError, KeySource, BOUND_PREFIX, KEY_SETTING};
 
+use counts::Counts;
+use cursor::Cursor;
 use location::Location;
 pub use location::{redact_url, DATABASE_URL_SETTING};
-use page::PageSpec;
+pub use page::cursor_problem;
+use page::{PageSpec, Seek};
 pub use schedule::AccountClaim;
 
 pub const DB_FILE: &str = "connections.sqlite3";
@@ -45,6 +51,8 @@ const READY_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct Store {
     backend: Backend,
     cipher: Cipher,
+    /// Totals of searches, until the next write.
+    counts: Counts,
 }
 
 #[derive(Clone)]
@@ -126,9 +134,12 @@ impl Row {
         }
     }
 
-    /// Keys of the secrets that hold a value.
+    /// Keys of the secrets that hold a value (their values are not read).
     pub fn secret_keys(&self) -> Vec<String> {
-        encrypted_map(&self.secrets).into_keys().collect()
+        serde_json::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(&self.secrets)
+            .unwrap_or_default()
+            .into_keys()
+            .collect()
     }
 
     /// The non-secret field values.
@@ -139,6 +150,24 @@ impl Row {
 
 fn encrypted_map(json: &str) -> BTreeMap<String, String> {
     serde_json::from_str(json).unwrap_or_default()
+}
+
+/// A row of a list page, with the value of its sort expression for the cursors.
+#[derive(Debug, FromRow)]
+pub(crate) struct ListRow {
+    #[sqlx(flatten)]
+    row: Row,
+    sort_value: Option<String>,
+}
+
+/// A page's rows and what the page says about them.
+struct Listing {
+    rows: Vec<ListRow>,
+    total: u64,
+    offset: u64,
+    limit: u64,
+    next: Option<String>,
+    prev: Option<String>,
 }
 
 /// An event of the history as stored.
@@ -381,7 +410,11 @@ impl Store {
         if !ok {
             return Err(wrong_key_message(&source, &location.shown()));
         }
-        let store = Store { backend, cipher };
+        let store = Store {
+            backend,
+            cipher,
+            counts: Counts::default(),
+        };
         store
             .bind_secrets_to_rows()
             .await
@@ -477,15 +510,85 @@ impl Store {
         }
     }
 
-    /// One page of connections, filtered and sorted in SQL.
+    /// One page of connections, filtered and sorted in SQL (see [`Store::list_rows`]).
     pub async fn list(&self, query: &ListQuery) -> Result<Page, sqlx::Error> {
-        let spec = PageSpec::new(query);
-        let (total, rows) = on_backend!(&self.backend, b => b.list(&spec).await)?;
+        let l = self.list_rows(query).await?;
         Ok(Page {
-            items: rows.iter().map(Row::to_connection).collect(),
-            total: u64::try_from(total).unwrap_or(0),
-            offset: spec.offset,
+            items: l.rows.iter().map(|r| r.row.to_connection()).collect(),
+            total: l.total,
+            offset: l.offset,
+            limit: l.limit,
+            next: l.next,
+            prev: l.prev,
+        })
+    }
+
+    /// [`Store::list`] as the JSON `GET /api/connections` sends, written straight
+    /// from the rows.
+    pub async fn list_json(&self, query: &ListQuery) -> Result<String, sqlx::Error> {
+        let l = self.list_rows(query).await?;
+        let page = render::PageJson {
+            items: l.rows.iter().map(render::ItemJson::of).collect(),
+            total: l.total,
+            offset: l.offset,
+            limit: l.limit,
+            next: l.next,
+            prev: l.prev,
+        };
+        Ok(json(&page))
+    }
+
+    /// One page of connections, filtered and sorted in SQL. The total without
+    /// a search is the counter the writes keep; with one, it is counted once per
+    /// search until the next write (a generation the writes bump, in the
+    /// database, so several instances agree).
+    async fn list_rows(&self, query: &ListQuery) -> Result<Listing, sqlx::Error> {
+        let mut spec = PageSpec::new(query);
+        let (all, generation) = on_backend!(&self.backend, b => b.counter().await)?;
+        let total = match &spec.q {
+            None => all,
+            Some(q) => match self.counts.get(q, generation) {
+                Some(n) => n,
+                None => {
+                    let n = on_backend!(&self.backend, b => b.count(&spec).await)?;
+                    self.counts.put(q, generation, n);
+                    n
+                }
+            },
+        };
+        spec.choose_plan(total, all);
+        let mut rows = on_backend!(&self.backend, b => b.page(&spec).await)?;
+        let limit = usize::try_from(spec.limit).unwrap_or(usize::MAX);
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        if spec.reversed() {
+            rows.reverse();
+        }
+        let cursor = |r: &ListRow| Cursor::new(r.row.id, r.sort_value.as_deref()).encode(spec.sort);
+        let first = rows.first().map(cursor);
+        let last = rows.last().map(cursor);
+        let total = u64::try_from(total).unwrap_or(0);
+        let (next, prev, offset) = match spec.seek {
+            Seek::Offset => (
+                last.filter(|_| more),
+                first.filter(|_| spec.offset > 0),
+                spec.offset,
+            ),
+            Seek::After(_) => (last.filter(|_| more), first, spec.offset),
+            Seek::Before(_) => (last, first.filter(|_| more), spec.offset),
+            Seek::End => (
+                None,
+                first.filter(|_| more),
+                total.saturating_sub(rows.len() as u64),
+            ),
+        };
+        Ok(Listing {
+            rows,
+            total,
+            offset,
             limit: spec.limit,
+            next,
+            prev,
         })
     }
 
@@ -548,6 +651,31 @@ impl Store {
                 })
             }
         }
+    }
+
+    /// Stores many new connections in one transaction (all or none; a taken
+    /// name fails them all), each with its `created` event, unverified: the
+    /// bulk path of imports and of the benchmark's seeding. Returns their ids.
+    pub async fn create_many(
+        &self,
+        records: &[Record],
+        actor: Option<&Actor>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let event = NewEvent::new(actor, Action::Created);
+        let seals: Vec<_> = records
+            .iter()
+            .map(|record| {
+                move |id: i64| -> Option<String> {
+                    (!record.secrets.is_empty()).then(|| json(&self.seal_all(id, &record.secrets)))
+                }
+            })
+            .collect();
+        let rows: Vec<(Values<'_>, &Seal<'_>)> = records
+            .iter()
+            .zip(&seals)
+            .map(|(record, seal)| (Values::of(record), seal as &Seal<'_>))
+            .collect();
+        on_backend!(&self.backend, b => b.create_many(&rows, &event).await)
     }
 
     /// Keeps `connection` as the answer a replay of `key` returns (the first

@@ -1,53 +1,213 @@
-//! One page of the list, as both backends read it: bounds, order, filter.
+//! One page of the list, as both backends read it: bounds, order, filter, and
+//! the keyset (cursor) that makes First/Next/Previous/Last cost the same at any
+//! depth. Each backend gives its [`Dialect`]; the SQL is written here once.
 
-use connections_api::{ListQuery, Order, SortKey};
+use connections_api::{ListQuery, Order, SortKey, CURSOR_END};
 use connections_api::{DEFAULT_LIMIT, MAX_LIMIT};
+
+use super::cursor::Cursor;
+
+/// Where a page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Seek {
+    /// At `offset` (0: the first page).
+    Offset,
+    /// Just after this row, in the sort order.
+    After(Cursor),
+    /// Just before this row.
+    Before(Cursor),
+    /// The last page.
+    End,
+}
 
 /// The parts of a list query, checked and clamped; each backend writes its SQL.
 pub(super) struct PageSpec {
     pub sort: SortKey,
-    pub order: &'static str,
+    pub ascending: bool,
+    /// The trimmed, lower-cased search text, if any.
+    pub q: Option<String>,
     /// `%…%` LIKE pattern of the lower-cased search text (escaped with `\`), if any.
     pub pattern: Option<String>,
     /// The search text as an id, or -1.
     pub id: i64,
     pub limit: u64,
     pub offset: u64,
+    pub seek: Seek,
+    /// Read the search's matches first and sort them, instead of walking the sort
+    /// order until a page of matches is found: chosen by [`PageSpec::choose_plan`].
+    pub hits_first: bool,
+}
+
+/// Why a cursor parameter cannot be used: a `400`.
+pub fn cursor_problem(query: &ListQuery) -> Option<String> {
+    let sort = query.sort.unwrap_or_default();
+    match (&query.after, &query.before) {
+        (Some(_), Some(_)) => Some("after and before cannot be used together.".into()),
+        (Some(c), None) if Cursor::parse(c, sort).is_none() => Some(format!(
+            "after is not a cursor of this sort ({}); use a page's next.",
+            sort.as_str()
+        )),
+        (None, Some(c)) if c != CURSOR_END && Cursor::parse(c, sort).is_none() => Some(format!(
+            "before is not a cursor of this sort ({}); use a page's prev, or end.",
+            sort.as_str()
+        )),
+        _ => None,
+    }
 }
 
 impl PageSpec {
     pub fn new(query: &ListQuery) -> PageSpec {
         let q = query.q.as_deref().map(str::trim).unwrap_or("");
+        let sort = query.sort.unwrap_or_default();
+        let seek = match (&query.after, &query.before) {
+            (Some(c), None) => Cursor::parse(c, sort).map_or(Seek::Offset, Seek::After),
+            (None, Some(c)) if c == CURSOR_END => Seek::End,
+            (None, Some(c)) => Cursor::parse(c, sort).map_or(Seek::Offset, Seek::Before),
+            _ => Seek::Offset,
+        };
+        let lower = q.to_lowercase();
         PageSpec {
-            sort: query.sort.unwrap_or_default(),
-            order: match query.order.unwrap_or_default() {
-                Order::Asc => "ASC",
-                Order::Desc => "DESC",
-            },
-            pattern: (!q.is_empty()).then(|| format!("%{}%", escape_like(&q.to_lowercase()))),
+            sort,
+            ascending: query.order.unwrap_or_default() == Order::Asc,
+            pattern: (!q.is_empty()).then(|| format!("%{}%", escape_like(&lower))),
+            q: (!q.is_empty()).then_some(lower),
             id: q.parse::<i64>().unwrap_or(-1),
             limit: query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
             offset: query.offset.unwrap_or(0),
+            seek,
+            hits_first: false,
         }
     }
 
-    /// `ORDER BY` with `column` (the sort key's expression), ties broken by id.
-    pub fn order_by(&self, column: &str) -> String {
-        let order = self.order;
-        if self.sort == SortKey::Id {
-            format!("id {order}")
-        } else {
-            format!("{column} {order}, id {order}")
+    /// With a search matching `matches` of `all` rows: walking the sort order reads
+    /// about `limit × all / matches` rows before a page is full, reading the matches
+    /// (through the trigram index) and sorting them about `matches`; the cheaper one.
+    /// Each stays under `√(limit × all)` rows, so a page of a search costs little at any
+    /// size (a database planner, without the count, guesses and may read the whole table).
+    pub fn choose_plan(&mut self, matches: i64, all: i64) {
+        let m = u128::try_from(matches.max(0)).unwrap_or(0);
+        let n = u128::try_from(all.max(0)).unwrap_or(0);
+        self.hits_first = self.q.is_some() && m * m < u128::from(self.limit) * n;
+    }
+
+    /// Whether the rows are read against the sort order (previous and last
+    /// pages), to be turned around afterwards.
+    pub fn reversed(&self) -> bool {
+        matches!(self.seek, Seek::Before(_) | Seek::End)
+    }
+}
+
+/// A value bound to a statement.
+#[derive(Debug, Clone)]
+pub(super) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// What differs between the backends' SQL.
+pub(super) trait Dialect {
+    /// The `n`-th (from 1) parameter.
+    fn placeholder(n: usize) -> String;
+    /// The expression a sort orders by; an index on (expression, id) gives it.
+    fn sort_expr(sort: SortKey) -> &'static str;
+    /// The text a cursor keeps of that expression (NULL for the id sort).
+    fn sort_value(sort: SortKey) -> &'static str;
+    /// Written after a subquery so that it is planned on its own.
+    const KEEP_APART: &'static str;
+    /// How `sort_key`, the sort expression taken out of a subquery, sorts.
+    fn sorted_key(sort: SortKey) -> &'static str;
+    /// The condition of a search, binding its values through `bind`.
+    fn search(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String;
+}
+
+/// A statement and its values, in order.
+pub(super) struct Sql {
+    pub text: String,
+    pub args: Vec<Arg>,
+}
+
+/// The number of rows matching the search (only with a search: without one,
+/// the total is the counter the writes keep).
+pub(super) fn count_sql<D: Dialect>(spec: &PageSpec) -> Sql {
+    let mut args = Vec::new();
+    let filter = filter::<D>(spec, &mut args);
+    Sql {
+        text: format!("SELECT COUNT(*) FROM connections WHERE {filter}"),
+        args,
+    }
+}
+
+/// The page: `limit + 1` rows (the extra one tells whether more follow), in
+/// the sort order, or against it when [`PageSpec::reversed`]; `columns` and the
+/// cursor's text as `sort_value`.
+pub(super) fn page_sql<D: Dialect>(spec: &PageSpec, columns: &str) -> Sql {
+    let mut args = Vec::new();
+    let filter = filter::<D>(spec, &mut args);
+    let forward = spec.ascending != spec.reversed();
+    let expr = D::sort_expr(spec.sort);
+    let (cmp, dir) = if forward { (">", "ASC") } else { ("<", "DESC") };
+    let seek = match &spec.seek {
+        Seek::After(c) | Seek::Before(c) => {
+            let mut bind = |a: Arg| {
+                args.push(a);
+                D::placeholder(args.len())
+            };
+            match spec.sort {
+                SortKey::Id => format!(" AND id {cmp} {}", bind(Arg::Int(c.id))),
+                // Unique: the name alone is the key.
+                SortKey::Name => format!(" AND {expr} {cmp} {}", bind(Arg::Text(c.value.clone()))),
+                _ => {
+                    let v = bind(Arg::Text(c.value.clone()));
+                    let id = bind(Arg::Int(c.id));
+                    format!(" AND ({expr}, id) {cmp} ({v}, {id})")
+                }
+            }
         }
+        Seek::Offset | Seek::End => String::new(),
+    };
+    let order_of = |key: &str| match spec.sort {
+        SortKey::Id => format!("id {dir}"),
+        SortKey::Name => format!("{key} {dir}"),
+        _ => format!("{key} {dir}, id {dir}"),
+    };
+    args.push(Arg::Int(
+        i64::try_from(spec.limit)
+            .unwrap_or(i64::MAX)
+            .saturating_add(1),
+    ));
+    let mut bounds = format!("LIMIT {}", D::placeholder(args.len()));
+    if spec.seek == Seek::Offset {
+        args.push(Arg::Int(i64::try_from(spec.offset).unwrap_or(i64::MAX)));
+        bounds.push_str(&format!(" OFFSET {}", D::placeholder(args.len())));
     }
+    let sort_value = D::sort_value(spec.sort);
+    let text = if spec.hits_first {
+        // The matches alone (a subquery the planner keeps apart), then sorted.
+        format!(
+            "SELECT * FROM (SELECT {columns}, {sort_value} AS sort_value, {expr} AS sort_key \
+             FROM connections WHERE {filter}{seek} {}) AS hits ORDER BY {} {bounds}",
+            D::KEEP_APART,
+            order_of(D::sorted_key(spec.sort)),
+        )
+    } else {
+        format!(
+            "SELECT {columns}, {sort_value} AS sort_value FROM connections WHERE {filter}{seek} \
+             ORDER BY {} {bounds}",
+            order_of(expr)
+        )
+    };
+    Sql { text, args }
+}
 
-    pub fn limit(&self) -> i64 {
-        i64::try_from(self.limit).unwrap_or(i64::MAX)
+fn filter<D: Dialect>(spec: &PageSpec, args: &mut Vec<Arg>) -> String {
+    if spec.q.is_none() {
+        return "TRUE".into();
     }
-
-    pub fn offset(&self) -> i64 {
-        i64::try_from(self.offset).unwrap_or(i64::MAX)
-    }
+    let mut bind = |a: Arg| {
+        args.push(a);
+        D::placeholder(args.len())
+    };
+    D::search(spec, &mut bind)
 }
 
 fn escape_like(s: &str) -> String {

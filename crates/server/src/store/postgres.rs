@@ -11,9 +11,10 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
+use super::page::{self, Arg, Dialect};
 use super::{
-    idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, EventRow, NewEvent, PageSpec,
-    Rebind, Row, Seal, StoreError, Values, COLUMNS, EVENT_COLUMNS,
+    idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, EventRow, ListRow, NewEvent,
+    PageSpec, Rebind, Row, Seal, StoreError, Values, COLUMNS, EVENT_COLUMNS,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -121,21 +122,31 @@ impl Postgres {
         Ok(changed)
     }
 
-    pub async fn list(&self, spec: &PageSpec) -> Result<(i64, Vec<Row>), sqlx::Error> {
-        let sql = PageSql::new(spec);
-        let mut count = sqlx::query_scalar(&sql.count);
-        if let Some(pattern) = &spec.pattern {
-            count = count.bind(pattern).bind(spec.id);
-        }
-        let total: i64 = count.fetch_one(&self.pool).await?;
-        let rows: Vec<Row> = bind_page(sqlx::query_as(&sql.page), spec)
-            .fetch_all(&self.pool)
+    /// (connections, generation): the counter the writes keep (migration 0004).
+    pub async fn counter(&self) -> Result<(i64, i64), sqlx::Error> {
+        sqlx::query_as("SELECT total, generation FROM connection_count WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// The number of rows the search of `spec` matches.
+    pub async fn count(&self, spec: &PageSpec) -> Result<i64, sqlx::Error> {
+        let sql = page::count_sql::<Pg>(spec);
+        let (n,): (i64,) = bind(sqlx::query_as(&sql.text), &sql.args)
+            .fetch_one(&self.pool)
             .await?;
-        Ok((total, rows))
+        Ok(n)
+    }
+
+    pub async fn page(&self, spec: &PageSpec) -> Result<Vec<ListRow>, sqlx::Error> {
+        let sql = page::page_sql::<Pg>(spec, COLUMNS);
+        bind(sqlx::query_as(&sql.text), &sql.args)
+            .fetch_all(&self.pool)
+            .await
     }
 
     pub async fn list_plan(&self, spec: &PageSpec) -> Result<Vec<String>, sqlx::Error> {
-        let sql = PageSql::new(spec);
+        let sql = page::page_sql::<Pg>(spec, COLUMNS);
         let mut tx = self.pool.begin().await?;
         sqlx::query("SET LOCAL enable_sort = off")
             .execute(&mut *tx)
@@ -143,8 +154,8 @@ impl Postgres {
         sqlx::query("SET LOCAL enable_seqscan = off")
             .execute(&mut *tx)
             .await?;
-        let plan = format!("EXPLAIN {}", sql.page);
-        let rows: Vec<(String,)> = bind_page(sqlx::query_as(&plan), spec)
+        let plan = format!("EXPLAIN {}", sql.text);
+        let rows: Vec<(String,)> = bind(sqlx::query_as(&plan), &sql.args)
             .fetch_all(&mut *tx)
             .await?;
         tx.rollback().await?;
@@ -244,6 +255,43 @@ impl Postgres {
         }
         tx.commit().await?;
         Ok(Claim::Created(row))
+    }
+
+    /// Inserts every row of `rows` in one transaction (all or none), each with
+    /// its event; returns their ids.
+    pub async fn create_many(
+        &self,
+        rows: &[(Values<'_>, &Seal<'_>)],
+        event: &NewEvent<'_>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for (values, seal) in rows {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO connections (name, name_key, driver, cloud_name, fields, secrets, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, '{}', $6, $6) RETURNING id",
+            )
+            .bind(values.name)
+            .bind(&values.name_key)
+            .bind(values.driver)
+            .bind(values.cloud_name)
+            .bind(&values.fields)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let Some(secrets) = seal(id) {
+                sqlx::query("UPDATE connections SET secrets = $1 WHERE id = $2")
+                    .bind(secrets)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_event(&mut tx, id, &now, event).await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     pub async fn remember_response(&self, key: &str, response: &str) -> Result<(), sqlx::Error> {
@@ -372,59 +420,67 @@ impl Postgres {
     }
 }
 
-/// The SQL of one list page. With a search: $1 pattern, $2 id, $3 limit,
-/// $4 offset; without: $1 limit, $2 offset (PostgreSQL needs every
-/// parameter it is given to appear in the statement).
-struct PageSql {
-    count: String,
-    page: String,
-}
+/// PostgreSQL's list SQL (see [`page`]).
+struct Pg;
 
-impl PageSql {
-    fn new(spec: &PageSpec) -> PageSql {
-        // Each sort expression has an index on (expression, id), so a page is read in order.
-        let order_by = match spec.sort {
-            SortKey::Id => spec.order_by("id"),
-            // Unique: no tie to break, so the unique index gives the order.
-            SortKey::Name => format!("name_key {}", spec.order),
-            SortKey::Driver => spec.order_by("driver"),
-            SortKey::CloudName => spec.order_by("lower(cloud_name)"),
-            SortKey::Status => spec.order_by("status_state"),
-            // NULL (never checked) first when ascending, as in SQLite.
-            SortKey::LastVerified => {
-                let nulls = if spec.order == "ASC" { "FIRST" } else { "LAST" };
-                format!("checked_at {0} NULLS {nulls}, id {0}", spec.order)
-            }
-            SortKey::CreatedAt => spec.order_by("created_at"),
-            SortKey::UpdatedAt => spec.order_by("updated_at"),
-        };
-        let (filter, bounds) = match spec.pattern {
-            None => ("TRUE", "LIMIT $1 OFFSET $2"),
-            // lower() of "C" text folds ASCII, as SQLite's LIKE does; name_key is lower case.
-            Some(_) => (
-                "(name_key LIKE $1 ESCAPE '\\' OR lower(cloud_name) LIKE $1 ESCAPE '\\' OR id = $2)",
-                "LIMIT $3 OFFSET $4",
-            ),
-        };
-        PageSql {
-            count: format!("SELECT COUNT(*) FROM connections WHERE {filter}"),
-            page: format!(
-                "SELECT {COLUMNS} FROM connections WHERE {filter} ORDER BY {order_by} {bounds}"
-            ),
+impl Dialect for Pg {
+    fn placeholder(n: usize) -> String {
+        format!("${n}")
+    }
+
+    // Each has an index on (expression, id) (name_key: unique alone), so a page is read in order.
+    fn sort_expr(sort: SortKey) -> &'static str {
+        match sort {
+            SortKey::Id => "id",
+            SortKey::Name => "name_key",
+            SortKey::Driver => "driver",
+            // lower() of "C" text folds ASCII, as SQLite's NOCASE does.
+            SortKey::CloudName => "lower(cloud_name)",
+            SortKey::Status => "status_state",
+            // Never checked: '' sorts first ascending, as in SQLite.
+            SortKey::LastVerified => "COALESCE(checked_at, '')",
+            SortKey::CreatedAt => "created_at",
+            SortKey::UpdatedAt => "updated_at",
         }
+    }
+
+    fn sort_value(sort: SortKey) -> &'static str {
+        match sort {
+            SortKey::Id => "NULL::text",
+            other => Self::sort_expr(other),
+        }
+    }
+
+    // OFFSET 0 keeps a subquery from being pulled up into the outer query.
+    const KEEP_APART: &'static str = "OFFSET 0";
+
+    fn sorted_key(_: SortKey) -> &'static str {
+        "sort_key"
+    }
+
+    fn search(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String {
+        // The pg_trgm indexes (migration 0004) serve LIKE '%…%' of three characters or more.
+        // lower() of "C" text folds ASCII, as SQLite's LIKE does; name_key is lower case.
+        let p = bind(Arg::Text(spec.pattern.clone().unwrap_or_default()));
+        let id = bind(Arg::Int(spec.id));
+        format!(
+            "(name_key LIKE {p} ESCAPE '\\' OR lower(cloud_name) LIKE {p} ESCAPE '\\' OR id = {id})"
+        )
     }
 }
 
-/// `query` with the page's parameters bound, as [`PageSql`] numbers them.
-fn bind_page<'q, O>(
-    query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
-    spec: &'q PageSpec,
+/// `query` with `args` bound in order.
+fn bind<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    args: &'q [Arg],
 ) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
-    let query = match &spec.pattern {
-        Some(pattern) => query.bind(pattern).bind(spec.id),
-        None => query,
-    };
-    query.bind(spec.limit()).bind(spec.offset())
+    for arg in args {
+        query = match arg {
+            Arg::Text(t) => query.bind(t),
+            Arg::Int(i) => query.bind(*i),
+        };
+    }
+    query
 }
 
 /// Appends `event` of connection `id` in the caller's transaction.

@@ -13,9 +13,10 @@ use sqlx::sqlite::{
 };
 use sqlx::{FromRow, SqlitePool};
 
+use super::page::{self, Arg, Dialect};
 use super::{
-    idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, EventRow, NewEvent, PageSpec,
-    Rebind, Row, Seal, StoreError, Values, COLUMNS, EVENT_COLUMNS,
+    idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, EventRow, ListRow, NewEvent,
+    PageSpec, Rebind, Row, Seal, StoreError, Values, COLUMNS, EVENT_COLUMNS,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -121,22 +122,35 @@ impl Sqlite {
         Ok(changed)
     }
 
-    pub async fn list(&self, spec: &PageSpec) -> Result<(i64, Vec<Row>), sqlx::Error> {
-        let sql = PageSql::new(spec);
-        let total: i64 = sqlx::query_scalar(&sql.count)
-            .bind(&sql.pattern)
-            .bind(spec.id)
+    /// (connections, generation): the counter the writes keep (migration 0005).
+    pub async fn counter(&self) -> Result<(i64, i64), sqlx::Error> {
+        sqlx::query_as("SELECT total, generation FROM connection_count WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// The number of rows the search of `spec` matches.
+    pub async fn count(&self, spec: &PageSpec) -> Result<i64, sqlx::Error> {
+        let sql = page::count_sql::<Lite>(spec);
+        let (n,): (i64,) = bind(sqlx::query_as(&sql.text), &sql.args)
             .fetch_one(&self.pool)
             .await?;
-        let rows: Vec<Row> = sql.bind_page(&sql.page, spec).fetch_all(&self.pool).await?;
-        Ok((total, rows))
+        Ok(n)
+    }
+
+    pub async fn page(&self, spec: &PageSpec) -> Result<Vec<ListRow>, sqlx::Error> {
+        let sql = page::page_sql::<Lite>(spec, COLUMNS);
+        bind(sqlx::query_as(&sql.text), &sql.args)
+            .fetch_all(&self.pool)
+            .await
     }
 
     pub async fn list_plan(&self, spec: &PageSpec) -> Result<Vec<String>, sqlx::Error> {
-        let sql = PageSql::new(spec);
-        let plan = format!("EXPLAIN QUERY PLAN {}", sql.page);
-        let rows: Vec<(i64, i64, i64, String)> =
-            sql.bind_page(&plan, spec).fetch_all(&self.pool).await?;
+        let sql = page::page_sql::<Lite>(spec, COLUMNS);
+        let plan = format!("EXPLAIN QUERY PLAN {}", sql.text);
+        let rows: Vec<(i64, i64, i64, String)> = bind(sqlx::query_as(&plan), &sql.args)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.into_iter().map(|r| r.3).collect())
     }
 
@@ -217,6 +231,43 @@ impl Sqlite {
         }
         tx.commit().await?;
         Ok(Claim::Created(row))
+    }
+
+    /// Inserts every row of `rows` in one transaction (all or none), each with
+    /// its event; returns their ids.
+    pub async fn create_many(
+        &self,
+        rows: &[(Values<'_>, &Seal<'_>)],
+        event: &NewEvent<'_>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for (values, seal) in rows {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO connections (name, name_key, driver, cloud_name, fields, secrets, \
+                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, '{}', ?6, ?6) RETURNING id",
+            )
+            .bind(values.name)
+            .bind(&values.name_key)
+            .bind(values.driver)
+            .bind(values.cloud_name)
+            .bind(&values.fields)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let Some(secrets) = seal(id) {
+                sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
+                    .bind(secrets)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_event(&mut tx, id, &now, event).await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     pub async fn remember_response(&self, key: &str, response: &str) -> Result<(), sqlx::Error> {
@@ -345,58 +396,83 @@ impl Sqlite {
     }
 }
 
-/// The SQL of one list page: ?1 pattern, ?2 id, ?3 limit, ?4 offset.
-struct PageSql {
-    count: String,
-    page: String,
-    pattern: String,
-}
+/// SQLite's list SQL (see [`page`]).
+struct Lite;
 
-impl PageSql {
-    fn new(spec: &PageSpec) -> PageSql {
-        // Each sort column has an index on (column, id), so a page is read in order.
-        let sort_col = match spec.sort {
+impl Dialect for Lite {
+    fn placeholder(n: usize) -> String {
+        format!("?{n}")
+    }
+
+    // Each has an index on (expression, id) (name_key: unique alone), so a page is read in order.
+    fn sort_expr(sort: SortKey) -> &'static str {
+        match sort {
             SortKey::Id => "id",
             SortKey::Name => "name_key",
             SortKey::Driver => "driver",
             SortKey::CloudName => "cloud_name COLLATE NOCASE",
             SortKey::Status => "status_state",
-            SortKey::LastVerified => "checked_at",
+            // Never checked: '' sorts first ascending, as NULL did.
+            SortKey::LastVerified => "COALESCE(checked_at, '')",
             SortKey::CreatedAt => "created_at",
             SortKey::UpdatedAt => "updated_at",
-        };
-        let filter = match spec.pattern {
-            None => "1",
-            // LIKE ignores ASCII case in SQLite; name_key is lower case already.
-            Some(_) => {
-                "(name_key LIKE ?1 ESCAPE '\\' OR cloud_name LIKE ?1 ESCAPE '\\' OR id = ?2)"
-            }
-        };
-        PageSql {
-            count: format!("SELECT COUNT(*) FROM connections WHERE {filter}"),
-            page: format!(
-                "SELECT {COLUMNS} FROM connections WHERE {filter} ORDER BY {} LIMIT ?3 OFFSET ?4",
-                spec.order_by(sort_col)
-            ),
-            pattern: spec.pattern.clone().unwrap_or_default(),
         }
     }
 
-    /// `statement` (the page query, or one that wraps it) with the page's parameters bound.
-    fn bind_page<'q, O>(
-        &'q self,
-        statement: &'q str,
-        spec: &PageSpec,
-    ) -> QueryAs<'q, sqlx::Sqlite, O, SqliteArguments<'q>>
-    where
-        O: for<'r> FromRow<'r, SqliteRow>,
-    {
-        sqlx::query_as(statement)
-            .bind(&self.pattern)
-            .bind(spec.id)
-            .bind(spec.limit())
-            .bind(spec.offset())
+    fn sort_value(sort: SortKey) -> &'static str {
+        match sort {
+            SortKey::Id => "NULL",
+            SortKey::CloudName => "cloud_name",
+            other => Self::sort_expr(other),
+        }
     }
+
+    // A subquery with a LIMIT is not flattened into a query with one.
+    const KEEP_APART: &'static str = "LIMIT -1";
+
+    fn sorted_key(sort: SortKey) -> &'static str {
+        match sort {
+            SortKey::CloudName => "sort_key COLLATE NOCASE",
+            _ => "sort_key",
+        }
+    }
+
+    fn search(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String {
+        let q = spec.q.as_deref().unwrap_or_default();
+        let id = bind(Arg::Int(spec.id));
+        if q.chars().count() >= 3 {
+            // The trigram index (migration 0005): a quoted phrase matches as a substring,
+            // case folded; name_key and the search are lower case already.
+            let phrase = bind(Arg::Text(format!("\"{}\"", q.replace('"', "\"\""))));
+            format!(
+                "(id IN (SELECT rowid FROM connections_search WHERE connections_search MATCH {phrase}) \
+                 OR id = {id})"
+            )
+        } else {
+            // Too short for trigrams. LIKE ignores ASCII case; name_key is lower case already.
+            let p = bind(Arg::Text(spec.pattern.clone().unwrap_or_default()));
+            format!(
+                "(name_key LIKE {p} ESCAPE '\\' OR cloud_name LIKE {p} ESCAPE '\\' OR id = {id})"
+            )
+        }
+    }
+}
+
+/// `query` with `args` bound in order.
+fn bind<'q, O>(
+    mut query: QueryAs<'q, sqlx::Sqlite, O, SqliteArguments<'q>>,
+    args: &'q [Arg],
+) -> QueryAs<'q, sqlx::Sqlite, O, SqliteArguments<'q>>
+where
+    O: for<'r> FromRow<'r, SqliteRow>,
+{
+    for arg in args {
+        query = match arg {
+            Arg::Text(t) => query.bind(t),
+            Arg::Int(i) => query.bind(*i),
+        };
+    }
+    query
 }
 
 /// Appends `event` of connection `id` in the caller's transaction.
