@@ -327,17 +327,20 @@ pub struct ListQuery {
     /// `offset` then skips nothing: it is returned as given, the caller's own
     /// count of the rows before the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", param(max_length = 600))]
+    #[cfg_attr(feature = "openapi", param(max_length = 1000))]
     pub after: Option<String>,
     /// Keyset paging: the rows that precede this cursor (a page's `prev`), or
     /// `end` for the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", param(max_length = 600))]
+    #[cfg_attr(feature = "openapi", param(max_length = 1000))]
     pub before: Option<String>,
 }
 
 /// The `before` value that asks for the last page.
 pub const CURSOR_END: &str = "end";
+/// Longest cursor (`after`, `before`) the list takes, in bytes: a name's sort key of 100
+/// characters, hex-encoded, fits.
+pub const MAX_CURSOR_LEN: usize = 1000;
 
 impl ListQuery {
     /// The query string (without `?`), parameters percent-encoded.

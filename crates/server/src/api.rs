@@ -92,7 +92,7 @@ async fn drivers(State(state): State<AppState>) -> Json<Vec<Driver>> {
 
 #[utoipa::path(get, path = "/api/connections", tag = "connections", params(ListQuery),
     responses((status = 200, description = "One page of connections", body = Page),
-              (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters, a cursor of another sort or both after and before", body = ErrorBody)))]
+              (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters, a cursor of another sort or over 1,000 characters, or both after and before", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,

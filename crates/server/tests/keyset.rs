@@ -235,6 +235,7 @@ async fn a_cursor_of_another_sort_or_both_directions_is_a_400() {
         format!("/api/connections?sort=driver&after={next}"),
         format!("/api/connections?sort=name&after={next}&before=end"),
         "/api/connections?before=nonsense".to_string(),
+        format!("/api/connections?after=id.1.{}", "61".repeat(600)),
     ] {
         let a = send(&h.router, get(&uri)).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{uri}: {}", a.text());

@@ -2,7 +2,7 @@
 //! the keyset (cursor) that makes First/Next/Previous/Last cost the same at any
 //! depth. Each backend gives its [`Dialect`]; the SQL is written here once.
 
-use connections_api::{ListQuery, Order, SortKey, CURSOR_END};
+use connections_api::{ListQuery, Order, SortKey, CURSOR_END, MAX_CURSOR_LEN};
 use connections_api::{DEFAULT_LIMIT, MAX_LIMIT};
 
 use super::cursor::Cursor;
@@ -41,6 +41,12 @@ pub(super) struct PageSpec {
 /// Why a cursor parameter cannot be used: a `400`.
 pub fn cursor_problem(query: &ListQuery) -> Option<String> {
     let sort = query.sort.unwrap_or_default();
+    let too_long = |c: &Option<String>| c.as_ref().is_some_and(|c| c.len() > MAX_CURSOR_LEN);
+    if too_long(&query.after) || too_long(&query.before) {
+        return Some(format!(
+            "after and before are at most {MAX_CURSOR_LEN} characters."
+        ));
+    }
     match (&query.after, &query.before) {
         (Some(_), Some(_)) => Some("after and before cannot be used together.".into()),
         (Some(c), None) if Cursor::parse(c, sort).is_none() => Some(format!(
