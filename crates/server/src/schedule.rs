@@ -85,6 +85,17 @@ fn first_due(id: i64, now: OffsetDateTime, interval: Duration) -> String {
     format_time(now + Duration::from_millis(offset))
 }
 
+/// `t` as stored (whole seconds), rounded up: a check is never due before
+/// `t`, so two checks of a connection are at least an interval apart.
+fn not_before(t: OffsetDateTime) -> String {
+    let whole = t.replace_nanosecond(0).unwrap_or(t);
+    if whole == t {
+        format_time(t)
+    } else {
+        format_time(whole + Duration::from_secs(1))
+    }
+}
+
 /// The account a connection calls: a hash of driver, host and API key (the
 /// key itself is not stored again).
 fn account_of(
@@ -205,7 +216,7 @@ async fn check(
             tracing::warn!(id, error = %e, "scheduled check: the secrets do not decrypt");
             store.release_account(&account, "").await?;
             return store
-                .reschedule_check(id, &format_time(now + interval))
+                .reschedule_check(id, &not_before(now + interval))
                 .await;
         }
     };
@@ -243,7 +254,7 @@ async fn check(
         .await?;
     let pause_text = pause.map(format_time).unwrap_or_default();
     store.release_account(&account, &pause_text).await?;
-    let next = format_time(done + interval).max(pause_text);
+    let next = not_before(done + interval).max(pause_text);
     store.reschedule_check(id, &next).await
 }
 
@@ -275,6 +286,14 @@ mod tests {
         let t = parse_reset("1795604400").expect("unix");
         assert_eq!(format_time(t), "2026-11-25T11:00:00Z");
         assert_eq!(parse_reset("soon"), None);
+    }
+
+    #[test]
+    fn the_next_check_is_never_stored_before_its_time() {
+        let t = time::macros::datetime!(2026-11-26 13:00:05.250 UTC);
+        assert_eq!(not_before(t), "2026-11-26T13:00:06Z");
+        let whole = time::macros::datetime!(2026-11-26 13:00:05 UTC);
+        assert_eq!(not_before(whole), "2026-11-26T13:00:05Z");
     }
 
     #[test]
