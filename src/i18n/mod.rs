@@ -6,6 +6,8 @@
 //! locale from the live signal ([`crate::app::use_locale`]) through [`t`], so a host's
 //! `update({ locale })` re-renders the texts without touching what the user typed.
 
+#[cfg(test)]
+mod catalogue;
 mod de;
 mod en;
 pub mod format;

@@ -135,11 +135,12 @@ pub fn choice_label(l: Locale, driver: &str, key: &str, value: &str, fallback: &
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use connections_api::{default_driver, PROBLEM_CODES};
 
-    fn every_problem() -> Vec<Problem> {
+    /// One problem of every code (also for the catalogue file).
+    pub(crate) fn every_problem() -> Vec<Problem> {
         vec![
             Problem::Required,
             Problem::TooLong { len: 101, max: 100 },
