@@ -177,15 +177,18 @@ struct Tested {
 #[derive(Debug, Clone, PartialEq)]
 enum TestedText {
     Msg(Msg),
-    /// The verification state and the server's detail.
-    Result(State, Option<String>),
+    /// The verification state, the server's detail and when a rate limit ends.
+    Result(State, Option<String>, Option<String>),
 }
 
 impl TestedText {
     fn render(&self, l: Locale) -> String {
         match self {
             TestedText::Msg(m) => m.text(l).into(),
-            TestedText::Result(state, detail) => msg::tested(l, *state, detail.as_deref()),
+            TestedText::Result(state, detail, retry_at) => match retry_at {
+                Some(at) => msg::retry_after(l, *state, at),
+                None => msg::tested(l, *state, detail.as_deref()),
+            },
         }
     }
 }
@@ -384,6 +387,7 @@ pub fn ConnectionForm(
                 state,
                 message,
                 field,
+                retry_at,
             }) => {
                 let problem = drivers.with_value(|ds| {
                     form.with_untracked(|f| {
@@ -397,7 +401,7 @@ pub fn ConnectionForm(
                 }
                 Tested {
                     ok: state == State::Ok,
-                    text: TestedText::Result(state, message),
+                    text: TestedText::Result(state, message, retry_at),
                 }
             }
             Err(ApiError::Network) => Tested {

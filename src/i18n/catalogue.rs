@@ -37,6 +37,7 @@ fn templates() -> Vec<(&'static str, Render)> {
         ("created", |l| created(l, P)),
         ("copy_name", |l| copy_name(l, P)),
         ("show_secret", |l| show_secret(l, P)),
+        ("retry_after", |l| retry_after(l, State::RateLimited, P)),
         ("verify_cloud_name", |l| {
             verify_field_problem(l, State::InvalidCredentials, "cloud_name", P)
         }),

@@ -38,6 +38,7 @@ export async function openApp(browser, { lang = 'en', colorScheme = 'light' } = 
     colorScheme,
     bypassCSP: true,
     locale: lang === 'de' ? 'de-DE' : 'en-US',
+    timezoneId: 'Europe/Berlin',
     viewport: { width: 1280, height: 900 },
   });
   await context.route('**/*', async (route) => {
@@ -155,7 +156,9 @@ export async function walk(page, server, lang, visit) {
   await field(CATALOGUE[lang].texts['field.api_key']).fill('123456789012345');
   await field(CATALOGUE[lang].texts['field.api_secret']).fill('Typed_secret');
   await button(t('TestConnection')).click();
-  await page.getByRole('status').filter({ hasText: t('StatusRateLimited') }).waitFor();
+  // The limit's end (`retry_at`) in the user's language and time zone (Europe/Berlin).
+  const when = lang === 'de' ? '25.11.2026, 12:00' : 'Nov 25, 2026, 12:00';
+  await page.getByRole('status').filter({ hasText: tpl('retry_after', when).replace(/\.$/, '') }).waitFor();
   await visit('Test connection rate limited');
 
   await page.goto(`${server.url}/${alpha.id}`);
