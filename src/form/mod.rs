@@ -378,6 +378,18 @@ pub fn ConnectionForm(
         }
     });
     let testing = test.pending();
+    // Test's progress and result are heard through the app's one live region.
+    let announce = crate::announce::use_announcer();
+    Effect::new(move |_| {
+        let l = locale.get();
+        if testing.get() {
+            announce.say(Msg::FormTesting.text(l));
+        } else {
+            // A result about values since changed goes from the region too.
+            announce.say(tested.get().map(|t| t.text.render(l)).unwrap_or_default());
+        }
+    });
+    on_cleanup(move || announce.say(String::new()));
     Effect::new(move |_| {
         let Some(result) = test.value().get() else {
             return;
@@ -607,7 +619,7 @@ pub fn ConnectionForm(
                                 on:click=on_test>
                                 {t(Msg::TestConnection)}
                             </button>
-                            <p class="cc-test-result" role="status"
+                            <p class="cc-test-result"
                                 class:cc-ok=move || tested.with(|t| t.as_ref().is_some_and(|t| t.ok))
                                 class:cc-error=move || tested.with(|t| t.as_ref().is_some_and(|t| !t.ok))>
                                 {move || if testing.get() {

@@ -121,7 +121,10 @@ pub fn ConnectionList() -> impl IntoView {
         move || query_map.with(|m| m.get("saved").and_then(|s| s.trim().parse::<i64>().ok()));
     let locator = RwSignal::new(None::<Locator>);
     let highlight = RwSignal::new(None::<i64>);
-    let announce = RwSignal::new(String::new());
+    // Everything said goes through the app's one live region (`crate::announce`); it is
+    // emptied when the list goes, so a count of another screen is not read out later.
+    let announce = crate::announce::use_announcer();
+    on_cleanup(move || announce.say(String::new()));
     let start_locating = move |id: i64| {
         let l = Locator::new(id, query.with_untracked(|q| q.limit));
         query.update(|q| {
@@ -233,7 +236,7 @@ pub fn ConnectionList() -> impl IntoView {
                     locator.set(None);
                     highlight.set(Some(l.id));
                     if let Some(c) = p.items.iter().find(|c| c.id == l.id) {
-                        announce.set(msg::saved_announce(locale.get_untracked(), &c.name));
+                        announce.say(msg::saved_announce(locale.get_untracked(), &c.name));
                     }
                     let id = l.id;
                     let frame = request_animation_frame_with_handle(move || {
@@ -343,7 +346,7 @@ pub fn ConnectionList() -> impl IntoView {
             } else {
                 msg::selected(locale.get_untracked(), n)
             };
-            announce.set(said);
+            announce.say(said);
         }
         n
     });
@@ -389,7 +392,7 @@ pub fn ConnectionList() -> impl IntoView {
                 .iter()
                 .map(|(_, l): &(bool, String)| l.as_str())
                 .collect();
-            announce.try_set(said.join(" "));
+            announce.say(said.join(" "));
             results.try_set(lines);
         });
     };
@@ -430,7 +433,7 @@ pub fn ConnectionList() -> impl IntoView {
                 .iter()
                 .map(|(_, l): &(bool, String)| l.as_str())
                 .collect();
-            announce.try_set(said.join(" "));
+            announce.say(said.join(" "));
             results.try_set(lines);
             page.refetch();
         });
@@ -575,9 +578,8 @@ pub fn ConnectionList() -> impl IntoView {
             <Show when=move || columns_open.get()>
                 <ColumnsBar columns=columns id="cc-columns-bar"/>
             </Show>
-            <p class="cc-visually-hidden" role="status">{move || announce.get()}</p>
             <Show when=move || results.with(|r| !r.is_empty())>
-                <div class="cc-results" role="status" aria-label=t(Msg::Results)>
+                <div class="cc-results" role="region" aria-label=t(Msg::Results)>
                     <ul>
                         {move || results.get().into_iter().map(|(ok, line)| view! {
                             <li class=if ok { "cc-result-ok" } else { "cc-result-bad" }>{line}</li>

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { startServer, startFakeCloudinary, launchBrowser } from './harness.mjs';
-import { openApp, walk, STATES } from './walk.mjs';
+import { CATALOGUE, clear, openApp, seed, texts, walk, STATES } from './walk.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -73,3 +73,56 @@ for (const lang of ['en', 'de']) {
     });
   }
 }
+
+test('announcements: count, Test, saved, deleted — all through the one live region, kept across screens', async () => {
+  const { t, tpl } = texts('en');
+  await clear(server);
+  await seed(server, 'Alpha', 'demo');
+  const { page, context, errors } = await openApp(chrome.browser);
+  page.setDefaultTimeout(20_000);
+  await page.goto(server.url + '/');
+  const region = page.locator('.cc-root > [role="status"][aria-live="polite"]');
+  await region.waitFor({ state: 'attached' });
+  await region.evaluate((el) => { el.ccProbe = true; });
+  const same = () => region.evaluate((el) => el.ccProbe === true);
+  /** Waits until the region says `text` (or, with `start`, a text starting with it). */
+  const says = async (text, { start = false } = {}) => {
+    await page.waitForFunction(([sel, want, prefix]) => {
+      const said = document.querySelector(sel)?.textContent ?? '';
+      return prefix ? said.startsWith(want) : said === want;
+    }, ['.cc-root > [role="status"][aria-live="polite"]', text, start]).catch(async (e) => {
+      assert.fail(`the live region says ${JSON.stringify(await region.textContent())}, not ${JSON.stringify(text)}: ${e.message}`);
+    });
+    assert.equal(await page.locator('[aria-live], [role="status"]').filter({ hasText: text }).count(), 1,
+      `“${text}” is in one live region only`);
+    assert.ok(await same(), 'the same region');
+  };
+
+  await page.getByRole('checkbox', { name: tpl('select_row', 'Alpha'), exact: true }).check();
+  await says(tpl('selected', 1));
+  await page.getByRole('group', { name: t('SelectionToolbar'), exact: true })
+    .getByRole('button', { name: t('Test'), exact: true }).click();
+  await says(tpl('tested_row', 'Alpha', t('StatusOk')));
+
+  await page.getByRole('button', { name: t('Add'), exact: true }).first().click();
+  await page.getByRole('heading', { name: t('CreateTitle'), exact: true }).waitFor();
+  assert.equal(await region.textContent(), '', 'emptied when the list went');
+  await page.getByLabel(t('Name'), { exact: true }).fill('Beta');
+  await page.getByLabel(t('Driver'), { exact: true }).selectOption({ label: CATALOGUE.en.texts.driver });
+  await page.getByLabel('Cloud-Name', { exact: true }).fill('beta-cloud');
+  await page.getByLabel('API-Key', { exact: true }).fill('123456789012345');
+  await page.getByLabel('API-Secret', { exact: true }).fill('Beta_secret');
+  await page.getByRole('button', { name: t('TestConnection'), exact: true }).click();
+  await says(`${t('StatusOk')}:`, { start: true }); // "Connected: <the server's detail>"
+  await page.getByRole('button', { name: t('Save'), exact: true }).click();
+  await says(tpl('saved_announce', 'Beta'));
+
+  await page.getByRole('checkbox', { name: tpl('select_row', 'Beta'), exact: true }).check();
+  await page.getByRole('group', { name: t('SelectionToolbar'), exact: true })
+    .getByRole('button', { name: t('Delete'), exact: true }).click();
+  await page.getByRole('alertdialog', { name: tpl('delete_title_1'), exact: true })
+    .getByRole('button', { name: t('Delete'), exact: true }).click();
+  await says(tpl('deleted', 'Beta'));
+  await context.close();
+  assert.deepEqual(errors, []);
+});

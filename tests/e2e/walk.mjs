@@ -56,7 +56,7 @@ export async function openApp(browser, { lang = 'en', colorScheme = 'light' } = 
   return { context, page, errors };
 }
 
-async function clear(server) {
+export async function clear(server) {
   for (;;) {
     const res = await server.api('/api/connections?limit=500');
     assert.equal(res.status, 200);
@@ -67,7 +67,7 @@ async function clear(server) {
   }
 }
 
-async function seed(server, name, cloud) {
+export async function seed(server, name, cloud) {
   const res = await server.api('/api/connections', {
     method: 'POST',
     body: JSON.stringify({
@@ -98,7 +98,7 @@ export async function walk(page, server, lang, visit) {
   // A confirmation is a dialog or an alertdialog.
   const dialog = (name) => page.getByRole('alertdialog', { name, exact: true })
     .or(page.getByRole('dialog', { name, exact: true }));
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   await clear(server);
 
   await page.goto(server.url + '/');
