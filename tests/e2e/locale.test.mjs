@@ -106,6 +106,10 @@ for (const lang of ['de', 'en']) {
       const units = await pieces(page);
       assert.ok(own.some((s) => units.includes(s.trim())), `${state}: no text of the ${lang} catalogue found`);
       for (const hit of foreignIn(units, matchers)) found.push(`${state}: ${hit}`);
+      // Longer words must not be cut off: no column header or status word is clipped.
+      const clipped = await page.locator('.cc-table th, .cc-table td.cc-col-status').evaluateAll((cells) =>
+        cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.innerText.trim()));
+      for (const c of clipped) found.push(`${state}: cut off: ${JSON.stringify(c)}`);
     });
     await context.close();
     assert.deepEqual(seen, STATES);
