@@ -20,6 +20,13 @@ impl Announcer {
     pub fn say(self, text: impl Into<String>) {
         self.0.try_set(text.into());
     }
+
+    /// Empties the live region if it still says `text` (and leaves anything said since).
+    pub fn retract(self, text: &str) {
+        if self.0.try_with_untracked(|t| t == text) == Some(true) {
+            self.0.try_set(String::new());
+        }
+    }
 }
 
 /// Provides the announcer (called once, by `App`).

@@ -339,14 +339,13 @@ pub fn ConnectionList() -> impl IntoView {
     // one in the toolbar that comes and goes with it.
     Effect::new(move |prev: Option<usize>| {
         let n = selected_count.get();
-        if prev.is_some_and(|p| p != n) {
-            // Nothing selected any more: the toolbar goes, and so does its count.
-            let said = if n == 0 {
-                String::new()
-            } else {
-                msg::selected(locale.get_untracked(), n)
-            };
-            announce.say(said);
+        match prev {
+            Some(p) if p != n && n > 0 => announce.say(msg::selected(locale.get_untracked(), n)),
+            // Nothing selected any more: the toolbar goes, and so does its count, but not
+            // what was said since (the rows a delete removed go from the selection after
+            // "Deleted …" was said).
+            Some(p) if p != n => announce.retract(&msg::selected(locale.get_untracked(), p)),
+            _ => {}
         }
         n
     });
