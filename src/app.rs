@@ -85,9 +85,11 @@ pub fn App(
     provide_context(live);
     crate::caller::Caller::provide(client);
     provide_context(config.clone());
+    let announcer = crate::announce::provide_announcer();
     let base = config.base_path.clone();
     view! {
         <div class="cc-root" lang=move || live.locale.get().tag()>
+            <crate::announce::LiveRegion announcer=announcer/>
             <Router base=base.clone()>
                 <NavigateEvents base=base/>
                 <Routes fallback=|| view! { <ConnectionList/> }>

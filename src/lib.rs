@@ -6,6 +6,7 @@
 //! with the same settings as `data-*` attributes. Loading the module does nothing else
 //! (`docs/embedding.md`).
 
+pub mod announce;
 pub mod api;
 pub mod app;
 pub mod auth;

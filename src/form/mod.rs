@@ -179,15 +179,18 @@ struct Tested {
 #[derive(Debug, Clone, PartialEq)]
 enum TestedText {
     Msg(Msg),
-    /// The verification state and the server's detail.
-    Result(State, Option<String>),
+    /// The verification state, the server's detail and when a rate limit ends.
+    Result(State, Option<String>, Option<String>),
 }
 
 impl TestedText {
     fn render(&self, l: Locale) -> String {
         match self {
             TestedText::Msg(m) => m.text(l).into(),
-            TestedText::Result(state, detail) => msg::tested(l, *state, detail.as_deref()),
+            TestedText::Result(state, detail, retry_at) => match retry_at {
+                Some(at) => msg::retry_after(l, *state, at),
+                None => msg::tested(l, *state, detail.as_deref()),
+            },
         }
     }
 }
@@ -377,6 +380,18 @@ pub fn ConnectionForm(
         }
     });
     let testing = test.pending();
+    // Test's progress and result are heard through the app's one live region.
+    let announce = crate::announce::use_announcer();
+    Effect::new(move |_| {
+        let l = locale.get();
+        if testing.get() {
+            announce.say(Msg::FormTesting.text(l));
+        } else {
+            // A result about values since changed goes from the region too.
+            announce.say(tested.get().map(|t| t.text.render(l)).unwrap_or_default());
+        }
+    });
+    on_cleanup(move || announce.say(String::new()));
     Effect::new(move |_| {
         let Some(result) = test.value().get() else {
             return;
@@ -386,6 +401,7 @@ pub fn ConnectionForm(
                 state,
                 message,
                 field,
+                retry_at,
             }) => {
                 let problem = drivers.with_value(|ds| {
                     form.with_untracked(|f| {
@@ -399,7 +415,7 @@ pub fn ConnectionForm(
                 }
                 Tested {
                     ok: state == State::Ok,
-                    text: TestedText::Result(state, message),
+                    text: TestedText::Result(state, message, retry_at),
                 }
             }
             Err(ApiError::Network) => Tested {
@@ -606,7 +622,7 @@ pub fn ConnectionForm(
                                 on:click=on_test>
                                 {t(Msg::TestConnection)}
                             </button>
-                            <p class="cc-test-result" role="status"
+                            <p class="cc-test-result"
                                 class:cc-ok=move || tested.with(|t| t.as_ref().is_some_and(|t| t.ok))
                                 class:cc-error=move || tested.with(|t| t.as_ref().is_some_and(|t| !t.ok))>
                                 {move || if testing.get() {

@@ -6,6 +6,8 @@
 //! locale from the live signal ([`crate::app::use_locale`]) through [`t`], so a host's
 //! `update({ locale })` re-renders the texts without touching what the user typed.
 
+#[cfg(test)]
+mod catalogue;
 mod de;
 mod en;
 pub mod format;
@@ -267,6 +269,17 @@ pub fn tested(l: Locale, state: State, detail: Option<&str>) -> String {
     }
 }
 
+/// The result of a verification that met a rate limit ending at `retry_at` (RFC 3339), the
+/// time in the user's language ("Limit erreicht: wieder möglich ab 25.11.2026, 12:00.").
+pub fn retry_after(l: Locale, state: State, retry_at: &str) -> String {
+    let label = status_label(l, state);
+    let at = format::instant(l, retry_at);
+    match l {
+        Locale::En => format!("{label}: try again after {at}."),
+        Locale::De => format!("{label}: wieder möglich ab {at}."),
+    }
+}
+
 /// A verification problem at the field it lies in.
 pub fn verify_field_problem(l: Locale, state: State, key: &str, label: &str) -> String {
     match (l, state, key) {
@@ -366,6 +379,18 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_limits_end_in_each_locale() {
+        assert_eq!(
+            retry_after(Locale::En, State::RateLimited, "2026-11-25T11:00:00Z"),
+            "Rate limited: try again after 2026-11-25 11:00 UTC."
+        );
+        assert_eq!(
+            retry_after(Locale::De, State::RateLimited, "2026-11-25T11:00:00Z"),
+            "Limit erreicht: wieder möglich ab 2026-11-25 11:00 UTC."
+        );
+    }
+
+    #[test]
     fn plural_forms() {
         assert_eq!(delete_title(Locale::En, 1), "Delete 1 connection?");
         assert_eq!(delete_title(Locale::En, 2), "Delete 2 connections?");
@@ -401,6 +426,7 @@ mod tests {
             |l| save_failed(l, "d."),
             |l| save_failed(l, "The disk is full."),
             |l| tested(l, State::Ok, None),
+            |l| retry_after(l, State::RateLimited, "2026-11-25T11:00:00Z"),
             |l| verify_field_problem(l, State::InvalidCredentials, "cloud_name", "Cloud-Name"),
             |l| verify_field_problem(l, State::InvalidCredentials, "api_key", "API-Key"),
             |l| verify_field_problem(l, State::Error, "api_key", "API-Key"),

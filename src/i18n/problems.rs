@@ -135,11 +135,12 @@ pub fn choice_label(l: Locale, driver: &str, key: &str, value: &str, fallback: &
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use connections_api::{default_driver, PROBLEM_CODES};
 
-    fn every_problem() -> Vec<Problem> {
+    /// One problem of every code (also for the catalogue file).
+    pub(crate) fn every_problem() -> Vec<Problem> {
         vec![
             Problem::Required,
             Problem::TooLong { len: 101, max: 100 },
@@ -203,6 +204,42 @@ mod tests {
             assert_eq!(en, e.to_string());
             assert!(!de.is_empty());
             assert_ne!(en, de, "{e:?}");
+        }
+    }
+
+    /// The parser's errors, from pasted values, by code, in both languages.
+    #[test]
+    fn env_var_parser_errors_are_codes_that_render_in_both_locales() {
+        let cases = [
+            ("", "env_empty"),
+            ("https://api.cloudinary.com", "env_wrong_scheme"),
+            ("cloudinary://123:secret", "env_missing_at"),
+            ("cloudinary://:secret@demo", "env_missing_key"),
+            ("cloudinary://123:@demo", "env_missing_secret"),
+            ("cloudinary://123:secret@", "env_missing_cloud_name"),
+            (
+                "cloudinary://123:secret@demo?upload_prefix=https://evil.example",
+                "env_unknown_upload_prefix",
+            ),
+            (
+                "cloudinary://123:secret@demo?color=red",
+                "env_unknown_parameter",
+            ),
+        ];
+        for (input, code) in cases {
+            let Err(e) = connections_api::parse_env_var(input) else {
+                panic!("{input:?} parsed");
+            };
+            assert_eq!(e.code(), code, "{input:?}");
+            let (en, de) = (env_var_error(Locale::En, &e), env_var_error(Locale::De, &e));
+            assert!(!en.is_empty() && !de.is_empty(), "{code}");
+            assert_ne!(en, de, "{code} is not translated");
+            if let Some((_, value)) = e.param() {
+                assert!(
+                    de.contains(value),
+                    "{code}: the parameter is in the German text"
+                );
+            }
         }
     }
 

@@ -123,7 +123,10 @@ pub fn ConnectionList() -> impl IntoView {
         move || query_map.with(|m| m.get("saved").and_then(|s| s.trim().parse::<i64>().ok()));
     let locator = RwSignal::new(None::<Locator>);
     let highlight = RwSignal::new(None::<i64>);
-    let announce = RwSignal::new(String::new());
+    // Everything said goes through the app's one live region (`crate::announce`); it is
+    // emptied when the list goes, so a count of another screen is not read out later.
+    let announce = crate::announce::use_announcer();
+    on_cleanup(move || announce.say(String::new()));
     let start_locating = move |id: i64| {
         let l = Locator::new(id, query.with_untracked(|q| q.limit));
         query.update(|q| {
@@ -252,7 +255,7 @@ pub fn ConnectionList() -> impl IntoView {
                     locator.set(None);
                     highlight.set(Some(l.id));
                     if let Some(c) = p.items.iter().find(|c| c.id == l.id) {
-                        announce.set(msg::saved_announce(locale.get_untracked(), &c.name));
+                        announce.say(msg::saved_announce(locale.get_untracked(), &c.name));
                     }
                     let id = l.id;
                     let frame = request_animation_frame_with_handle(move || {
@@ -358,14 +361,13 @@ pub fn ConnectionList() -> impl IntoView {
     // one in the toolbar that comes and goes with it.
     Effect::new(move |prev: Option<usize>| {
         let n = selected_count.get();
-        if prev.is_some_and(|p| p != n) {
-            // Nothing selected any more: the toolbar goes, and so does its count.
-            let said = if n == 0 {
-                String::new()
-            } else {
-                msg::selected(locale.get_untracked(), n)
-            };
-            announce.set(said);
+        match prev {
+            Some(p) if p != n && n > 0 => announce.say(msg::selected(locale.get_untracked(), n)),
+            // Nothing selected any more: the toolbar goes, and so does its count, but not
+            // what was said since (the rows a delete removed go from the selection after
+            // "Deleted …" was said).
+            Some(p) if p != n => announce.retract(&msg::selected(locale.get_untracked(), p)),
+            _ => {}
         }
         n
     });
@@ -411,7 +413,7 @@ pub fn ConnectionList() -> impl IntoView {
                 .iter()
                 .map(|(_, l): &(bool, String)| l.as_str())
                 .collect();
-            announce.try_set(said.join(" "));
+            announce.say(said.join(" "));
             results.try_set(lines);
         });
     };
@@ -452,7 +454,7 @@ pub fn ConnectionList() -> impl IntoView {
                 .iter()
                 .map(|(_, l): &(bool, String)| l.as_str())
                 .collect();
-            announce.try_set(said.join(" "));
+            announce.say(said.join(" "));
             results.try_set(lines);
             page.refetch();
         });
@@ -602,9 +604,8 @@ pub fn ConnectionList() -> impl IntoView {
             <Show when=move || columns_open.get()>
                 <ColumnsBar columns=columns id="cc-columns-bar"/>
             </Show>
-            <p class="cc-visually-hidden" role="status">{move || announce.get()}</p>
             <Show when=move || results.with(|r| !r.is_empty())>
-                <div class="cc-results" role="status" aria-label=t(Msg::Results)>
+                <div class="cc-results" role="region" aria-label=t(Msg::Results)>
                     <ul>
                         {move || results.get().into_iter().map(|(ok, line)| view! {
                             <li class=if ok { "cc-result-ok" } else { "cc-result-bad" }>{line}</li>

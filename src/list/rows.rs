@@ -527,7 +527,7 @@ mod tests {
                 state: State::Ok,
                 message: Some("Fine.".into()),
                 checked_at: Some("2026-11-24T08:00:00Z".into()),
-                field: None,
+                ..Status::default()
             },
         )]);
         let mut testing = HashSet::new();

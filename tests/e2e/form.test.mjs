@@ -219,7 +219,7 @@ test('Test connection: good and bad credentials, shown inline and at the field',
 
   await field('Cloud-Name').fill('missing-cloud');
   await button('Test connection').click();
-  await page.getByText('Invalid credentials').waitFor();
+  await page.getByRole('status').filter({ hasText: 'Invalid credentials' }).waitFor();
   await page.getByText('Cloudinary does not know this Cloud-Name').waitFor();
   assert.equal(await field('Cloud-Name').getAttribute('aria-invalid'), 'true');
 

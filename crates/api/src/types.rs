@@ -115,6 +115,11 @@ pub struct Status {
     /// cloud, `api_key` for rejected credentials), so the form can point at it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// When a rate limit ends (RFC 3339, UTC): with `rate_limited` when Cloudinary named its
+    /// reset time, in the answer of the verification that met the limit (a status stored
+    /// earlier keeps the time in `message` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<String>,
 }
 
 /// A stored connection as the server returns it. Secret values are never part of it.
@@ -184,6 +189,9 @@ pub struct VerifyResult {
     /// As [`Status::field`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// As [`Status::retry_at`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -247,6 +247,8 @@ async fn check(
         message: result.message,
         checked_at: Some(format_time(done)),
         field: result.field,
+        // The stored status keeps the reset in `message` only (docs/api.md).
+        retry_at: None,
     };
     // Only a change of state becomes an event; an edit meanwhile wins.
     store

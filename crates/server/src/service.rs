@@ -249,12 +249,18 @@ async fn verify_row(state: &AppState, row: Row, actor: &Actor) -> Result<Connect
         message: result.message,
         checked_at: Some(now_rfc3339()),
         field: result.field,
+        retry_at: result.retry_at,
     };
     state
         .store
         .set_status(row.id, row.version, &status, Some(actor), false)
         .await?;
-    Ok(found(state.store.get(row.id).await?)?.to_connection())
+    let mut c = found(state.store.get(row.id).await?)?.to_connection();
+    // The store keeps no `retry_at`; the answer to this verification carries it.
+    if c.status.checked_at == status.checked_at && c.status.state == status.state {
+        c.status.retry_at = status.retry_at;
+    }
+    Ok(c)
 }
 
 /// Verifies unsaved credentials. With `connection_id`, a secret left out is

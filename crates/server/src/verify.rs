@@ -80,6 +80,7 @@ impl Verifier<'_> {
                 state: State::Error,
                 message: Some("This driver cannot verify credentials.".into()),
                 field: None,
+                retry_at: None,
             },
         };
         (scrub(result, secrets), reset)
@@ -158,14 +159,17 @@ impl Verifier<'_> {
                     .map(clean_header)
                     .filter(|v| !v.is_empty());
                 reset_out.clone_from(&reset);
-                let message = match reset {
+                let message = match &reset {
                     Some(at) => format!(
                         "Cloudinary's limit of Admin API calls is reached until {at}. Try again after that time."
                     ),
                     None => "Cloudinary's limit of Admin API calls is reached. Try again later."
                         .to_string(),
                 };
-                result(State::RateLimited, &message, None)
+                VerifyResult {
+                    retry_at: reset.as_deref().and_then(reset_instant),
+                    ..result(State::RateLimited, &message, None)
+                }
             }
             _ => result(
                 State::Error,
@@ -188,7 +192,27 @@ fn result(state: State, message: &str, field: Option<&str>) -> VerifyResult {
         state,
         message: Some(message.to_string()),
         field: field.map(str::to_string),
+        retry_at: None,
     }
+}
+
+/// `X-FeatureRateLimit-Reset` as RFC 3339 in UTC (`retry_at`, which a client shows in its
+/// user's language): an HTTP date (`Wed, 25 Nov 2026 11:00:00 GMT`) or Unix seconds; `None`
+/// for anything else (the English message keeps the header's text).
+fn reset_instant(header: &str) -> Option<String> {
+    use time::format_description::well_known::{Rfc2822, Rfc3339};
+    use time::{OffsetDateTime, UtcOffset};
+    let header = header.trim();
+    let at = if !header.is_empty() && header.bytes().all(|b| b.is_ascii_digit()) {
+        OffsetDateTime::from_unix_timestamp(header.parse().ok()?).ok()?
+    } else {
+        OffsetDateTime::parse(header, &Rfc2822).ok()?
+    };
+    at.to_offset(UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .ok()?
+        .format(&Rfc3339)
+        .ok()
 }
 
 /// Printable ASCII only, at most 64 characters: a header value becomes message text.
@@ -272,5 +296,24 @@ mod tests {
         let secrets = BTreeMap::from([("api_secret".to_string(), SecretString::from("s3cr3t"))]);
         let r = scrub(result(State::Error, "echo s3cr3t here", None), &secrets);
         assert_eq!(r.message.as_deref(), Some("echo … here"));
+    }
+
+    #[test]
+    fn reset_header_becomes_an_rfc3339_instant() {
+        assert_eq!(
+            reset_instant("Wed, 25 Nov 2026 11:00:00 GMT").as_deref(),
+            Some("2026-11-25T11:00:00Z")
+        );
+        assert_eq!(
+            reset_instant("Wed, 25 Nov 2026 12:00:00 +0100").as_deref(),
+            Some("2026-11-25T11:00:00Z")
+        );
+        assert_eq!(
+            reset_instant("1795604400").as_deref(),
+            Some("2026-11-25T11:00:00Z")
+        );
+        assert_eq!(reset_instant("soon"), None);
+        assert_eq!(reset_instant(""), None);
+        assert_eq!(reset_instant("99999999999999999999"), None);
     }
 }

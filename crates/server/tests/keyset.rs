@@ -56,6 +56,7 @@ async fn add(store: &Store, serial: &std::cell::Cell<u32>, name_seed: u8, cloud:
             message: None,
             checked_at: Some(format!("2026-11-2{}T10:00:00Z", row.id % 2)),
             field: None,
+            retry_at: None,
         };
         assert!(store
             .set_status(row.id, row.version, &status, None, false)

@@ -11,6 +11,9 @@ use connections_server::app;
 use serde_json::{json, Value};
 use support::*;
 
+/// `RESET_AT` as `retry_at` (RFC 3339, UTC).
+const RESET_AT_RFC3339: &str = "2026-11-25T11:00:00Z";
+
 fn unsaved(cloud: &str, secret: &str) -> Value {
     json!({
         "driver": "cloudinary-default",
@@ -65,7 +68,23 @@ async fn rate_limited_keeps_the_reset_time_in_the_message() {
             r["message"].as_str().expect("message").contains(RESET_AT),
             "{r}"
         );
+        // The same instant as a code a client renders in its user's language.
+        assert_eq!(r["retry_at"], RESET_AT_RFC3339, "{r}");
     }
+    // A stored connection's verification answers with it too; a later read has no retry_at.
+    let c = created(&h.router, "Limited", "limited").await;
+    let uri = format!("/api/connections/{}", c["id"]);
+    let v = send(
+        &h.router,
+        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
+    )
+    .await
+    .json();
+    assert_eq!(v["status"]["state"], "rate_limited", "{v}");
+    assert_eq!(v["status"]["retry_at"], RESET_AT_RFC3339, "{v}");
+    let read = send(&h.router, get(&uri)).await.json();
+    assert_eq!(read["status"]["state"], "rate_limited");
+    assert!(read["status"].get("retry_at").is_none(), "{read}");
 }
 
 #[tokio::test]

@@ -109,6 +109,7 @@ impl Row {
                 message: self.status_message.clone(),
                 checked_at: self.checked_at.clone(),
                 field: self.status_field.clone(),
+                retry_at: None,
             },
             created_at: self.created_at.clone(),
             updated_at: self.updated_at.clone(),
