@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::state::{ErrorText, FieldKey, FormState};
-use crate::app::use_locale;
+use crate::context::use_locale;
 use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// What every field component works on; cheap to copy.

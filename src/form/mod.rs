@@ -7,6 +7,7 @@
 //! tests mount it with data in memory). The rules live in [`state`].
 
 mod fields;
+mod health;
 pub mod state;
 
 use connections_api::{Connection, ConnectionInput, Driver, State, VerifyRequest, VerifyResult};
@@ -18,7 +19,9 @@ use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::app::{use_client, use_live, use_locale};
+use crate::context::{use_client, use_list_place, use_live, use_locale};
+use crate::dialog::ConfirmDialog;
+use crate::history_guard::use_back_guard;
 use crate::host::events::HostEvent;
 use crate::i18n::{self as msg, t, Locale, Msg};
 use fields::{leaves_for_button, CredentialField, EnvVarField, FieldError, FormCtx, Label};
@@ -213,6 +216,10 @@ pub fn ConnectionForm(
     #[prop(optional)] duplicate: bool,
     #[prop(default = None)] notice: Option<Msg>,
 ) -> impl IntoView {
+    let health = connection
+        .as_ref()
+        .filter(|_| !duplicate)
+        .map(|c| c.status.clone());
     let initial = match (&connection, duplicate) {
         (Some(c), true) => FormState::duplicate(c, &drivers, use_locale().get_untracked()),
         (Some(c), false) => FormState::edit(c, &drivers),
@@ -241,6 +248,7 @@ pub fn ConnectionForm(
     let back_ref = NodeRef::<html::Button>::new();
     let client = use_client();
     let navigate = StoredValue::new_local(use_navigate());
+    let list_place = use_list_place();
 
     // Leaves the view: no secret stays in the state, then the list.
     let leave = move |path: String| {
@@ -457,7 +465,7 @@ pub fn ConnectionForm(
         if form.with_untracked(FormState::is_dirty) {
             confirm_open.set(true);
         } else {
-            leave("/".into());
+            leave(list_place.get_untracked());
         }
     };
 
@@ -515,6 +523,35 @@ pub fn ConnectionForm(
     });
     on_cleanup(move || unload.remove());
 
+    // The browser's own Back with changes asks too. The listener runs before the router's
+    // (capture, on the window), puts the form's address back and opens the dialog; Discard
+    // then goes back for real.
+    let from_history = StoredValue::new(false);
+    let pass_pop = StoredValue::new(false);
+    let here = web_sys::window().and_then(|w| w.location().href().ok());
+    use_back_guard().hold(move |ev| {
+        if pass_pop.try_get_value() == Some(true) {
+            pass_pop.set_value(false);
+            return None;
+        }
+        // Only a form on the page (an app whose element left the page is not asked).
+        let shown = back_ref
+            .try_get_untracked()
+            .flatten()
+            .is_some_and(|b| b.is_connected());
+        if !shown
+            || !form
+                .try_with_untracked(FormState::is_dirty)
+                .unwrap_or(false)
+        {
+            return None;
+        }
+        ev.stop_immediate_propagation();
+        from_history.set_value(true);
+        confirm_open.set(true);
+        here.clone()
+    });
+
     let driver_id = Memo::new(move |_| form.with(|f| f.driver.clone()));
     let is_edit = form.with_untracked(FormState::is_edit);
     let created_at = match form.with_untracked(|f| f.mode.clone()) {
@@ -523,7 +560,7 @@ pub fn ConnectionForm(
     };
     // The title follows a reload of someone else's version.
     let title = move || match form.with(|f| f.mode.clone()) {
-        Mode::Edit { name, .. } => msg::edit_title(locale.get(), &name),
+        Mode::Edit { name, .. } => name,
         Mode::Create => Msg::CreateTitle.text(locale.get()).to_string(),
     };
 
@@ -674,6 +711,7 @@ pub fn ConnectionForm(
                     })}
                 </div>
             </div>
+            {health.map(|status| view! { <health::Health status=status/> })}
             {notice.map(|n| view! { <div class="cc-banner cc-banner-info" role="status"><p>{t(n)}</p></div> })}
             {banner_view}
             <form class="cc-form-body" novalidate on:submit=on_submit>
@@ -705,19 +743,36 @@ pub fn ConnectionForm(
                     </button>
                 </div>
             </form>
-            <Show when=move || confirm_open.get()>
-                <DiscardDialog
-                    on_discard=move || {
-                        confirm_open.set(false);
-                        leave("/".into());
+            <ConfirmDialog
+                open=confirm_open.into()
+                id_prefix="cc-discard"
+                title=Signal::derive(move || Msg::DiscardTitle.text(locale.get()).to_string())
+                cancel=Msg::KeepEditing
+                confirm=Msg::Discard
+                on_cancel=UnsyncCallback::new(move |()| {
+                    confirm_open.set(false);
+                    from_history.set_value(false);
+                    if let Some(b) = back_ref.get_untracked() {
+                        let _ = b.focus();
                     }
-                    on_cancel=move || {
-                        confirm_open.set(false);
-                        if let Some(b) = back_ref.get_untracked() {
-                            let _ = b.focus();
+                })
+                on_confirm=UnsyncCallback::new(move |()| {
+                    confirm_open.set(false);
+                    if from_history.get_value() {
+                        // The browser's Back asked: go where it was going.
+                        drivers.with_value(|ds| form.update(|f| f.clear_secrets(ds)));
+                        ctx.env_note.set(None);
+                        pass_pop.set_value(true);
+                        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                            let _ = h.back();
                         }
-                    }/>
-            </Show>
+                    } else {
+                        leave(list_place.get_untracked());
+                    }
+                })
+            >
+                <p>{t(Msg::DiscardBody)}</p>
+            </ConfirmDialog>
         </section>
     }
 }
@@ -739,65 +794,6 @@ fn shown_keys(
     keys
 }
 
-/// Confirms discarding changes: a modal dialog that takes focus; Escape cancels.
-#[component]
-fn DiscardDialog(
-    on_discard: impl Fn() + Clone + 'static,
-    on_cancel: impl Fn() + Clone + 'static,
-) -> impl IntoView {
-    let keep = NodeRef::<html::Button>::new();
-    let discard = NodeRef::<html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(b) = keep.get() {
-            let _ = b.focus();
-        }
-    });
-    let cancel = on_cancel.clone();
-    let on_keydown = move |ev: ev::KeyboardEvent| match ev.key().as_str() {
-        "Escape" => {
-            ev.prevent_default();
-            ev.stop_propagation();
-            cancel();
-        }
-        "Tab" => {
-            // Focus stays inside the dialog.
-            let (Some(first), Some(last)) = (keep.get_untracked(), discard.get_untracked()) else {
-                return;
-            };
-            let active = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.active_element());
-            let first_el: &web_sys::Element = first.as_ref();
-            let last_el: &web_sys::Element = last.as_ref();
-            if ev.shift_key() && active.as_ref() == Some(first_el) {
-                ev.prevent_default();
-                let _ = last.focus();
-            } else if !ev.shift_key() && active.as_ref() == Some(last_el) {
-                ev.prevent_default();
-                let _ = first.focus();
-            }
-        }
-        _ => {}
-    };
-    let cancel_click = on_cancel.clone();
-    view! {
-        <div class="cc-overlay">
-            <div class="cc-dialog" role="dialog" aria-modal="true"
-                aria-labelledby="cc-discard-title" aria-describedby="cc-discard-body"
-                on:keydown=on_keydown>
-                <h3 id="cc-discard-title">{t(Msg::DiscardTitle)}</h3>
-                <p id="cc-discard-body">{t(Msg::DiscardBody)}</p>
-                <div class="cc-dialog-actions">
-                    <button type="button" class="cc-btn" node_ref=keep
-                        on:click=move |_| cancel_click()>{t(Msg::KeepEditing)}</button>
-                    <button type="button" class="cc-btn cc-btn-danger" node_ref=discard
-                        on:click=move |_| on_discard()>{t(Msg::Discard)}</button>
-                </div>
-            </div>
-        </div>
-    }
-}
-
 /// Moves focus to the element with `id` (the first invalid field).
 fn focus_id(id: &str) {
     let el = web_sys::window()
@@ -809,16 +805,15 @@ fn focus_id(id: &str) {
     }
 }
 
-/// A random Idempotency-Key (128 bits, hex).
+/// A random Idempotency-Key (128 bits, hex), from `crypto.getRandomValues`, which every
+/// browser the app runs in has. Without it (no window) the key is empty and Save sends none.
 fn random_key() -> String {
     let mut bytes = [0u8; 16];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
     if !filled {
-        for b in bytes.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
+        return String::new();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

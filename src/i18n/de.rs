@@ -47,6 +47,8 @@ pub(super) fn text(m: Msg) -> &'static str {
         Never => "Nie",
         DeleteBody => "Diese Verbindungen werden gelöscht. Das lässt sich nicht rückgängig machen; die Cloudinary-Konten selbst bleiben unberührt.",
         Results => "Ergebnisse",
+        Health => "Verbindungsstatus",
+        Progress => "Fortschritt",
         Gone => "sie existiert nicht mehr.",
         SavedNote => "Gespeichert",
         StatusOk => "Verbunden",

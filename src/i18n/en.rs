@@ -47,6 +47,8 @@ pub(super) fn text(m: Msg) -> &'static str {
         Never => "Never",
         DeleteBody => "These connections will be deleted. This cannot be undone; the Cloudinary accounts themselves are not touched.",
         Results => "Results",
+        Health => "Connection status",
+        Progress => "Progress",
         Gone => "it no longer exists.",
         SavedNote => "Saved",
         StatusOk => "Connected",

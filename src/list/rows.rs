@@ -15,9 +15,9 @@ use connections_api::{Connection, State, Status};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
+use super::cells::{driver_name, newest, status_class, status_word};
 use super::columns::Column;
 use super::selection::Selection;
-use super::table::{driver_name, newest, status_class, status_word};
 use crate::i18n::{self as msg, Locale, Msg};
 
 /// What one cell shows. Equal values need no DOM write.
