@@ -280,7 +280,15 @@ async fn credentials_are_absent_until_a_driver_is_chosen() {
             "Region"
         ]
     );
-    assert_eq!(input(&root, "API-Secret").type_(), "password");
+    // The secret is masked but no password field, so the browser offers no password
+    // manager or generator for it.
+    let secret = input(&root, "API-Secret");
+    assert_eq!(secret.type_(), "text");
+    assert_eq!(secret.get_attribute("autocomplete").as_deref(), Some("off"));
+    assert!(
+        secret.class_list().contains("cc-masked"),
+        "masked while hidden"
+    );
     assert_eq!(select(&root, "Region").value(), "us", "US by default");
     assert!(
         one(&root, "fieldset .cc-required").is_some(),
@@ -297,7 +305,12 @@ async fn credentials_are_absent_until_a_driver_is_chosen() {
         Some("false")
     );
     toggle.click();
-    assert!(until(|| input(&root, "API-Secret").type_() == "text").await);
+    assert!(
+        until(|| !input(&root, "API-Secret")
+            .class_list()
+            .contains("cc-masked"))
+        .await
+    );
     assert_eq!(
         toggle.get_attribute("aria-pressed").as_deref(),
         Some("true")

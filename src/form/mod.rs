@@ -9,6 +9,7 @@
 mod fields;
 mod health;
 pub mod state;
+mod tested;
 
 use connections_api::{Connection, ConnectionInput, Driver, State, VerifyRequest, VerifyResult};
 use leptos::ev;
@@ -23,12 +24,13 @@ use crate::context::{use_client, use_list_place, use_live, use_locale};
 use crate::dialog::ConfirmDialog;
 use crate::history_guard::use_back_guard;
 use crate::host::events::HostEvent;
-use crate::i18n::{self as msg, t, Locale, Msg};
+use crate::i18n::{self as msg, t, Msg};
 use fields::{leaves_for_button, CredentialField, EnvVarField, FieldError, FormCtx, Label};
 use state::{
     first_invalid, map_server_errors, takes_env_var, verify_problem, ErrorText, Errors, FieldKey,
 };
 pub use state::{FormState, Idempotency, Mode};
+use tested::{Tested, TestedText};
 
 /// What the route asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,30 +171,6 @@ enum Banner {
     Conflict,
 }
 
-/// The outcome of Test connection.
-#[derive(Debug, Clone, PartialEq)]
-struct Tested {
-    ok: bool,
-    text: TestedText,
-}
-
-/// What Test connection shows, rendered in the current locale.
-#[derive(Debug, Clone, PartialEq)]
-enum TestedText {
-    Msg(Msg),
-    /// The verification state and the server's detail.
-    Result(State, Option<String>),
-}
-
-impl TestedText {
-    fn render(&self, l: Locale) -> String {
-        match self {
-            TestedText::Msg(m) => m.text(l).into(),
-            TestedText::Result(state, detail) => msg::tested(l, *state, detail.as_deref()),
-        }
-    }
-}
-
 /// What Save sends.
 #[derive(Debug, Clone)]
 enum SaveRequest {
@@ -230,18 +208,18 @@ pub fn ConnectionForm(
         errors: RwSignal::new(Errors::new()),
         drivers: StoredValue::new(drivers),
         env_note: RwSignal::new(None),
-        credentials_changed: RwSignal::new(0),
+        tested: RwSignal::new(None),
         locale: use_locale(),
     };
     let FormCtx {
         form,
         errors,
         drivers,
+        tested,
         ..
     } = ctx;
     let locale = use_locale();
     let banner = RwSignal::new(None::<Banner>);
-    let tested = RwSignal::new(None::<Tested>);
     let confirm_open = RwSignal::new(false);
     let reloading = RwSignal::new(false);
     let idempotency = StoredValue::new(Idempotency::default());
@@ -502,15 +480,6 @@ pub fn ConnectionForm(
         }
     };
 
-    // A result of Test connection is about the values it tested.
-    Effect::new(move |prev: Option<u32>| {
-        let n = ctx.credentials_changed.get();
-        if prev.is_some_and(|p| p != n) {
-            tested.set(None);
-        }
-        n
-    });
-
     // Reloading or closing the page with changes asks first, as Back does.
     let unload = window_event_listener_untyped("beforeunload", move |ev| {
         if form
@@ -590,7 +559,7 @@ pub fn ConnectionForm(
             let v = event_target_value(&ev);
             drivers.with_value(|ds| form.update(|f| f.set_driver(&v, ds)));
             ctx.env_note.set(None);
-            ctx.credentials_changed.update(|n| *n = n.wrapping_add(1));
+            ctx.credentials_changed();
             ctx.check(&FieldKey::Driver);
         };
         view! {

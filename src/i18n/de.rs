@@ -80,6 +80,7 @@ pub(super) fn text(m: Msg) -> &'static str {
         EnvVar => "API-Umgebungsvariable",
         EnvVarHelp => "Optional, wird nicht gespeichert: Fügen Sie cloudinary://<api_key>:<api_secret>@<cloud_name> von der Seite „API Keys“ Ihrer Cloudinary-Konsole ein, um die Felder unten auszufüllen.",
         EnvVarFilled => "Aus der API-Umgebungsvariable ausgefüllt. Prüfen Sie die Felder und klicken Sie dann auf Speichern.",
+        EnvVarFilledIgnoring => "Aus der API-Umgebungsvariable ausgefüllt; ihre Auslieferungseinstellungen (privates CDN, cname, secure und ähnliche) werden hier nicht gebraucht und wurden weggelassen. Prüfen Sie die Felder und klicken Sie dann auf Speichern.",
         SecretStored => "Gespeichert – leer lassen, um es zu behalten",
         Show => "Anzeigen",
         Hide => "Verbergen",

@@ -80,6 +80,7 @@ pub(super) fn text(m: Msg) -> &'static str {
         EnvVar => "API environment variable",
         EnvVarHelp => "Optional, not stored: paste cloudinary://<api_key>:<api_secret>@<cloud_name> from the API Keys page of your Cloudinary Console to fill in the fields below.",
         EnvVarFilled => "Filled in from the API environment variable. Check the fields, then click Save.",
+        EnvVarFilledIgnoring => "Filled in from the API environment variable; its delivery settings (private CDN, cname, secure and the like) are not needed here and were left out. Check the fields, then click Save.",
         SecretStored => "Stored — leave empty to keep it",
         Show => "Show",
         Hide => "Hide",

@@ -46,7 +46,7 @@ keys! {
     // The Connection view.
     CreateTitle, Back, Save, TestConnection, Reload, Name, NameHelp, Driver, DriverReadonlyHelp,
     ChooseDriverHint, ChooseDriverError, Credentials, Required, RequiredNote,
-    EnvVar, EnvVarHelp, EnvVarFilled, SecretStored, Show, Hide,
+    EnvVar, EnvVarHelp, EnvVarFilled, EnvVarFilledIgnoring, SecretStored, Show, Hide,
     FormLoading, LoadingDrivers, NotFound, DuplicateGone, LoadUnreachable, LoadUnauthorized,
     LoadServer, Saving, SaveInvalid, SaveUnreachable, SaveUnauthorized, SaveGone, Conflict,
     SaveFailedGeneric, FormTesting, TestUnreachable, TestFailed, TestNeedsFields,
