@@ -125,6 +125,17 @@ fn answer(method: &str, url: &str) -> (u16, String) {
                 _ => {}
             }
         }
+        for base in d.borrow().keys() {
+            if path == format!("{base}/drivers") {
+                // The compiled drivers and one only the server knows.
+                let mut ds = connections_api::drivers();
+                let mut other = ds[0].clone();
+                other.id = "other-driver".into();
+                other.name = "Other storage".into();
+                ds.push(other);
+                return (200, serde_json::to_string(&ds).expect("json"));
+            }
+        }
         for (base, items) in d.borrow().iter() {
             if path == format!("{base}/connections") {
                 let offset = param(query, "offset").unwrap_or(0) as usize;
@@ -983,4 +994,21 @@ async fn the_view_lives_in_the_address_and_comes_back_from_it() {
         visible_text(&again)
     );
     assert_eq!(address(), here, "the address stays");
+}
+
+#[wasm_bindgen_test]
+async fn the_driver_column_names_drivers_as_the_server_declares_them() {
+    let mut items = three();
+    items[1].driver = "other-driver".into();
+    let root = mount("/mock-drivers/api", items);
+    assert!(until(|| rows(&root) == 3).await, "rows appear");
+    button(&root, "Columns (3)").expect("columns").click();
+    assert!(until(|| checkbox(&root, "Driver").is_some()).await);
+    checkbox(&root, "Driver").expect("Driver").click();
+    assert!(
+        until(|| visible_text(&root).contains("Other storage")).await,
+        "{}",
+        visible_text(&root)
+    );
+    assert!(visible_text(&root).contains("Cloudinary default driver"));
 }

@@ -1,8 +1,6 @@
 //! What a cell shows of a connection's status and driver, shared by the rows (`rows.rs`) and
 //! the list's Test results (`mod.rs`); plain functions, no component.
 
-use std::sync::OnceLock;
-
 use connections_api::{State, Status};
 
 use crate::i18n::{self as msg, Locale};
@@ -31,20 +29,14 @@ pub fn newest<'a>(row: &'a Status, tested: Option<&'a Status>) -> &'a Status {
     }
 }
 
-/// Display name of a driver id in `l` (the name the drivers declare; the id if unknown).
-pub fn driver_name(l: Locale, id: &str) -> String {
-    static NAMES: OnceLock<Vec<(String, String)>> = OnceLock::new();
-    NAMES
-        .get_or_init(|| {
-            connections_api::drivers()
-                .into_iter()
-                .map(|d| (d.id, d.name))
-                .collect()
-        })
+/// Display name of a driver id in `l`: the name `GET /api/drivers` gave (`names`, id →
+/// name), in `l`'s words where the catalogue has them; the id if the server named none.
+pub fn driver_name(l: Locale, id: &str, names: &[(String, String)]) -> String {
+    let fallback = names
         .iter()
         .find(|(i, _)| i == id)
-        .map(|(_, n)| msg::driver_name(l, id, n))
-        .unwrap_or_else(|| id.to_string())
+        .map_or(id, |(_, n)| n.as_str());
+    msg::driver_name(l, id, fallback)
 }
 
 #[cfg(test)]
@@ -86,14 +78,18 @@ mod tests {
 
     #[test]
     fn driver_names() {
+        let names = [
+            (
+                "cloudinary-default".to_string(),
+                "Cloudinary default driver".to_string(),
+            ),
+            ("s3".to_string(), "Amazon S3".to_string()),
+        ];
         assert_eq!(
-            driver_name(Locale::En, "cloudinary-default"),
-            "Cloudinary default driver"
-        );
-        assert_eq!(
-            driver_name(Locale::De, "cloudinary-default"),
+            driver_name(Locale::De, "cloudinary-default", &names),
             "Cloudinary-Standardtreiber"
         );
-        assert_eq!(driver_name(Locale::De, "other"), "other");
+        assert_eq!(driver_name(Locale::En, "s3", &names), "Amazon S3");
+        assert_eq!(driver_name(Locale::De, "other", &names), "other");
     }
 }

@@ -610,6 +610,24 @@ pub fn ConnectionList() -> impl IntoView {
         );
     });
 
+    // Driver names as the server declares them (the Driver column).
+    let drivers = {
+        let client = client.clone();
+        LocalResource::new(move || {
+            let client = client.clone();
+            async move { client.drivers().await }
+        })
+    };
+    let driver_names = Memo::new(move |_| {
+        Arc::new(
+            drivers
+                .get()
+                .and_then(Result::ok)
+                .map(|ds| ds.into_iter().map(|d| (d.id, d.name)).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        )
+    });
+
     let columns_open = RwSignal::new(false);
     let shown = Memo::new(move |_| columns.with(ColumnState::shown));
     let table_state = TableState {
@@ -619,6 +637,7 @@ pub fn ConnectionList() -> impl IntoView {
         tested,
         testing,
         highlight,
+        drivers: driver_names,
         body: StoredValue::new_local(None),
     };
 
@@ -642,13 +661,17 @@ pub fn ConnectionList() -> impl IntoView {
             Some(Ok(_)) => Kind::Rows,
         })
     });
-    let body = move || {
-        match kind.get() {
-        Kind::Loading => view! { <p class="cc-state" role="status">{t(Msg::Loading)}</p> }.into_any(),
+    let filter_now = move || query.with(|q| q.q.trim().to_string());
+    let body = move || match kind.get() {
+        Kind::Loading => {
+            view! { <p class="cc-state" role="status">{t(Msg::Loading)}</p> }.into_any()
+        }
         Kind::Error(text) => view! {
             <div class="cc-state cc-error" role="alert">
                 <p>{t(text)}</p>
-                <button type="button" class="cc-btn" on:click=move |_| page.refetch()>{t(Msg::Retry)}</button>
+                <button type="button" class="cc-btn" on:click=move |_| page.refetch()>
+                    {t(Msg::Retry)}
+                </button>
             </div>
         }
         .into_any(),
@@ -656,7 +679,8 @@ pub fn ConnectionList() -> impl IntoView {
             <div class="cc-state cc-empty" role="status">
                 <p><strong>{t(Msg::Empty)}</strong></p>
                 <p>{t(Msg::EmptyHint)}</p>
-                <button type="button" class="cc-btn cc-btn-primary" on:click=move |_| go.run("/new".into())>
+                <button type="button" class="cc-btn cc-btn-primary"
+                    on:click=move |_| go.run("/new".into())>
                     <span aria-hidden="true" class="cc-icon">"+"</span>
                     {t(Msg::AddFirst)}
                 </button>
@@ -665,8 +689,10 @@ pub fn ConnectionList() -> impl IntoView {
         .into_any(),
         Kind::NoMatch => view! {
             <div class="cc-state cc-empty" role="status">
-                <p>{move || msg::no_match(locale.get(), query.with(|q| q.q.trim().to_string()).as_str())}</p>
-                <button type="button" class="cc-btn" on:click=move |_| clear_filter()>{t(Msg::ClearFilter)}</button>
+                <p>{move || msg::no_match(locale.get(), &filter_now())}</p>
+                <button type="button" class="cc-btn" on:click=move |_| clear_filter()>
+                    {t(Msg::ClearFilter)}
+                </button>
             </div>
         }
         .into_any(),
@@ -674,7 +700,25 @@ pub fn ConnectionList() -> impl IntoView {
             <Table rows=rows state=table_state on_sort=on_sort on_open=on_open/>
         }
         .into_any(),
-    }
+    };
+
+    // The toolbar's actions, named so its markup stays short.
+    let count_text = move || msg::selected(locale.get(), selected_count.get());
+    // Edit (`prefix` empty: `/{id}`) or Duplicate (`/new?from={id}`) of the one selected row.
+    let open_only = move |prefix: &str| {
+        if let Some(id) = only_selected.get_untracked() {
+            go.run(if prefix.is_empty() {
+                format!("/{id}")
+            } else {
+                format!("{prefix}{id}")
+            });
+        }
+    };
+    let deleting = move || bulk.with(|b| b.is_some_and(|b| b.kind == BulkKind::Delete));
+    let ask_delete = move || {
+        if !running.get_untracked() {
+            delete_targets.set(Some(selected_rows()));
+        }
     };
 
     let pager_shown = move || current.with(Option::is_some);
@@ -701,16 +745,17 @@ pub fn ConnectionList() -> impl IntoView {
                     </button>
                 </div>
                 <Show when=move || { selected_count.get() > 0 }>
-                    <div class="cc-toolbar cc-selection-bar" role="group" aria-label=t(Msg::SelectionToolbar)>
-                        <span class="cc-count">{move || msg::selected(locale.get(), selected_count.get())}</span>
+                    <div class="cc-toolbar cc-selection-bar" role="group"
+                        aria-label=t(Msg::SelectionToolbar)>
+                        <span class="cc-count">{count_text}</span>
                         <Show when=move || only_selected.get().is_some()>
                             <button type="button" class="cc-btn"
-                                on:click=move |_| if let Some(id) = only_selected.get_untracked() { go.run(format!("/{id}")) }>
+                                on:click=move |_| open_only("")>
                                 <span aria-hidden="true" class="cc-icon">"✎"</span>
                                 {t(Msg::Edit)}
                             </button>
                             <button type="button" class="cc-btn"
-                                on:click=move |_| if let Some(id) = only_selected.get_untracked() { go.run(format!("/new?from={id}")) }>
+                                on:click=move |_| open_only("/new?from=")>
                                 <span aria-hidden="true" class="cc-icon">"⧉"</span>
                                 {t(Msg::Duplicate)}
                             </button>
@@ -724,8 +769,8 @@ pub fn ConnectionList() -> impl IntoView {
                         </button>
                         <button type="button" class="cc-btn cc-btn-danger" node_ref=delete_button
                             aria-disabled=move || running.get().to_string()
-                            aria-busy=move || bulk.with(|b| b.is_some_and(|b| b.kind == BulkKind::Delete)).to_string()
-                            on:click=move |_| if !running.get_untracked() { delete_targets.set(Some(selected_rows())) }>
+                            aria-busy=move || deleting().to_string()
+                            on:click=move |_| ask_delete()>
                             <span aria-hidden="true" class="cc-icon">"✕"</span>
                             {t(Msg::Delete)}
                         </button>
@@ -773,7 +818,9 @@ pub fn ConnectionList() -> impl IntoView {
                             <li class=if ok { "cc-result-ok" } else { "cc-result-bad" }>{line}</li>
                         }).collect_view()}
                     </ul>
-                    <button type="button" class="cc-btn" on:click=move |_| results.set(Vec::new())>{t(Msg::Dismiss)}</button>
+                    <button type="button" class="cc-btn" on:click=move |_| results.set(Vec::new())>
+                        {t(Msg::Dismiss)}
+                    </button>
                 </div>
             </Show>
             {body}
@@ -791,7 +838,11 @@ pub fn ConnectionList() -> impl IntoView {
                 <span aria-hidden="true" class="cc-icon">"+"</span>
                 {t(Msg::Add)}
             </button>
-            <DeleteDialog targets=delete_targets on_confirm=on_confirm_delete return_focus=delete_button/>
+            <DeleteDialog
+                targets=delete_targets
+                on_confirm=on_confirm_delete
+                return_focus=delete_button
+            />
         </section>
     }
 }

@@ -48,6 +48,8 @@ pub struct Extra<'a> {
     pub saved: Option<i64>,
     /// The language the rows are written in.
     pub locale: Locale,
+    /// Driver names by id, as `GET /api/drivers` gave them.
+    pub drivers: &'a [(String, String)],
 }
 
 /// The value of `col` for `conn`.
@@ -60,7 +62,7 @@ pub fn cell_value(col: Column, conn: &Connection, extra: &Extra) -> CellValue {
             name: conn.name.clone(),
             saved: extra.saved == Some(conn.id),
         },
-        Column::Driver => CellValue::Text(driver_name(extra.locale, &conn.driver)),
+        Column::Driver => CellValue::Text(driver_name(extra.locale, &conn.driver, extra.drivers)),
         Column::CloudName => CellValue::Text(field("cloud_name")),
         Column::ApiKey => CellValue::Text(field("api_key")),
         Column::Status => {
@@ -436,6 +438,7 @@ mod tests {
             testing,
             saved: None,
             locale: Locale::En,
+            drivers: &[],
         }
     }
 

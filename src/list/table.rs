@@ -27,6 +27,8 @@ pub struct TableState {
     pub testing: RwSignal<HashSet<i64>>,
     /// The row the form just saved.
     pub highlight: RwSignal<Option<i64>>,
+    /// Driver names by id (`GET /api/drivers`; empty until it answers).
+    pub drivers: Memo<Arc<Vec<(String, String)>>>,
     /// The drawn rows (kept by the list across mounts of the table).
     pub body: StoredValue<Option<Body>, LocalStorage>,
 }
@@ -63,6 +65,7 @@ pub fn Table(
         tested,
         testing,
         highlight,
+        drivers,
         body,
     } = state;
     let ids = Memo::new(move |_| rows.with(|r| r.iter().map(|c| c.id).collect::<Vec<_>>()));
@@ -91,11 +94,13 @@ pub fn Table(
         columns.with(|cols| {
             tested.with(|tested| {
                 testing.with(|testing| {
+                    let names = drivers.get();
                     let extra = Extra {
                         tested,
                         testing,
                         saved,
                         locale,
+                        drivers: &names,
                     };
                     body.update_value(|b| {
                         let el: web_sys::HtmlElement = el.into();
