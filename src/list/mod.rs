@@ -204,8 +204,18 @@ pub fn ConnectionList() -> impl IntoView {
         if locator.with_untracked(Option::is_some) {
             return;
         }
-        let search = web_sys::window().and_then(|w| w.location().search().ok());
-        if search.as_deref().map(|s| format!("/{s}")) != Some(path.clone()) {
+        // Only when the address names another view: a host page's own query (or a page path
+        // outside the base path, which shows the list too) stays as it is otherwise.
+        let shown = query_map.with_untracked(|m| {
+            let pairs: Vec<(&str, String)> = url_state::KEYS
+                .iter()
+                .filter_map(|k| m.get(k).map(|v| (*k, v)))
+                .collect();
+            let view =
+                url_state::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())), DEFAULT_LIMIT);
+            format!("/{}", url_state::to_search(&view, DEFAULT_LIMIT))
+        });
+        if shown != path {
             navigate_view(
                 &path,
                 NavigateOptions {
@@ -610,19 +620,28 @@ pub fn ConnectionList() -> impl IntoView {
         );
     });
 
-    // Driver names as the server declares them (the Driver column).
+    // Driver names as the server declares them (the Driver column), asked once a page came
+    // (a refused token is reported once, by the page's request).
+    let page_came = Memo::new(move |_| current.with(Option::is_some));
     let drivers = {
         let client = client.clone();
         LocalResource::new(move || {
             let client = client.clone();
-            async move { client.drivers().await }
+            let ask = page_came.get();
+            async move {
+                if ask {
+                    client.drivers().await.ok()
+                } else {
+                    None
+                }
+            }
         })
     };
     let driver_names = Memo::new(move |_| {
         Arc::new(
             drivers
                 .get()
-                .and_then(Result::ok)
+                .flatten()
                 .map(|ds| ds.into_iter().map(|d| (d.id, d.name)).collect::<Vec<_>>())
                 .unwrap_or_default(),
         )

@@ -134,7 +134,7 @@ test('validation: errors at their fields, first one focused, a taken name from t
 test('edit without touching the secret: saved and still verified with the stored one', async () => {
   const c = await createConnection();
   await page.goto(`${server.url}/${c.id}`);
-  await page.getByRole('heading', { name: `${c.name} Connection` }).waitFor();
+  await page.getByRole('heading', { name: c.name, exact: true }).waitFor();
   await page.getByText('Created ').waitFor();
   assert.equal(await field('Driver').getAttribute('readonly'), '', 'driver read-only');
   assert.equal(await field('API-Secret').inputValue(), '');
@@ -269,7 +269,7 @@ test('Duplicate: /new?from=<id> prefills a copy without the secret', async () =>
 test('deep links and the browser\'s Back', async () => {
   const c = await createConnection();
   await page.goto(`${server.url}/${c.id}`);
-  await page.getByRole('heading', { name: `${c.name} Connection` }).waitFor();
+  await page.getByRole('heading', { name: c.name, exact: true }).waitFor();
   await page.goto(server.url + '/');
   await button('Add').first().click();
   await page.getByRole('heading', { name: 'Create connection' }).waitFor();
@@ -277,7 +277,7 @@ test('deep links and the browser\'s Back', async () => {
   await button('Add').first().waitFor();
   assert.equal(new URL(page.url()).pathname, '/');
   await page.goBack();
-  await page.getByRole('heading', { name: `${c.name} Connection` }).waitFor();
+  await page.getByRole('heading', { name: c.name, exact: true }).waitFor();
   await page.goto(server.url + '/999999');
   await page.getByText('This connection does not exist').waitFor();
 });
