@@ -162,7 +162,15 @@ impl Client {
     ) -> Result<Connection, ApiError> {
         let url = self.url("/connections");
         let body = json(input)?;
-        let make = || Request::post(&url).header("Idempotency-Key", idempotency_key);
+        // An empty key (no `crypto` to make one) is not sent: the create is then not replayable.
+        let make = || {
+            let r = Request::post(&url);
+            if idempotency_key.is_empty() {
+                r
+            } else {
+                r.header("Idempotency-Key", idempotency_key)
+            }
+        };
         decode(self.send(make, Some(body)).await?).await
     }
 

@@ -1,5 +1,5 @@
-//! The root component: host settings, the API client and the live settings in context, and
-//! the routes.
+//! The root component: puts the host settings, the API client and the live settings into
+//! context (`context.rs`), and the routes.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -7,66 +7,12 @@ use leptos_router::hooks::{use_location, use_params_map};
 use leptos_router::path;
 
 use crate::api::Client;
+use crate::context::{use_client, HostConfig, ListPlace, Live};
 use crate::form::ConnectionView;
+use crate::history_guard::{listen, BackGuard};
 use crate::host::events::{path_under, HostEvent};
 use crate::list::ConnectionList;
-use crate::locale::Locale;
 use crate::session::Session;
-
-/// What the host page passes in.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HostConfig {
-    pub api_base: String,
-    pub token: Option<String>,
-    pub locale: Locale,
-    /// Path the routes hang under, without a trailing `/` (empty: the app owns `/`).
-    pub base_path: String,
-}
-
-impl HostConfig {
-    pub fn new(
-        api_base: Option<String>,
-        token: Option<String>,
-        locale: Option<String>,
-        base_path: Option<String>,
-    ) -> Self {
-        let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-        HostConfig {
-            api_base: non_empty(api_base).unwrap_or_else(|| "/api".into()),
-            token: non_empty(token),
-            locale: locale
-                .as_deref()
-                .and_then(Locale::parse)
-                .unwrap_or_default(),
-            base_path: non_empty(base_path)
-                .map(|b| b.trim_end_matches('/').to_string())
-                .unwrap_or_default(),
-        }
-    }
-}
-
-impl Default for HostConfig {
-    fn default() -> Self {
-        HostConfig::new(None, None, None, None)
-    }
-}
-
-/// What a host changes on a mounted app without a remount (`handle.update`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Live {
-    pub locale: RwSignal<Locale>,
-    /// Counts the host's token changes; a screen refused as unauthorised tries again on each.
-    pub auth: RwSignal<u64>,
-}
-
-impl Live {
-    pub fn new(locale: Locale) -> Self {
-        Live {
-            locale: RwSignal::new(locale),
-            auth: RwSignal::new(0),
-        }
-    }
-}
 
 /// The app. `session` links it to its host (token source, aborts, events); without one it
 /// uses `config.token`. `live` is what the host may change later; without it, `config`'s.
@@ -86,6 +32,11 @@ pub fn App(
     crate::caller::Caller::provide(client);
     provide_context(config.clone());
     let announcer = crate::announce::provide_announcer();
+    provide_context(ListPlace(RwSignal::new("/".to_string())));
+    // Before the router's own listener: a form with changes sees the browser's Back first.
+    let back_guard = BackGuard::new();
+    provide_context(back_guard);
+    let _ = StoredValue::new_local(listen(move |ev| back_guard.check(ev)));
     let base = config.base_path.clone();
     view! {
         <div class="cc-root" lang=move || live.locale.get().tag()>
@@ -134,44 +85,4 @@ fn NavigateEvents(base: String) -> impl IntoView {
         }
         path
     });
-}
-
-/// The API client provided by [`App`].
-pub fn use_client() -> Client {
-    use_context::<Client>().unwrap_or_else(|| Client::new("/api", None))
-}
-
-/// The live settings provided by [`App`].
-pub fn use_live() -> Live {
-    use_context::<Live>().unwrap_or_else(|| Live::new(Locale::default()))
-}
-
-/// The user interface's language, as the host sets it.
-pub fn use_locale() -> Signal<Locale> {
-    use_live().locale.into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn host_config_defaults() {
-        let c = HostConfig::new(
-            None,
-            Some(String::new()),
-            None,
-            Some("/shop/cloudinary/".into()),
-        );
-        assert_eq!(c.api_base, "/api");
-        assert_eq!(c.token, None);
-        assert_eq!(c.locale, Locale::En);
-        assert_eq!(c.base_path, "/shop/cloudinary");
-    }
-
-    #[test]
-    fn host_config_reads_the_locale() {
-        let c = HostConfig::new(None, None, Some("de-DE".into()), None);
-        assert_eq!(c.locale, Locale::De);
-    }
 }

@@ -29,7 +29,7 @@ impl Caller {
             me: RwSignal::new(None),
             asked: StoredValue::new(None),
             client: StoredValue::new_local(client),
-            auth: crate::app::use_live().auth,
+            auth: crate::context::use_live().auth,
         });
     }
 

@@ -11,14 +11,18 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod caller;
+pub mod context;
+pub mod dialog;
 pub mod form;
+pub mod history_guard;
 pub mod host;
 pub mod i18n;
 pub mod list;
 pub mod locale;
 pub mod session;
 
-pub use app::{App, HostConfig, Live};
+pub use app::App;
+pub use context::{HostConfig, Live};
 pub use host::mount::{mount, MountHandle};
 
 /// Id of the element the standalone page mounts into.

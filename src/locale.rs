@@ -1,6 +1,6 @@
 //! The user interface's language: which one a host asked for, as plain data.
 //!
-//! The app reads it from a signal in context ([`crate::app::use_locale`]), so a host's
+//! The app reads it from a signal in context ([`crate::context::use_locale`]), so a host's
 //! `update({ locale })` changes it without a remount. Texts are English for now; a catalogue
 //! per locale hangs on this type.
 

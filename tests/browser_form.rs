@@ -5,6 +5,7 @@
 //! stand-in for the API so no server is needed.
 #![cfg(target_arch = "wasm32")]
 
+use cloudinary_connections::api::Client;
 use cloudinary_connections::form::ConnectionForm;
 use cloudinary_connections::locale::Locale;
 use cloudinary_connections::{App, HostConfig, Live};
@@ -72,6 +73,7 @@ fn mount_form(
     let root = host_element();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let connection = connection.clone();
+        provide_context(Client::new("/api", None));
         view! { <Router><ConnectionForm drivers=drivers() connection=connection/></Router> }
     });
     (root, handle)
@@ -278,7 +280,15 @@ async fn credentials_are_absent_until_a_driver_is_chosen() {
             "Region"
         ]
     );
-    assert_eq!(input(&root, "API-Secret").type_(), "password");
+    // The secret is masked but no password field, so the browser offers no password
+    // manager or generator for it.
+    let secret = input(&root, "API-Secret");
+    assert_eq!(secret.type_(), "text");
+    assert_eq!(secret.get_attribute("autocomplete").as_deref(), Some("off"));
+    assert!(
+        secret.class_list().contains("cc-masked"),
+        "masked while hidden"
+    );
     assert_eq!(select(&root, "Region").value(), "us", "US by default");
     assert!(
         one(&root, "fieldset .cc-required").is_some(),
@@ -295,7 +305,12 @@ async fn credentials_are_absent_until_a_driver_is_chosen() {
         Some("false")
     );
     toggle.click();
-    assert!(until(|| input(&root, "API-Secret").type_() == "text").await);
+    assert!(
+        until(|| !input(&root, "API-Secret")
+            .class_list()
+            .contains("cc-masked"))
+        .await
+    );
     assert_eq!(
         toggle.get_attribute("aria-pressed").as_deref(),
         Some("true")
@@ -418,8 +433,9 @@ async fn edit_view_names_the_connection_and_keeps_the_secret() {
             .is_empty()))
         .await
     );
+    // The title is the name as typed, nothing glued to it.
     let title = accessible_text(&one(&root, "h2").expect("title"));
-    assert_eq!(title, "Shop EU Connection");
+    assert_eq!(title, "Shop EU");
     let text = accessible_text(&root);
     assert!(text.contains("Created") && text.contains("2026"), "{text}");
     let driver = input(&root, "Driver");
@@ -447,7 +463,7 @@ async fn back_asks_only_when_something_changed() {
         "at the list: {}",
         location()
     );
-    assert!(one(&root, "[role=dialog]").is_none());
+    assert!(one(&root, "dialog[open]").is_none());
     drop(handle);
 
     let (root, _handle) = mount_app("/new", "");
@@ -456,10 +472,11 @@ async fn back_asks_only_when_something_changed() {
     let back = button(&root, "Back").expect("back");
     back.click();
     assert!(
-        until(|| one(&root, "[role=dialog]").is_some()).await,
+        until(|| one(&root, "dialog[open]").is_some()).await,
         "asks first"
     );
-    let dialog = one(&root, "[role=dialog]").expect("dialog");
+    let dialog = one(&root, "dialog[open]").expect("dialog");
+    assert_eq!(dialog.get_attribute("role").as_deref(), Some("alertdialog"));
     assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
     assert!(
         until(|| document()
@@ -470,14 +487,14 @@ async fn back_asks_only_when_something_changed() {
     );
     press(&dialog, "Escape");
     assert!(
-        until(|| one(&root, "[role=dialog]").is_none()).await,
+        until(|| one(&root, "dialog[open]").is_none()).await,
         "Escape cancels"
     );
     assert_eq!(location(), "/new");
     assert_eq!(input(&root, "Name").value(), "Shop", "nothing lost");
 
     back.click();
-    assert!(until(|| one(&root, "[role=dialog]").is_some()).await);
+    assert!(until(|| one(&root, "dialog[open]").is_some()).await);
     button(&root, "Discard changes").expect("discard").click();
     assert!(until(|| location() == "/").await, "{}", location());
 }
@@ -630,7 +647,7 @@ async fn a_412_offers_reload_and_keeps_the_users_values() {
     assert!(button(&root, "Reload").is_none());
     assert_eq!(
         accessible_text(&one(&root, "h2").expect("title")),
-        "Shop EU (theirs) Connection"
+        "Shop EU (theirs)"
     );
 }
 
@@ -680,8 +697,7 @@ async fn a_deep_link_under_a_base_path_opens_the_edit_view() {
     ]);
     let (root, _handle) = mount_app("/shop/cloudinary/17", "/shop/cloudinary");
     assert!(
-        until(|| one(&root, "h2").is_some_and(|h| accessible_text(&h) == "Shop EU Connection"))
-            .await,
+        until(|| one(&root, "h2").is_some_and(|h| accessible_text(&h) == "Shop EU")).await,
         "edit view of connection 17"
     );
     button(&root, "Back").expect("back").click();
@@ -758,6 +774,7 @@ async fn the_form_speaks_german_with_errors_from_codes_and_switches_language() {
     let root = host_element();
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(live);
+        provide_context(Client::new("/api", None));
         view! { <Router><ConnectionForm drivers=drivers()/></Router> }
     });
     assert!(until(|| control(&root, "Treiber").is_some()).await);
@@ -810,4 +827,82 @@ async fn the_form_speaks_german_with_errors_from_codes_and_switches_language() {
     assert_eq!(input(&root, "API-Key").value(), "12ab");
     assert!(button(&root, "Save").is_some());
     assert!(accessible_text(&root).contains("Cloudinary default driver"));
+}
+
+#[wasm_bindgen_test]
+async fn the_edit_view_shows_the_connections_health() {
+    let mut c = stored();
+    c.status = Status {
+        state: connections_api::State::InvalidCredentials,
+        message: Some("Cloudinary refused the API key.".into()),
+        checked_at: Some("2026-11-23T09:30:00Z".into()),
+        field: Some("api_key".into()),
+        retry_at: None,
+    };
+    let (root, _handle) = mount_form(Some(c));
+    assert!(
+        until(|| one(&root, ".cc-health").is_some()).await,
+        "a health section"
+    );
+    let health = one(&root, ".cc-health").expect("health");
+    let text = accessible_text(&health);
+    assert!(text.contains("Invalid credentials"), "{text}");
+    assert!(text.contains("Cloudinary refused the API key."), "{text}");
+    assert!(
+        text.contains("Last checked: ") && text.contains("2026"),
+        "{text}"
+    );
+    assert!(
+        one(&health, ".cc-status-bad").is_some(),
+        "coloured as a problem"
+    );
+
+    // Never checked: says so.
+    let (root, _handle) = mount_form(Some(stored()));
+    assert!(until(|| one(&root, ".cc-health").is_some()).await);
+    let text = accessible_text(&one(&root, ".cc-health").expect("health"));
+    assert!(
+        text.contains("Not verified") && text.contains("Last checked: Never"),
+        "{text}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_browsers_back_with_changes_asks_first() {
+    fake_api(&[drivers_route(), empty_list_route()]);
+    let (root, _handle) = mount_app("/", "");
+    assert!(until(|| button(&root, "Add").is_some()).await);
+    button(&root, "Add").expect("add").click();
+    assert!(until(|| control(&root, "Name").is_some()).await);
+    assert_eq!(location(), "/new");
+    type_into(&input(&root, "Name"), "Shop", "insertText");
+
+    let history = web_sys::window()
+        .expect("window")
+        .history()
+        .expect("history");
+    history.back().expect("back");
+    assert!(
+        until(|| one(&root, "dialog[open]").is_some()).await,
+        "the browser's Back asks first: {} {:?}",
+        location(),
+        control(&root, "Name").is_some()
+    );
+    assert_eq!(location(), "/new", "still at the form");
+    button(&root, "Keep editing").expect("keep").click();
+    assert!(until(|| one(&root, "dialog[open]").is_none()).await);
+    assert_eq!(input(&root, "Name").value(), "Shop", "nothing lost");
+
+    history.back().expect("back");
+    assert!(until(|| one(&root, "dialog[open]").is_some()).await);
+    button(&root, "Discard changes").expect("discard").click();
+    assert!(
+        until(|| location() == "/").await,
+        "at the list: {}",
+        location()
+    );
+    assert!(
+        until(|| button(&root, "Add").is_some()).await,
+        "the list shows"
+    );
 }

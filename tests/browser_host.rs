@@ -176,7 +176,16 @@ async fn a_401_gets_a_fresh_token_and_one_retry() {
         [format!("Bearer {STALE}"), format!("Bearer {FRESH}")],
         "one retry, with the token getToken gave the second time"
     );
-    assert_eq!(calls.get(), 2);
+    // Then the list asks for the drivers' names, with a token of its own asking.
+    assert!(
+        until(|| seen_under("/retry/drivers").len() == 1).await,
+        "the drivers are asked for once a page came"
+    );
+    assert!(until(|| calls.get() == 3).await, "{}", calls.get());
+    assert_eq!(
+        seen_under("/retry/drivers")[0].authorization,
+        format!("Bearer {FRESH}")
+    );
     assert_eq!(unauthorized.get(), 0, "recovered: nothing to tell the host");
     handle.unmount();
     assert_eq!(el.child_nodes().length(), 0, "unmount empties the element");

@@ -17,7 +17,7 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 mod support;
-use support::{all, press, until};
+use support::{all, document, host_element, press, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -26,6 +26,31 @@ thread_local! {
     static DATA: RefCell<BTreeMap<String, Vec<Connection>>> = const { RefCell::new(BTreeMap::new()) };
     /// Filter values answered late, how many such requests came in and how many were answered.
     static SLOW: RefCell<(Vec<String>, usize, usize)> = const { RefCell::new((Vec::new(), 0, 0)) };
+    /// Bulk Test answers held until the test releases them, and every verify path asked for.
+    static HELD: RefCell<(Vec<js_sys::Function>, Vec<String>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Base of the test whose `POST …/verify` answers are held (see [`release`]).
+const HOLD_BASE: &str = "/mock-bulk/api";
+
+/// Answers `n` held verify requests (the oldest first).
+fn release(n: usize) {
+    let answer: Vec<js_sys::Function> = HELD.with(|h| {
+        let held = &mut h.borrow_mut().0;
+        let n = n.min(held.len());
+        held.drain(..n).collect()
+    });
+    for f in answer {
+        f.call0(&JsValue::NULL).expect("release");
+    }
+}
+
+fn held() -> usize {
+    HELD.with(|h| h.borrow().0.len())
+}
+
+fn verifies_asked() -> usize {
+    HELD.with(|h| h.borrow().1.len())
 }
 
 fn conn(id: i64, name: &str) -> Connection {
@@ -61,13 +86,56 @@ fn filter_of(query: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Answers `GET <base>/connections` from [`DATA`]; anything else with 404.
-fn answer(url: &str) -> (u16, String) {
+/// Answers `GET <base>/connections` from [`DATA`], `DELETE <base>/connections/{id}` and
+/// `POST <base>/connections/{id}/verify` (the row, now checked); anything else with 404.
+fn answer(method: &str, url: &str) -> (u16, String) {
     let path = url
         .split_once("://")
         .map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     DATA.with(|d| {
+        for (base, items) in d.borrow_mut().iter_mut() {
+            let one = path
+                .strip_prefix(&format!("{base}/connections/"))
+                .map(|rest| rest.split('/').collect::<Vec<_>>());
+            match (method, one.as_deref()) {
+                ("DELETE", Some([id])) => {
+                    let before = items.len();
+                    items.retain(|c| c.id.to_string() != *id);
+                    return if items.len() < before {
+                        (204, String::new())
+                    } else {
+                        (
+                            404,
+                            r#"{"error":{"code":"not_found","message":"no"}}"#.into(),
+                        )
+                    };
+                }
+                ("POST", Some([id, "verify"])) => {
+                    if let Some(c) = items.iter().find(|c| c.id.to_string() == *id) {
+                        let mut c = c.clone();
+                        c.status = Status {
+                            state: connections_api::State::Ok,
+                            checked_at: Some("2026-02-01T10:00:00Z".into()),
+                            ..Status::default()
+                        };
+                        return (200, serde_json::to_string(&c).expect("json"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for base in d.borrow().keys() {
+            if path == format!("{base}/drivers") {
+                // The compiled drivers and one only the server knows.
+                let mut ds = connections_api::drivers();
+                let mut other = ds[0].clone();
+                other.id = "other-driver".into();
+                other.name = "Other storage".into();
+                ds.push(other);
+                return (200, serde_json::to_string(&ds).expect("json"));
+            }
+        }
         for (base, items) in d.borrow().iter() {
             if path == format!("{base}/connections") {
                 let offset = param(query, "offset").unwrap_or(0) as usize;
@@ -112,14 +180,33 @@ fn install_fetch() {
             .ok()
             .and_then(|u| u.as_string())
             .unwrap_or_default();
-        let (status, body) = answer(&url);
+        let method = js_sys::Reflect::get(&req, &"method".into())
+            .ok()
+            .and_then(|u| u.as_string())
+            .unwrap_or_default();
+        let (status, body) = answer(&method, &url);
         let ctor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"Response".into())
             .expect("Response")
             .unchecked_into();
         let init = js_sys::Object::new();
         js_sys::Reflect::set(&init, &"status".into(), &status.into()).expect("set");
-        let resp = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&body.into(), &init))
+        let body: JsValue = if status == 204 {
+            JsValue::NULL
+        } else {
+            body.into()
+        };
+        let resp = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&body, &init))
             .expect("construct");
+        if method == "POST" && url.contains(HOLD_BASE) {
+            HELD.with(|h| h.borrow_mut().1.push(url.clone()));
+            return js_sys::Promise::new(&mut |ok, _| {
+                let resp = resp.clone();
+                let later = Closure::once_into_js(move || {
+                    let _ = ok.call1(&JsValue::NULL, &resp);
+                });
+                HELD.with(|h| h.borrow_mut().0.push(later.unchecked_into()));
+            });
+        }
         let q = url
             .split_once('?')
             .map(|(_, q)| filter_of(q))
@@ -146,25 +233,26 @@ fn install_fetch() {
     f.forget();
 }
 
-/// Mounts the app with `items` served under `base` into a fresh element.
+/// Mounts the app with `items` served under `base` into a fresh element, at the list's
+/// address without a query (an earlier test's view stays out of this one).
 fn mount(base: &str, items: Vec<Connection>) -> HtmlElement {
+    mount_at(base, items, "/")
+}
+
+/// [`mount`] at `address` (a path with its query).
+fn mount_at(base: &str, items: Vec<Connection>, address: &str) -> HtmlElement {
     install_fetch();
     DATA.with(|d| d.borrow_mut().insert(base.to_string(), items));
     let window = web_sys::window().expect("window");
     if let Ok(Some(s)) = window.local_storage() {
         let _ = s.remove_item(STORAGE_KEY);
     }
-    let document = window.document().expect("document");
-    let el: HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .dyn_into()
-        .expect("html element");
-    document
-        .body()
-        .expect("body")
-        .append_child(&el)
-        .expect("append");
+    window
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some(address))
+        .expect("address");
+    let el = host_element();
     let config = HostConfig::new(Some(base.to_string()), None, None, None);
     leptos::mount::mount_to(el.clone(), move || view! { <App config=config/> }).forget();
     el
@@ -282,9 +370,32 @@ async fn columns_count_follows_the_choice() {
         "the last column stays shown"
     );
 
+    // The columns bar lists the columns in their order; Move up swaps Status with the one
+    // before it.
+    let order = || -> Vec<String> {
+        all(&root, "#cc-columns-bar input[type=checkbox]")
+            .iter()
+            .filter_map(|c| c.closest("label").ok().flatten())
+            .map(|l| name_of(&l))
+            .collect()
+    };
+    let before = order();
+    let at = before
+        .iter()
+        .position(|n| n == "Status")
+        .expect("Status listed");
+    assert!(at > 0, "{before:?}");
     button(&root, "Move Status up")
         .expect("Move Status up")
         .click();
+    let mut expected = before.clone();
+    expected.swap(at - 1, at);
+    assert!(
+        until(|| order() == expected).await,
+        "{:?} → {:?}",
+        before,
+        order()
+    );
     button(&root, "Reset columns")
         .expect("Reset columns")
         .click();
@@ -718,4 +829,188 @@ async fn the_list_speaks_german_and_switches_language_keeping_the_filter() {
     assert_eq!(filter.placeholder(), "Name, cloud name or ID");
     let german = foreign_texts(&root, Locale::En, Locale::De);
     assert!(german.is_empty(), "German on the English page: {german:?}");
+}
+
+/// The page's address: path and query.
+fn address() -> String {
+    let l = web_sys::window().expect("window").location();
+    format!(
+        "{}{}",
+        l.pathname().unwrap_or_default(),
+        l.search().unwrap_or_default()
+    )
+}
+
+fn many(n: i64) -> Vec<Connection> {
+    (1..=n).map(|i| conn(i, &format!("Row {i:02}"))).collect()
+}
+
+/// The live region's text (the one `role=status` that is always there).
+fn announced(root: &Element) -> String {
+    all(root, "p[role=status]")
+        .first()
+        .map(|p| p.text_content().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn bulk_test_runs_four_at_a_time_shows_progress_and_cancels() {
+    HELD.with(|h| *h.borrow_mut() = (Vec::new(), Vec::new()));
+    let root = mount(HOLD_BASE, many(10));
+    assert!(until(|| rows(&root) == 10).await, "rows appear");
+    checkbox(&root, "Select all rows on this page")
+        .expect("select all")
+        .click();
+    assert!(
+        until(|| button(&root, "Test").is_some()).await,
+        "the toolbar shows"
+    );
+    let test = button(&root, "Test").expect("Test");
+    test.click();
+    assert!(until(|| held() == 4).await, "four requests under way");
+    assert!(
+        until(|| visible_text(&root).contains("Testing: 0 of 10")).await,
+        "{}",
+        visible_text(&root)
+    );
+    assert_eq!(test.get_attribute("aria-disabled").as_deref(), Some("true"));
+
+    // A second click while the run goes does not start another.
+    test.click();
+    release(2);
+    assert!(until(|| visible_text(&root).contains("Testing: 2 of 10")).await);
+    assert!(until(|| held() == 4).await, "the next two started");
+    assert_eq!(
+        verifies_asked(),
+        6,
+        "never more than four at a time, no second run"
+    );
+
+    button(&root, "Cancel").expect("Cancel").click();
+    release(4);
+    let summary = "Test finished: 6 tested, 4 not started (cancelled).";
+    assert!(
+        until(|| visible_text(&root).contains(summary)).await,
+        "{}",
+        visible_text(&root)
+    );
+    assert_eq!(verifies_asked(), 6, "no row started after Cancel");
+    assert_eq!(
+        announced(&root),
+        summary,
+        "the live region says the summary"
+    );
+    assert!(button(&root, "Cancel").is_none(), "the progress goes");
+    assert_eq!(
+        test.get_attribute("aria-disabled").as_deref(),
+        Some("false")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn after_a_delete_focus_goes_to_the_row_that_took_its_place() {
+    let root = mount("/mock-delete-focus/api", three());
+    assert!(until(|| rows(&root) == 3).await, "rows appear");
+    checkbox(&root, "Select Shop US").expect("row").click();
+    assert!(
+        until(|| button(&root, "Delete").is_some()).await,
+        "the toolbar shows"
+    );
+    button(&root, "Delete").expect("Delete").click();
+    let dialog = one_dialog(&root);
+    assert!(
+        until(|| dialog.has_attribute("open")).await,
+        "the dialog opens"
+    );
+    button(&dialog, "Delete").expect("confirm").click();
+    assert!(until(|| rows(&root) == 2).await, "the row goes");
+    let focused = || {
+        document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-id"))
+    };
+    assert!(
+        until(|| focused().as_deref() == Some("3")).await,
+        "focus on Archive, not {:?} {:?}",
+        document().active_element().map(|e| e.outer_html()),
+        row_ids(&root)
+    );
+    assert!(announced(&root).contains("Delete finished: 1 deleted."));
+}
+
+/// The app's one `<dialog>` (delete confirmation).
+fn one_dialog(root: &Element) -> Element {
+    let dialogs = all(root, "dialog[role=alertdialog]");
+    assert_eq!(dialogs.len(), 1, "one dialog element");
+    dialogs.into_iter().next().expect("dialog")
+}
+
+#[wasm_bindgen_test]
+async fn the_view_lives_in_the_address_and_comes_back_from_it() {
+    let root = mount("/mock-url/api", many(30));
+    assert!(until(|| rows(&root) == 25).await, "rows appear");
+    // Sort by name descending, then page 2 at 10 rows.
+    let sort = || button(&root, "Name").expect("Name sort");
+    sort().click();
+    assert!(
+        until(|| address().contains("sort=name")).await,
+        "{}",
+        address()
+    );
+    sort().click();
+    assert!(
+        until(|| address().contains("order=desc")).await,
+        "{}",
+        address()
+    );
+    let size: web_sys::HtmlSelectElement = all(&root, "select")
+        .into_iter()
+        .next()
+        .expect("page size")
+        .dyn_into()
+        .expect("select");
+    size.set_value("10");
+    size.dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("change");
+    assert!(
+        until(|| address().contains("size=10")).await,
+        "{}",
+        address()
+    );
+    button(&root, "Next page").expect("next").click();
+    assert!(
+        until(|| address().contains("page=2")).await,
+        "{}",
+        address()
+    );
+    let here = address();
+    assert_eq!(here, "/?sort=name&order=desc&page=2&size=10");
+
+    // A shared link (a fresh mount at that address) shows the same view.
+    let again = mount_at("/mock-url/api", many(30), &here);
+    assert!(until(|| rows(&again) == 10).await, "rows appear");
+    assert_eq!(names(&again).first().map(String::as_str), Some("Row 11"));
+    assert!(
+        visible_text(&again).contains("11-20 of 30"),
+        "{}",
+        visible_text(&again)
+    );
+    assert_eq!(address(), here, "the address stays");
+}
+
+#[wasm_bindgen_test]
+async fn the_driver_column_names_drivers_as_the_server_declares_them() {
+    let mut items = three();
+    items[1].driver = "other-driver".into();
+    let root = mount("/mock-drivers/api", items);
+    assert!(until(|| rows(&root) == 3).await, "rows appear");
+    button(&root, "Columns (3)").expect("columns").click();
+    assert!(until(|| checkbox(&root, "Driver").is_some()).await);
+    checkbox(&root, "Driver").expect("Driver").click();
+    assert!(
+        until(|| visible_text(&root).contains("Other storage")).await,
+        "{}",
+        visible_text(&root)
+    );
+    assert!(visible_text(&root).contains("Cloudinary default driver"));
 }

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::state::{ErrorText, FieldKey, FormState};
-use crate::app::use_locale;
+use super::tested::Tested;
+use crate::context::use_locale;
 use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// What every field component works on; cheap to copy.
@@ -18,13 +19,20 @@ pub struct FormCtx {
     pub drivers: StoredValue<Vec<Driver>>,
     /// The note after the API environment variable filled the fields.
     pub env_note: RwSignal<Option<Msg>>,
-    /// Bumped whenever a credential changes: an earlier Test connection result is stale.
-    pub credentials_changed: RwSignal<u32>,
+    /// The result of Test connection shown now.
+    pub tested: RwSignal<Option<Tested>>,
     /// The language errors are shown in.
     pub locale: Signal<Locale>,
 }
 
 impl FormCtx {
+    /// A credential changed: an earlier Test connection result no longer holds.
+    pub fn credentials_changed(&self) {
+        if self.tested.with_untracked(Option::is_some) {
+            self.tested.set(None);
+        }
+    }
+
     /// Checks one field (the user left it) and shows or clears its error.
     pub fn check(&self, key: &FieldKey) {
         let err = self
@@ -71,15 +79,19 @@ impl FormCtx {
             out
         });
         match result {
-            Some(Ok(filled)) => {
+            Some(Ok((filled, ignoring))) => {
                 self.errors.update(|m| {
                     m.remove(&FieldKey::EnvVar);
                 });
                 for k in filled {
                     self.check(&FieldKey::Field(k));
                 }
-                self.env_note.set(Some(Msg::EnvVarFilled));
-                self.credentials_changed.update(|n| *n = n.wrapping_add(1));
+                self.env_note.set(Some(if ignoring {
+                    Msg::EnvVarFilledIgnoring
+                } else {
+                    Msg::EnvVarFilled
+                }));
+                self.credentials_changed();
             }
             Some(Err(e)) => {
                 self.env_note.set(None);
@@ -196,7 +208,7 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
         move |ev: ev::Event| {
             let v = target_value(&ev);
             ctx.form.update(|f| f.set_value(&k, v));
-            ctx.credentials_changed.update(|n| *n = n.wrapping_add(1));
+            ctx.credentials_changed();
             ctx.recheck(&key);
         }
     };
@@ -239,9 +251,15 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
         let shown = RwSignal::new(false);
         view! {
             <div class="cc-secret">
-                <input id=id.clone() class="cc-input"
-                    type=move || if shown.get() { "text" } else { "password" }
-                    autocomplete="new-password" spellcheck="false" autocapitalize="off"
+                // Not `type=password`: Chromium offers its password manager and generator on
+                // every password field whatever `autocomplete` says (and treats a field that
+                // once was one as one still). A text field masked by `-webkit-text-security`
+                // (`.cc-masked`) is not a password to it; `autocomplete="off"` keeps the
+                // autofill of other values out, the `data-*` attributes the common managers.
+                <input id=id.clone() class="cc-input cc-secret-input" type="text"
+                    class:cc-masked=move || !shown.get()
+                    autocomplete="off" spellcheck="false" autocapitalize="off"
+                    data-1p-ignore="" data-lpignore="true" data-bwignore="" data-form-type="other"
                     aria-required=required.to_string()
                     aria-invalid=invalid aria-describedby=describedby
                     maxlength=field.max_length.map(|m| m.to_string())

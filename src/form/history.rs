@@ -6,7 +6,7 @@ use connections_api::{Action, Event, EventPage};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::app::{use_client, use_locale};
+use crate::context::{use_client, use_locale};
 use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// Events per page.

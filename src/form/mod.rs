@@ -2,198 +2,51 @@
 //! connection, with the driver's Credentials, paste-to-fill, validation at the
 //! fields and safe saving.
 //!
-//! [`ConnectionView`] reads the route and loads the drivers and the connection;
-//! [`ConnectionForm`] is the form itself and takes them as props (the browser
-//! tests mount it with data in memory). The rules live in [`state`].
+//! One idea per file: `view.rs` ([`ConnectionView`]) reads the route and loads the drivers
+//! and the connection; this file's [`ConnectionForm`] is the form itself (its state, Save,
+//! Test, leaving) and takes them as props (the browser tests mount it with data in memory).
+//! Its sections: `header.rs` (Back, title, created, health via `health.rs`; the Save row),
+//! `driver.rs` (the Driver control), `credentials.rs` (the Credentials block that appears
+//! once a driver is picked, with Test connection), `fields.rs` (one field: label, control,
+//! help, error), `banner.rs` (the message after Save), `tested.rs` (Test's outcome),
+//! `dom.rs` (focus, random keys). The rules live in [`state`]; the discard dialog is the
+//! app's one [`ConfirmDialog`](crate::dialog::ConfirmDialog).
 
+mod banner;
+mod credentials;
+mod dom;
+mod driver;
 mod fields;
+mod header;
+mod health;
 pub mod history;
 pub mod state;
+mod tested;
+mod view;
 
 use connections_api::{Connection, ConnectionInput, Driver, State, VerifyRequest, VerifyResult};
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
-use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::app::{use_client, use_live, use_locale};
+use crate::context::{use_client, use_list_place, use_locale};
+use crate::dialog::ConfirmDialog;
+use crate::history_guard::use_back_guard;
 use crate::host::events::HostEvent;
-use crate::i18n::{self as msg, t, Locale, Msg};
-use fields::{leaves_for_button, CredentialField, EnvVarField, FieldError, FormCtx, Label};
-use state::{
-    first_invalid, map_server_errors, takes_env_var, verify_problem, ErrorText, Errors, FieldKey,
-};
+use crate::i18n::{t, Msg};
+use banner::{Banner, BannerView};
+use credentials::Credentials;
+use dom::{focus_id, random_key};
+use driver::DriverControl;
+use fields::{leaves_for_button, FieldError, FormCtx, Label};
+use header::{Actions, FormHeader};
+use state::{first_invalid, map_server_errors, verify_problem, ErrorText, Errors, FieldKey};
 pub use state::{FormState, Idempotency, Mode};
-
-/// What the route asks for.
-#[derive(Debug, Clone, PartialEq)]
-enum Target {
-    New { from: Option<i64> },
-    Edit(i64),
-    Invalid,
-}
-
-/// What was loaded for the form.
-#[derive(Debug, Clone, PartialEq)]
-enum Loaded {
-    Blank,
-    Edit(Connection),
-    Duplicate(Connection),
-    DuplicateGone,
-}
-
-/// The routed view: loads the drivers (and the connection on edit or
-/// duplicate), then shows [`ConnectionForm`].
-#[component]
-pub fn ConnectionView() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let target = Memo::new(move |_| match params.read().get("id") {
-        None => Target::New {
-            from: query.read().get("from").and_then(|s| s.parse().ok()),
-        },
-        Some(id) => id
-            .parse::<i64>()
-            .map(Target::Edit)
-            .unwrap_or(Target::Invalid),
-    });
-    let client = use_client();
-    let drivers = LocalResource::new({
-        let client = client.clone();
-        move || {
-            let client = client.clone();
-            async move { client.drivers().await }
-        }
-    });
-    let loaded = LocalResource::new(move || {
-        let client = client.clone();
-        let target = target.get();
-        async move {
-            match target {
-                Target::New { from: None } => Ok(Loaded::Blank),
-                Target::New { from: Some(id) } => match client.get(id).await {
-                    Ok(c) => Ok(Loaded::Duplicate(c)),
-                    Err(ApiError::NotFound(_)) => Ok(Loaded::DuplicateGone),
-                    Err(e) => Err(e),
-                },
-                Target::Edit(id) => client.get(id).await.map(Loaded::Edit),
-                Target::Invalid => Err(ApiError::NotFound(String::new())),
-            }
-        }
-    });
-    crate::caller::load_after(move || loaded.with(|l| matches!(l, Some(Ok(_)))));
-    let retry = move || {
-        drivers.refetch();
-        loaded.refetch();
-    };
-    // Refused as unauthorised: the host's next token tries again.
-    let auth = use_live().auth;
-    Effect::new(move |prev: Option<u64>| {
-        let n = auth.get();
-        let refused =
-            |r: Option<Result<_, ApiError>>| matches!(r, Some(Err(ApiError::Unauthorized)));
-        if prev.is_some_and(|p| p != n)
-            && (refused(drivers.get_untracked().map(|r| r.map(|_| ())))
-                || refused(loaded.get_untracked().map(|r| r.map(|_| ()))))
-        {
-            retry();
-        }
-        n
-    });
-
-    move || match (drivers.get(), loaded.get()) {
-        (Some(Ok(ds)), Some(Ok(l))) => {
-            let (connection, duplicate, notice) = match l {
-                Loaded::Blank => (None, false, None),
-                Loaded::Edit(c) => (Some(c), false, None),
-                Loaded::Duplicate(c) => (Some(c), true, None),
-                Loaded::DuplicateGone => (None, false, Some(Msg::DuplicateGone)),
-            };
-            view! {
-                <ConnectionForm drivers=ds connection=connection duplicate=duplicate notice=notice/>
-            }
-            .into_any()
-        }
-        (Some(Err(e)), _) | (_, Some(Err(e))) => {
-            view! { <LoadError error=e on_retry=retry/> }.into_any()
-        }
-        _ => view! {
-            <section class="cc-form" aria-busy="true">
-                <p class="cc-state" role="status">{t(Msg::FormLoading)}</p>
-            </section>
-        }
-        .into_any(),
-    }
-}
-
-#[component]
-fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
-    let navigate = use_navigate();
-    let (text, retry) = match error {
-        ApiError::NotFound(_) => (Msg::NotFound, false),
-        ApiError::Network => (Msg::LoadUnreachable, true),
-        ApiError::Unauthorized => (Msg::LoadUnauthorized, true),
-        _ => (Msg::LoadServer, true),
-    };
-    view! {
-        <section class="cc-form">
-            <div class="cc-form-head">
-                <button type="button" class="cc-btn" on:click=move |_| navigate("/", Default::default())>
-                    <span aria-hidden="true">"←"</span>{t(Msg::Back)}
-                </button>
-            </div>
-            <div class="cc-state cc-error" role="alert">
-                <p>{t(text)}</p>
-                {retry.then(|| view! {
-                    <button type="button" class="cc-btn" on:click=move |_| on_retry()>{t(Msg::Retry)}</button>
-                })}
-            </div>
-        </section>
-    }
-}
-
-/// A message above the form after Save or Test.
-#[derive(Debug, Clone, PartialEq)]
-enum Banner {
-    /// A fixed text.
-    Error(Msg),
-    /// The server refused the fields: the lines that have no field of their own on screen.
-    Invalid(Vec<ErrorText>),
-    /// The server failed with this (English) detail.
-    Failed(String),
-    /// 412 (or 409): someone else changed the connection; offers Reload.
-    Conflict,
-}
-
-/// The outcome of Test connection.
-#[derive(Debug, Clone, PartialEq)]
-struct Tested {
-    ok: bool,
-    text: TestedText,
-}
-
-/// What Test connection shows, rendered in the current locale.
-#[derive(Debug, Clone, PartialEq)]
-enum TestedText {
-    Msg(Msg),
-    /// The verification state, the server's detail and when a rate limit ends.
-    Result(State, Option<String>, Option<String>),
-}
-
-impl TestedText {
-    fn render(&self, l: Locale) -> String {
-        match self {
-            TestedText::Msg(m) => m.text(l).into(),
-            TestedText::Result(state, detail, retry_at) => match retry_at {
-                Some(at) => msg::retry_after(l, *state, at),
-                None => msg::tested(l, *state, detail.as_deref()),
-            },
-        }
-    }
-}
+use tested::{Tested, TestedText};
+pub use view::ConnectionView;
 
 /// What Save sends.
 #[derive(Debug, Clone)]
@@ -218,6 +71,10 @@ pub fn ConnectionForm(
     #[prop(optional)] duplicate: bool,
     #[prop(default = None)] notice: Option<Msg>,
 ) -> impl IntoView {
+    let health = connection
+        .as_ref()
+        .filter(|_| !duplicate)
+        .map(|c| c.status.clone());
     let initial = match (&connection, duplicate) {
         (Some(c), true) => FormState::duplicate(c, &drivers, use_locale().get_untracked()),
         (Some(c), false) => FormState::edit(c, &drivers),
@@ -228,24 +85,25 @@ pub fn ConnectionForm(
         errors: RwSignal::new(Errors::new()),
         drivers: StoredValue::new(drivers),
         env_note: RwSignal::new(None),
-        credentials_changed: RwSignal::new(0),
+        tested: RwSignal::new(None),
         locale: use_locale(),
     };
     let FormCtx {
         form,
         errors,
         drivers,
+        tested,
         ..
     } = ctx;
     let locale = use_locale();
     let banner = RwSignal::new(None::<Banner>);
-    let tested = RwSignal::new(None::<Tested>);
     let confirm_open = RwSignal::new(false);
     let reloading = RwSignal::new(false);
     let idempotency = StoredValue::new(Idempotency::default());
     let back_ref = NodeRef::<html::Button>::new();
     let client = use_client();
     let navigate = StoredValue::new_local(use_navigate());
+    let list_place = use_list_place();
 
     // Leaves the view: no secret stays in the state, then the list.
     let leave = move |path: String| {
@@ -442,7 +300,7 @@ pub fn ConnectionForm(
             },
         }));
     });
-    let on_test = move |_| {
+    let on_test = move |()| {
         if testing.get_untracked() {
             return;
         }
@@ -471,17 +329,17 @@ pub fn ConnectionForm(
         test.dispatch(req);
     };
 
-    let on_back = move |_| {
+    let on_back = move |()| {
         if form.with_untracked(FormState::is_dirty) {
             confirm_open.set(true);
         } else {
-            leave("/".into());
+            leave(list_place.get_untracked());
         }
     };
 
     let reload = {
         let client = client.clone();
-        move |_| {
+        move |()| {
             let Some(id) = form.with_untracked(FormState::id) else {
                 return;
             };
@@ -512,15 +370,6 @@ pub fn ConnectionForm(
         }
     };
 
-    // A result of Test connection is about the values it tested.
-    Effect::new(move |prev: Option<u32>| {
-        let n = ctx.credentials_changed.get();
-        if prev.is_some_and(|p| p != n) {
-            tested.set(None);
-        }
-        n
-    });
-
     // Reloading or closing the page with changes asks first, as Back does.
     let unload = window_event_listener_untyped("beforeunload", move |ev| {
         if form
@@ -533,145 +382,41 @@ pub fn ConnectionForm(
     });
     on_cleanup(move || unload.remove());
 
+    // The browser's own Back with changes asks too. The listener runs before the router's
+    // (capture, on the window), puts the form's address back and opens the dialog; Discard
+    // then goes back for real.
+    let from_history = StoredValue::new(false);
+    let pass_pop = StoredValue::new(false);
+    let here = web_sys::window().and_then(|w| w.location().href().ok());
+    use_back_guard().hold(move |ev| {
+        if pass_pop.try_get_value() == Some(true) {
+            pass_pop.set_value(false);
+            return None;
+        }
+        // Only a form on the page (an app whose element left the page is not asked).
+        let shown = back_ref
+            .try_get_untracked()
+            .flatten()
+            .is_some_and(|b| b.is_connected());
+        if !shown
+            || !form
+                .try_with_untracked(FormState::is_dirty)
+                .unwrap_or(false)
+        {
+            return None;
+        }
+        ev.stop_immediate_propagation();
+        from_history.set_value(true);
+        confirm_open.set(true);
+        here.clone()
+    });
+
     let driver_id = Memo::new(move |_| form.with(|f| f.driver.clone()));
     let is_edit = form.with_untracked(FormState::is_edit);
-    let (created_at, history_id) = match form.with_untracked(|f| f.mode.clone()) {
-        Mode::Create => (None, None),
-        Mode::Edit { created_at, id, .. } => (Some(created_at), Some(id)),
+    let history_id = match form.with_untracked(|f| f.mode.clone()) {
+        Mode::Create => None,
+        Mode::Edit { id, .. } => Some(id),
     };
-    let can_write = crate::caller::use_can_write();
-    // The title follows a reload of someone else's version.
-    let title = move || match form.with(|f| f.mode.clone()) {
-        Mode::Edit { name, .. } => msg::edit_title(locale.get(), &name),
-        Mode::Create => Msg::CreateTitle.text(locale.get()).to_string(),
-    };
-
-    let driver_control = if is_edit {
-        let name = move || {
-            drivers.with_value(|ds| {
-                let id = driver_id.get();
-                let fallback = ds
-                    .iter()
-                    .find(|d| d.id == id)
-                    .map(|d| d.name.clone())
-                    .unwrap_or_else(|| id.clone());
-                msg::driver_name(locale.get(), &id, &fallback)
-            })
-        };
-        view! {
-            <div class="cc-field">
-                <Label for_id="cc-driver" text=t(Msg::Driver) required=false/>
-                <input id="cc-driver" class="cc-input" type="text" readonly
-                    aria-describedby="cc-driver-help" prop:value=name/>
-                <p id="cc-driver-help" class="cc-hint">{t(Msg::DriverReadonlyHelp)}</p>
-            </div>
-        }
-        .into_any()
-    } else {
-        let on_change = move |ev: ev::Event| {
-            let v = event_target_value(&ev);
-            drivers.with_value(|ds| form.update(|f| f.set_driver(&v, ds)));
-            ctx.env_note.set(None);
-            ctx.credentials_changed.update(|n| *n = n.wrapping_add(1));
-            ctx.check(&FieldKey::Driver);
-        };
-        view! {
-            <div class="cc-field">
-                <Label for_id="cc-driver" text=t(Msg::Driver) required=true/>
-                <select id="cc-driver" class="cc-input" aria-required="true"
-                    aria-invalid=move || ctx.error(&FieldKey::Driver).is_some().to_string()
-                    aria-describedby=move || ctx.error(&FieldKey::Driver).map(|_| "cc-driver-error")
-                    on:change=on_change on:blur=move |ev| if !leaves_for_button(&ev) { ctx.check(&FieldKey::Driver) }>
-                    <option value="" prop:selected=move || driver_id.get().is_empty()>""</option>
-                    {drivers.with_value(|ds| ds.iter().map(|d| {
-                        let id = d.id.clone();
-                        view! {
-                            <option value=d.id.clone() prop:selected=move || driver_id.get() == id>
-                                {
-                                    let (id, name) = (d.id.clone(), d.name.clone());
-                                    move || msg::driver_name(locale.get(), &id, &name)
-                                }
-                            </option>
-                        }
-                    }).collect_view())}
-                </select>
-                <FieldError ctx=ctx key=FieldKey::Driver/>
-            </div>
-        }
-        .into_any()
-    };
-
-    let credentials = move || {
-        let id = driver_id.get();
-        let driver = drivers.with_value(|ds| ds.iter().find(|d| d.id == id).cloned());
-        match driver {
-            None => {
-                view! { <p class="cc-hint cc-choose">{t(Msg::ChooseDriverHint)}</p> }.into_any()
-            }
-            Some(d) => {
-                let env = takes_env_var(&d).then(|| view! { <EnvVarField ctx=ctx/> });
-                view! {
-                    <fieldset class="cc-credentials">
-                        <legend>{t(Msg::Credentials)}</legend>
-                        {env}
-                        {d.fields.into_iter().map(|f| view! { <CredentialField ctx=ctx field=f/> }).collect_view()}
-                        <div class="cc-test">
-                            <button type="button" class="cc-btn"
-                                aria-busy=move || testing.get().to_string()
-                                disabled=move || testing.get()
-                                on:click=on_test>
-                                {t(Msg::TestConnection)}
-                            </button>
-                            <p class="cc-test-result"
-                                class:cc-ok=move || tested.with(|t| t.as_ref().is_some_and(|t| t.ok))
-                                class:cc-error=move || tested.with(|t| t.as_ref().is_some_and(|t| !t.ok))>
-                                {move || if testing.get() {
-                                    Some(Msg::FormTesting.text(locale.get()).to_string())
-                                } else {
-                                    tested.get().map(|t| t.text.render(locale.get()))
-                                }}
-                            </p>
-                        </div>
-                    </fieldset>
-                }
-                .into_any()
-            }
-        }
-    };
-
-    let banner_view = move || {
-        banner.get().map(|b| match b {
-            Banner::Error(m) => view! {
-                <div class="cc-banner cc-banner-error" role="alert"><p>{t(m)}</p></div>
-            }
-            .into_any(),
-            Banner::Invalid(lines) => view! {
-                <div class="cc-banner cc-banner-error" role="alert">
-                    <p>{move || {
-                        let mut all = vec![Msg::SaveInvalid.text(locale.get()).to_string()];
-                        all.extend(lines.iter().map(|e| e.render(locale.get())));
-                        all.join(" ")
-                    }}</p>
-                </div>
-            }
-            .into_any(),
-            Banner::Failed(detail) => view! {
-                <div class="cc-banner cc-banner-error" role="alert">
-                    <p>{move || msg::save_failed(locale.get(), &detail)}</p>
-                </div>
-            }
-            .into_any(),
-            Banner::Conflict => view! {
-                <div class="cc-banner cc-banner-warn" role="alert">
-                    <p>{t(Msg::Conflict)}</p>
-                    <button type="button" class="cc-btn" on:click=reload.clone()
-                        disabled=move || reloading.get()>{t(Msg::Reload)}</button>
-                </div>
-            }
-            .into_any(),
-        })
-    };
-
     let name_describedby = move || {
         if ctx.error(&FieldKey::Name).is_some() {
             "cc-name-help cc-name-error"
@@ -682,19 +427,9 @@ pub fn ConnectionForm(
 
     view! {
         <section class="cc-form" aria-labelledby="cc-form-title">
-            <div class="cc-form-head">
-                <button type="button" class="cc-btn" node_ref=back_ref on:click=on_back>
-                    <span aria-hidden="true">"←"</span>{t(Msg::Back)}
-                </button>
-                <div class="cc-form-title">
-                    <h2 id="cc-form-title">{title}</h2>
-                    {created_at.map(|c| {
-                        view! { <p class="cc-meta">{move || msg::created(locale.get(), &msg::format::instant(locale.get(), &c))}</p> }
-                    })}
-                </div>
-            </div>
+            <FormHeader form=form back_ref=back_ref on_back=UnsyncCallback::new(on_back) health=health/>
             {notice.map(|n| view! { <div class="cc-banner cc-banner-info" role="status"><p>{t(n)}</p></div> })}
-            {banner_view}
+            <BannerView banner=banner reloading=reloading on_reload=UnsyncCallback::new(reload)/>
             <form class="cc-form-body" novalidate on:submit=on_submit>
                 <p class="cc-hint cc-required-note">{t(Msg::RequiredNote)}</p>
                 <div class="cc-field">
@@ -713,32 +448,42 @@ pub fn ConnectionForm(
                     <p id="cc-name-help" class="cc-hint">{t(Msg::NameHelp)}</p>
                     <FieldError ctx=ctx key=FieldKey::Name/>
                 </div>
-                {driver_control}
-                {credentials}
-                <div class="cc-actions">
-                    <span class="cc-note" role="status">{move || saving.get().then_some(Msg::Saving.text(locale.get()))}</span>
-                    <button type="submit" class="cc-btn cc-btn-primary"
-                        aria-busy=move || saving.get().to_string()
-                        disabled=move || saving.get() || !can_write.get()>
-                        {t(Msg::Save)}
-                    </button>
-                </div>
+                <DriverControl ctx=ctx driver_id=driver_id is_edit=is_edit/>
+                <Credentials ctx=ctx driver_id=driver_id testing=testing.into() on_test=UnsyncCallback::new(on_test)/>
+                <Actions saving=saving.into()/>
                 <crate::caller::ReaderNote/>
             </form>
             {history_id.map(|id| view! { <history::History id=id/> })}
-            <Show when=move || confirm_open.get()>
-                <DiscardDialog
-                    on_discard=move || {
-                        confirm_open.set(false);
-                        leave("/".into());
+            <ConfirmDialog
+                open=confirm_open.into()
+                id_prefix="cc-discard"
+                title=Signal::derive(move || Msg::DiscardTitle.text(locale.get()).to_string())
+                cancel=Msg::KeepEditing
+                confirm=Msg::Discard
+                on_cancel=UnsyncCallback::new(move |()| {
+                    confirm_open.set(false);
+                    from_history.set_value(false);
+                    if let Some(b) = back_ref.get_untracked() {
+                        let _ = b.focus();
                     }
-                    on_cancel=move || {
-                        confirm_open.set(false);
-                        if let Some(b) = back_ref.get_untracked() {
-                            let _ = b.focus();
+                })
+                on_confirm=UnsyncCallback::new(move |()| {
+                    confirm_open.set(false);
+                    if from_history.get_value() {
+                        // The browser's Back asked: go where it was going.
+                        drivers.with_value(|ds| form.update(|f| f.clear_secrets(ds)));
+                        ctx.env_note.set(None);
+                        pass_pop.set_value(true);
+                        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                            let _ = h.back();
                         }
-                    }/>
-            </Show>
+                    } else {
+                        leave(list_place.get_untracked());
+                    }
+                })
+            >
+                <p>{t(Msg::DiscardBody)}</p>
+            </ConfirmDialog>
         </section>
     }
 }
@@ -758,88 +503,4 @@ fn shown_keys(
         })
     });
     keys
-}
-
-/// Confirms discarding changes: a modal dialog that takes focus; Escape cancels.
-#[component]
-fn DiscardDialog(
-    on_discard: impl Fn() + Clone + 'static,
-    on_cancel: impl Fn() + Clone + 'static,
-) -> impl IntoView {
-    let keep = NodeRef::<html::Button>::new();
-    let discard = NodeRef::<html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(b) = keep.get() {
-            let _ = b.focus();
-        }
-    });
-    let cancel = on_cancel.clone();
-    let on_keydown = move |ev: ev::KeyboardEvent| match ev.key().as_str() {
-        "Escape" => {
-            ev.prevent_default();
-            ev.stop_propagation();
-            cancel();
-        }
-        "Tab" => {
-            // Focus stays inside the dialog.
-            let (Some(first), Some(last)) = (keep.get_untracked(), discard.get_untracked()) else {
-                return;
-            };
-            let active = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.active_element());
-            let first_el: &web_sys::Element = first.as_ref();
-            let last_el: &web_sys::Element = last.as_ref();
-            if ev.shift_key() && active.as_ref() == Some(first_el) {
-                ev.prevent_default();
-                let _ = last.focus();
-            } else if !ev.shift_key() && active.as_ref() == Some(last_el) {
-                ev.prevent_default();
-                let _ = first.focus();
-            }
-        }
-        _ => {}
-    };
-    let cancel_click = on_cancel.clone();
-    view! {
-        <div class="cc-overlay">
-            <div class="cc-dialog" role="dialog" aria-modal="true"
-                aria-labelledby="cc-discard-title" aria-describedby="cc-discard-body"
-                on:keydown=on_keydown>
-                <h3 id="cc-discard-title">{t(Msg::DiscardTitle)}</h3>
-                <p id="cc-discard-body">{t(Msg::DiscardBody)}</p>
-                <div class="cc-dialog-actions">
-                    <button type="button" class="cc-btn" node_ref=keep
-                        on:click=move |_| cancel_click()>{t(Msg::KeepEditing)}</button>
-                    <button type="button" class="cc-btn cc-btn-danger" node_ref=discard
-                        on:click=move |_| on_discard()>{t(Msg::Discard)}</button>
-                </div>
-            </div>
-        </div>
-    }
-}
-
-/// Moves focus to the element with `id` (the first invalid field).
-fn focus_id(id: &str) {
-    let el = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(el) = el {
-        let _ = el.focus();
-    }
-}
-
-/// A random Idempotency-Key (128 bits, hex).
-fn random_key() -> String {
-    let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        for b in bytes.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -394,12 +394,13 @@ impl FormState {
     }
 
     /// Fills the credential fields from a pasted API environment variable.
-    /// A malformed value changes nothing. Returns the keys that were filled.
+    /// A malformed value changes nothing. Returns the keys that were filled, and whether the
+    /// value had delivery settings that were left out.
     pub fn apply_env_var(
         &mut self,
         text: &str,
         drivers: &[Driver],
-    ) -> Result<Vec<String>, EnvVarError> {
+    ) -> Result<(Vec<String>, bool), EnvVarError> {
         let creds = parse_env_var(text)?;
         let declared: BTreeSet<String> = self
             .current_driver(drivers)
@@ -418,7 +419,7 @@ impl FormState {
             }
         }
         self.env_var.clear();
-        Ok(filled)
+        Ok((filled, !creds.ignored.is_empty()))
     }
 
     /// Removes every secret the user typed (after Save or Back).
@@ -828,13 +829,14 @@ mod tests {
         assert_eq!(err, EnvVarError::MissingSecret);
         assert_eq!(s.values, before.values, "nothing changed");
 
-        let filled = s
+        let (filled, ignoring) = s
             .apply_env_var(
                 " CLOUDINARY_URL=\"cloudinary://123456:s3cr_et@my-cloud?upload_prefix=https://api-eu.cloudinary.com\" ",
                 &ds,
             )
             .expect("valid");
         assert_eq!(filled, ["cloud_name", "api_key", "api_secret", "region"]);
+        assert!(!ignoring);
         assert_eq!(s.value("cloud_name"), "my-cloud");
         assert_eq!(s.value("api_key"), "123456");
         assert_eq!(s.value("api_secret"), "s3cr_et");
@@ -843,6 +845,16 @@ mod tests {
             s.env_var, "",
             "the pasted text (with its secret) is not kept"
         );
+
+        // What the SDKs accept: delivery settings are left out, the cloud name stays its own.
+        let (_, ignoring) = s
+            .apply_env_var(
+                "cloudinary://1:s@other-cloud/media.example.com?secure=true",
+                &ds,
+            )
+            .expect("valid");
+        assert!(ignoring);
+        assert_eq!(s.value("cloud_name"), "other-cloud");
     }
 
     #[test]

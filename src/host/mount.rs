@@ -18,7 +18,8 @@ use super::events::HostEvent;
 use super::js_options::{self, HostOptions};
 use super::options::{Change, Options, Settings};
 use super::stylesheet;
-use crate::app::{App, HostConfig, Live};
+use crate::app::App;
+use crate::context::{HostConfig, Live};
 use crate::locale::Locale;
 use crate::session::Session;
 

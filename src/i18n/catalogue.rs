@@ -33,7 +33,6 @@ fn templates() -> Vec<(&'static str, Render)> {
         ("test_failed", |l| test_failed(l, P, P)),
         ("saved_announce", |l| saved_announce(l, P)),
         ("range", |l| range(l, 1, 2, 3).replace(['1', '2', '3'], P)),
-        ("edit_title", |l| edit_title(l, P)),
         ("created", |l| created(l, P)),
         ("copy_name", |l| copy_name(l, P)),
         ("show_secret", |l| show_secret(l, P)),

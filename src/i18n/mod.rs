@@ -3,7 +3,7 @@
 //! [`Msg`] names the fixed texts; [`en`] and [`de`] each map every key with an exhaustive
 //! `match`, so a text missing in one language does not compile. Texts with parameters are
 //! functions here that `match` on the [`Locale`] (again exhaustive). Components read the
-//! locale from the live signal ([`crate::app::use_locale`]) through [`t`], so a host's
+//! locale from the live signal ([`crate::context::use_locale`]) through [`t`], so a host's
 //! `update({ locale })` re-renders the texts without touching what the user typed.
 
 #[cfg(test)]
@@ -42,13 +42,13 @@ keys! {
     ColUpdated,
     Filter, FilterPlaceholder, ClearFilter, TableHint, SelectAll, SelectionToolbar,
     Edit, Duplicate, Test, Delete, Cancel, Dismiss, Testing, Deleting, Never, DeleteBody,
-    Results, Gone, SavedNote,
+    Results, Progress, Health, Gone, SavedNote,
     StatusOk, StatusInvalid, StatusRateLimited, StatusUnreachable, StatusUnverified, StatusError,
     Pager, RowsPerPage, FirstPage, PreviousPage, NextPage, LastPage,
     // The Connection view.
     CreateTitle, Back, Save, TestConnection, Reload, Name, NameHelp, Driver, DriverReadonlyHelp,
     ChooseDriverHint, ChooseDriverError, Credentials, Required, RequiredNote,
-    EnvVar, EnvVarHelp, EnvVarFilled, SecretStored, Show, Hide,
+    EnvVar, EnvVarHelp, EnvVarFilled, EnvVarFilledIgnoring, SecretStored, Show, Hide,
     FormLoading, LoadingDrivers, NotFound, DuplicateGone, LoadUnreachable, LoadUnauthorized,
     LoadServer, Saving, SaveInvalid, SaveUnreachable, SaveUnauthorized, SaveGone, Conflict,
     SaveFailedGeneric, FormTesting, TestUnreachable, TestFailed, TestNeedsFields,
@@ -71,19 +71,19 @@ impl Msg {
 
 /// The current locale (the live signal; tracked when read in a reactive scope).
 pub fn locale() -> Locale {
-    crate::app::use_locale().get()
+    crate::context::use_locale().get()
 }
 
 /// A reactive text for views and attributes: re-renders when the locale changes.
 /// Call it inside a component (it reads the locale signal from context).
 pub fn t(m: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-    let l = crate::app::use_locale();
+    let l = crate::context::use_locale();
     move || m.text(l.get())
 }
 
 /// The current text of `m`, untracked (for texts computed in event handlers).
 pub fn now(m: Msg) -> &'static str {
-    m.text(crate::app::use_locale().get_untracked())
+    m.text(crate::context::use_locale().get_untracked())
 }
 
 /// "Columns (x)": the button that opens the columns bar.
@@ -181,6 +181,48 @@ pub fn test_failed(l: Locale, name: &str, reason: &str) -> String {
     }
 }
 
+/// Where a bulk Test or Delete is ("Testing: 12 of 40").
+pub fn bulk_progress(l: Locale, delete: bool, done: usize, total: usize) -> String {
+    match (l, delete) {
+        (Locale::En, false) => format!("Testing: {done} of {total}"),
+        (Locale::En, true) => format!("Deleting: {done} of {total}"),
+        (Locale::De, false) => format!("Test läuft: {done} von {total}"),
+        (Locale::De, true) => format!("Löschen läuft: {done} von {total}"),
+    }
+}
+
+/// The end of a bulk Test or Delete: what was done, what failed, what a Cancel left out.
+pub fn bulk_summary(l: Locale, delete: bool, ok: usize, failed: usize, skipped: usize) -> String {
+    let mut parts = Vec::new();
+    let head = match (l, delete) {
+        (Locale::En, false) => "Test finished",
+        (Locale::En, true) => "Delete finished",
+        (Locale::De, false) => "Test beendet",
+        (Locale::De, true) => "Löschen beendet",
+    };
+    parts.push(match (l, delete) {
+        (Locale::En, false) => format!("{ok} tested"),
+        (Locale::En, true) => format!("{ok} deleted"),
+        (Locale::De, false) => format!("{ok} getestet"),
+        (Locale::De, true) => format!("{ok} gelöscht"),
+    });
+    if failed > 0 {
+        parts.push(match (l, delete) {
+            (Locale::En, false) => format!("{failed} could not be tested"),
+            (Locale::En, true) => format!("{failed} could not be deleted"),
+            (Locale::De, false) => format!("{failed} nicht getestet (Fehler)"),
+            (Locale::De, true) => format!("{failed} nicht gelöscht (Fehler)"),
+        });
+    }
+    if skipped > 0 {
+        parts.push(match l {
+            Locale::En => format!("{skipped} not started (cancelled)"),
+            Locale::De => format!("{skipped} nicht begonnen (abgebrochen)"),
+        });
+    }
+    format!("{head}: {}.", parts.join(", "))
+}
+
 /// Announced when the list shows the row the form just saved.
 pub fn saved_announce(l: Locale, name: &str) -> String {
     match l {
@@ -202,11 +244,11 @@ pub fn range(l: Locale, from: u64, to: u64, total: u64) -> String {
     }
 }
 
-/// Title of the edit view: names the connection ("Shop EU Connection").
-pub fn edit_title(l: Locale, name: &str) -> String {
+/// When the connection was last verified (the edit view's health).
+pub fn last_checked(l: Locale, when: &str) -> String {
     match l {
-        Locale::En => format!("{name} Connection"),
-        Locale::De => format!("Verbindung {name}"),
+        Locale::En => format!("Last checked: {when}"),
+        Locale::De => format!("Zuletzt geprüft: {when}"),
     }
 }
 
@@ -418,8 +460,8 @@ mod tests {
             |l| tested_row(l, "X", "s"),
             |l| test_failed(l, "X", "r"),
             |l| saved_announce(l, "X"),
-            |l| edit_title(l, "X"),
             |l| created(l, "d"),
+            |l| last_checked(l, "d"),
             |l| copy_name(l, "X"),
             |l| show_secret(l, "X"),
             |l| save_failed(l, ""),

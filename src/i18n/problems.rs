@@ -74,7 +74,7 @@ pub fn env_var_error(l: Locale, e: &EnvVarError) -> String {
             EnvVarError::MissingSecret => "Das API-Secret fehlt: Ersetzen Sie <your_api_secret> durch Ihr tatsächliches Secret.".into(),
             EnvVarError::MissingCloudName => "Der Cloud-Name nach dem „@“ fehlt.".into(),
             EnvVarError::UnknownUploadPrefix(h) => format!("Das upload_prefix „{h}“ ist kein Cloudinary-API-Host (api.cloudinary.com, api-eu.cloudinary.com oder api-ap.cloudinary.com)."),
-            EnvVarError::UnknownParameter(p) => format!("Der Parameter „{p}“ ist unbekannt; erlaubt ist nur upload_prefix."),
+            EnvVarError::UnknownParameter(p) => format!("„{p}“ ist kein Name einer Einstellung: Ein Parameter ist ein Name aus Buchstaben, Ziffern und _, dann = und sein Wert."),
         },
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-use crate::app::use_locale;
+use crate::context::use_locale;
 use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// A column the list can show.

@@ -4,6 +4,8 @@
 //! `pager`, `prefs`); the components only wire signals to them. The server sorts, filters
 //! and pages; the app fetches and draws one page.
 
+mod bulk;
+mod cells;
 mod columns;
 mod dialog;
 mod pager;
@@ -13,31 +15,35 @@ mod rows;
 mod seen;
 mod selection;
 mod table;
+mod url_state;
 
+pub use cells::{status_class, status_word};
 pub use columns::{Column, ColumnState, ColumnsBar};
 pub use pager::{clamp_offset, range_text, PAGE_SIZES};
 pub use prefs::{Prefs, STORAGE_KEY};
 pub use query::{cycle, Locator, Sort, Step, ViewQuery};
 pub use selection::{AllState, Selection};
 
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
-use connections_api::{Page, SortKey, Status};
+use connections_api::{Page, SortKey, Status, DEFAULT_LIMIT};
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::app::{use_client, use_live, use_locale};
+use crate::context::{use_client, use_list_place, use_live, use_locale};
 use crate::host::events::HostEvent;
 use crate::i18n::{self as msg, t, Locale, Msg};
+use bulk::{BulkKind, Progress, RowWork, RunEnd};
 use dialog::DeleteDialog;
 use pager::Pager;
-use table::{status_word, Table, TableState};
+use table::{Table, TableState};
 
 /// Debounce of the quick filter.
 const FILTER_DELAY_MS: u64 = 120;
@@ -70,6 +76,37 @@ fn mark_rows_shown() {
     }
 }
 
+/// Whether the focus is nowhere in particular (on the body: its element went away).
+fn focus_is_lost() -> bool {
+    let doc = web_sys::window().and_then(|w| w.document());
+    match doc.as_ref().and_then(|d| d.active_element()) {
+        None => true,
+        Some(el) => doc.and_then(|d| d.body()).is_some_and(|b| {
+            let b: &web_sys::Element = b.as_ref();
+            *b == el
+        }),
+    }
+}
+
+/// After a delete: focus the row now at `index` (the last row if the page got shorter), else
+/// the table, else the empty list's Add button; never the page's body.
+fn focus_place(list: &web_sys::Element, index: usize) {
+    let rows = list.query_selector_all(".cc-table tbody tr[data-id]").ok();
+    let n = rows.as_ref().map_or(0, |r| r.length() as usize);
+    let target: Option<web_sys::HtmlElement> = if n > 0 {
+        rows.and_then(|r| r.item(index.min(n - 1) as u32))
+            .and_then(|e| e.dyn_into().ok())
+    } else {
+        list.query_selector(".cc-empty button, .cc-add")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+    };
+    if let Some(el) = target {
+        let _ = el.focus();
+    }
+}
+
 fn row_element(id: i64) -> Option<web_sys::HtmlElement> {
     web_sys::window()?
         .document()?
@@ -92,9 +129,10 @@ pub fn ConnectionList() -> impl IntoView {
         UnsyncCallback::new(move |path: String| navigate(&path, Default::default()))
     };
     // Drops `?saved=` from the URL without a history entry.
+    let list_place = use_list_place();
     let drop_saved = UnsyncCallback::new(move |()| {
         navigate(
-            "/",
+            &list_place.get_untracked(),
             NavigateOptions {
                 replace: true,
                 scroll: false,
@@ -105,10 +143,14 @@ pub fn ConnectionList() -> impl IntoView {
 
     let prefs = Prefs::load();
     let columns = RwSignal::new(prefs.columns);
-    let query = RwSignal::new(ViewQuery {
-        limit: prefs.page_size,
-        ..ViewQuery::default()
-    });
+    // The view the address names (Back, a shared link), else the default one.
+    let query = RwSignal::new(query_map.with_untracked(|m| {
+        let pairs: Vec<(&str, String)> = url_state::KEYS
+            .iter()
+            .filter_map(|k| m.get(k).map(|v| (*k, v)))
+            .collect();
+        url_state::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())), prefs.page_size)
+    }));
     let limit = Memo::new(move |_| query.with(|q| q.limit));
     Effect::new(move |_| {
         Prefs {
@@ -153,7 +195,44 @@ pub fn ConnectionList() -> impl IntoView {
         }
     });
 
-    let filter_text = RwSignal::new(String::new());
+    // The view goes into the address (replacing the entry: paging is not history) and is
+    // where the form's Back returns. While a saved row is searched for, its probes stay out.
+    let navigate_view = use_navigate();
+    Effect::new(move |_| {
+        let path = format!(
+            "/{}",
+            query.with(|q| url_state::to_search(q, DEFAULT_LIMIT))
+        );
+        if list_place.get_untracked() != path {
+            list_place.set(path.clone());
+        }
+        if locator.with_untracked(Option::is_some) {
+            return;
+        }
+        // Only when the address names another view: a host page's own query (or a page path
+        // outside the base path, which shows the list too) stays as it is otherwise.
+        let shown = query_map.with_untracked(|m| {
+            let pairs: Vec<(&str, String)> = url_state::KEYS
+                .iter()
+                .filter_map(|k| m.get(k).map(|v| (*k, v)))
+                .collect();
+            let view =
+                url_state::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())), DEFAULT_LIMIT);
+            format!("/{}", url_state::to_search(&view, DEFAULT_LIMIT))
+        });
+        if shown != path {
+            navigate_view(
+                &path,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+
+    let filter_text = RwSignal::new(query.with_untracked(|q| q.q.clone()));
     let filter_gen = StoredValue::new(0u64);
     // The debounce's pending timeout, cleared by the next keystroke and when the list goes.
     let filter_timer = StoredValue::new_local(None::<TimeoutHandle>);
@@ -226,7 +305,10 @@ pub fn ConnectionList() -> impl IntoView {
     let tested = RwSignal::new(HashMap::<i64, Status>::new());
     let testing = RwSignal::new(HashSet::<i64>::new());
     let results = RwSignal::new(Vec::<(bool, String)>::new());
-    let deleting = RwSignal::new(false);
+    let bulk = RwSignal::new(None::<Progress>);
+    // After a delete: the index of the row whose place to focus when the next page arrives.
+    let focus_after = RwSignal::new(None::<usize>);
+    let list_ref = NodeRef::<html::Section>::new();
 
     // Each page that arrives: keep the selection of rows that still exist, go to the last
     // page if the list shrank under this one, continue the search for a saved row, and
@@ -239,6 +321,19 @@ pub fn ConnectionList() -> impl IntoView {
         // drawn by an effect woken with this one: once this round of effects is over.
         if ids.is_empty() {
             queue_microtask(mark_rows_shown);
+        }
+        if let Some(index) = focus_after.get_untracked() {
+            focus_after.set(None);
+            let frame = request_animation_frame_with_handle(move || {
+                if let Some(list) = list_ref.get_untracked() {
+                    focus_place(&list, index);
+                }
+            });
+            on_cleanup(move || {
+                if let Ok(f) = frame {
+                    f.cancel();
+                }
+            });
         }
 
         if let Some(mut l) = locator.get_untracked() {
@@ -384,80 +479,193 @@ pub fn ConnectionList() -> impl IntoView {
         })
     };
 
+    // One bulk run (Test or Delete) at a time; `cancel_run` stops it starting more rows.
+    let cancel_run = StoredValue::new_local(Rc::new(Cell::new(false)));
+    let running = Memo::new(move |_| bulk.with(Option::is_some));
+    // Starts a run over `targets`: `work` does one row and says whether it went well;
+    // `finished` gets the run's progress and its result lines in the rows' order.
+    let start_run =
+        move |kind: BulkKind, targets: Vec<(i64, String)>, work: RowWork, finished: RunEnd| {
+            let cancelled = Rc::new(Cell::new(false));
+            cancel_run.set_value(cancelled.clone());
+            bulk.set(Some(Progress::new(kind, targets.len())));
+            results.set(Vec::new());
+            let lines = Rc::new(RefCell::new(Vec::<(usize, bool, String)>::new()));
+            let items: Vec<(usize, i64, String)> = targets
+                .into_iter()
+                .enumerate()
+                .map(|(i, (id, name))| (i, id, name))
+                .collect();
+            let each = {
+                let lines = lines.clone();
+                move |(i, id, name): (usize, i64, String)| {
+                    let lines = lines.clone();
+                    let fut = work(id, name);
+                    async move {
+                        let (ok, line) = fut.await;
+                        lines.borrow_mut().push((i, ok, line));
+                        bulk.try_update(|b| {
+                            if let Some(b) = b {
+                                b.record(ok);
+                            }
+                        });
+                    }
+                }
+            };
+            bulk::run(items, cancelled.clone(), each, move || {
+                let Some(Some(mut progress)) = bulk.try_get_untracked() else {
+                    return;
+                };
+                progress.cancelled = cancelled.get();
+                let mut lines = std::mem::take(&mut *lines.borrow_mut());
+                lines.sort_by_key(|(i, _, _)| *i);
+                bulk.try_set(None);
+                finished(
+                    progress,
+                    lines.into_iter().map(|(_, ok, line)| (ok, line)).collect(),
+                );
+            });
+        };
+    // The summary goes first and is what the live region says (not one line per row).
+    let report = move |l: Locale, progress: Progress, lines: Vec<(bool, String)>| {
+        let summary = progress.summary(l);
+        announce.say(summary.clone());
+        let mut all = vec![(progress.failed == 0, summary)];
+        all.extend(lines);
+        results.try_set(all);
+    };
+
     let test_client = client.clone();
+    let test_button = NodeRef::<html::Button>::new();
     let run_test = move |_| {
+        if running.get_untracked() {
+            return;
+        }
         let targets = selected_rows();
         if targets.is_empty() {
             return;
         }
-        testing.update(|t| t.extend(targets.iter().map(|(id, _)| *id)));
-        results.set(Vec::new());
-        let client = test_client.clone();
+        let ids: Vec<i64> = targets.iter().map(|(id, _)| *id).collect();
+        testing.update(|t| t.extend(ids.iter().copied()));
         let l = locale.get_untracked();
-        spawn_local(async move {
-            let mut lines = Vec::new();
-            for (id, name) in targets {
-                match client.verify_stored(id).await {
+        let client = test_client.clone();
+        let work: RowWork = Rc::new(move |id, name| {
+            let client = client.clone();
+            Box::pin(async move {
+                let out = match client.verify_stored(id).await {
                     Ok(c) => {
-                        lines.push((
-                            true,
-                            msg::tested_row(l, &c.name, status_word(l, c.status.state)),
-                        ));
+                        let line = msg::tested_row(l, &c.name, status_word(l, c.status.state));
                         tested.try_update(|t| t.insert(id, c.status));
+                        (true, line)
                     }
-                    Err(e) => lines.push((false, msg::test_failed(l, &name, &reason(l, &e)))),
-                }
+                    Err(e) => (false, msg::test_failed(l, &name, &reason(l, &e))),
+                };
                 testing.try_update(|t| t.remove(&id));
-            }
-            let said: Vec<&str> = lines
-                .iter()
-                .map(|(_, l): &(bool, String)| l.as_str())
-                .collect();
-            announce.say(said.join(" "));
-            results.try_set(lines);
+                out
+            })
         });
+        start_run(
+            BulkKind::Test,
+            targets,
+            work,
+            Box::new(move |progress, lines| {
+                // Rows a Cancel left out are no longer "being tested".
+                testing.try_update(|t| {
+                    ids.iter().for_each(|id| {
+                        t.remove(id);
+                    })
+                });
+                report(l, progress, lines);
+                // The Cancel button went away under the focus: back to Test.
+                if focus_is_lost() {
+                    if let Some(b) = test_button.get_untracked() {
+                        let _ = b.focus();
+                    }
+                }
+            }),
+        );
     };
 
     let delete_targets = RwSignal::new(None::<Vec<(i64, String)>>);
     let delete_button = NodeRef::<html::Button>::new();
     let delete_client = client.clone();
     let on_confirm_delete = UnsyncCallback::new(move |ids: Vec<i64>| {
-        let names: HashMap<i64, String> = rows.with_untracked(|r| {
-            r.iter()
-                .filter(|c| ids.contains(&c.id))
-                .map(|c| (c.id, c.name.clone()))
-                .collect()
+        if running.get_untracked() {
+            return;
+        }
+        let (targets, first): (Vec<(i64, String)>, Option<usize>) = rows.with_untracked(|r| {
+            (
+                r.iter()
+                    .filter(|c| ids.contains(&c.id))
+                    .map(|c| (c.id, c.name.clone()))
+                    .collect(),
+                r.iter().position(|c| ids.contains(&c.id)),
+            )
         });
-        let client = delete_client.clone();
-        deleting.set(true);
-        results.set(Vec::new());
         let l = locale.get_untracked();
-        spawn_local(async move {
-            let mut lines = Vec::new();
-            let mut gone = Vec::new();
-            for id in ids {
-                let name = names.get(&id).cloned().unwrap_or_else(|| id.to_string());
-                match client.delete(id).await {
-                    // Already deleted by someone else: gone all the same.
-                    Ok(()) | Err(ApiError::NotFound(_)) => {
-                        lines.push((true, msg::deleted(l, &name)));
-                        gone.push(id);
+        let client = delete_client.clone();
+        let gone = Rc::new(RefCell::new(Vec::<i64>::new()));
+        let work: RowWork = {
+            let client = client.clone();
+            let gone = gone.clone();
+            Rc::new(move |id, name| {
+                let client = client.clone();
+                let gone = gone.clone();
+                Box::pin(async move {
+                    match client.delete(id).await {
+                        // Already deleted by someone else: gone all the same.
+                        Ok(()) | Err(ApiError::NotFound(_)) => {
+                            gone.borrow_mut().push(id);
+                            (true, msg::deleted(l, &name))
+                        }
+                        Err(e) => (false, msg::delete_failed(l, &name, &reason(l, &e))),
                     }
-                    Err(e) => lines.push((false, msg::delete_failed(l, &name, &reason(l, &e)))),
+                })
+            })
+        };
+        start_run(
+            BulkKind::Delete,
+            targets,
+            work,
+            Box::new(move |progress, lines| {
+                let gone = std::mem::take(&mut *gone.borrow_mut());
+                if !gone.is_empty() {
+                    client.session().emit(&HostEvent::Deleted { ids: gone });
+                    // The row that takes the first deleted row's place gets the focus once
+                    // the page without them is drawn.
+                    focus_after.try_set(first);
+                }
+                report(l, progress, lines);
+                page.refetch();
+            }),
+        );
+    });
+
+    // Driver names as the server declares them (the Driver column), asked once a page came
+    // (a refused token is reported once, by the page's request).
+    let page_came = Memo::new(move |_| current.with(Option::is_some));
+    let drivers = {
+        let client = client.clone();
+        LocalResource::new(move || {
+            let client = client.clone();
+            let ask = page_came.get();
+            async move {
+                if ask {
+                    client.drivers().await.ok()
+                } else {
+                    None
                 }
             }
-            if !gone.is_empty() {
-                client.session().emit(&HostEvent::Deleted { ids: gone });
-            }
-            deleting.try_set(false);
-            let said: Vec<&str> = lines
-                .iter()
-                .map(|(_, l): &(bool, String)| l.as_str())
-                .collect();
-            announce.say(said.join(" "));
-            results.try_set(lines);
-            page.refetch();
-        });
+        })
+    };
+    let driver_names = Memo::new(move |_| {
+        Arc::new(
+            drivers
+                .get()
+                .flatten()
+                .map(|ds| ds.into_iter().map(|d| (d.id, d.name)).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        )
     });
 
     let columns_open = RwSignal::new(false);
@@ -469,6 +677,7 @@ pub fn ConnectionList() -> impl IntoView {
         tested,
         testing,
         highlight,
+        drivers: driver_names,
         body: StoredValue::new_local(None),
     };
 
@@ -492,13 +701,17 @@ pub fn ConnectionList() -> impl IntoView {
             Some(Ok(_)) => Kind::Rows,
         })
     });
-    let body = move || {
-        match kind.get() {
-        Kind::Loading => view! { <p class="cc-state" role="status">{t(Msg::Loading)}</p> }.into_any(),
+    let filter_now = move || query.with(|q| q.q.trim().to_string());
+    let body = move || match kind.get() {
+        Kind::Loading => {
+            view! { <p class="cc-state" role="status">{t(Msg::Loading)}</p> }.into_any()
+        }
         Kind::Error(text) => view! {
             <div class="cc-state cc-error" role="alert">
                 <p>{t(text)}</p>
-                <button type="button" class="cc-btn" on:click=move |_| page.refetch()>{t(Msg::Retry)}</button>
+                <button type="button" class="cc-btn" on:click=move |_| page.refetch()>
+                    {t(Msg::Retry)}
+                </button>
             </div>
         }
         .into_any(),
@@ -507,7 +720,8 @@ pub fn ConnectionList() -> impl IntoView {
                 <p><strong>{t(Msg::Empty)}</strong></p>
                 <p>{t(Msg::EmptyHint)}</p>
                 <Show when=move || can_write.get()>
-                <button type="button" class="cc-btn cc-btn-primary" on:click=move |_| go.run("/new".into())>
+                <button type="button" class="cc-btn cc-btn-primary"
+                    on:click=move |_| go.run("/new".into())>
                     <span aria-hidden="true" class="cc-icon">"+"</span>
                     {t(Msg::AddFirst)}
                 </button>
@@ -517,8 +731,10 @@ pub fn ConnectionList() -> impl IntoView {
         .into_any(),
         Kind::NoMatch => view! {
             <div class="cc-state cc-empty" role="status">
-                <p>{move || msg::no_match(locale.get(), query.with(|q| q.q.trim().to_string()).as_str())}</p>
-                <button type="button" class="cc-btn" on:click=move |_| clear_filter()>{t(Msg::ClearFilter)}</button>
+                <p>{move || msg::no_match(locale.get(), &filter_now())}</p>
+                <button type="button" class="cc-btn" on:click=move |_| clear_filter()>
+                    {t(Msg::ClearFilter)}
+                </button>
             </div>
         }
         .into_any(),
@@ -526,7 +742,25 @@ pub fn ConnectionList() -> impl IntoView {
             <Table rows=rows state=table_state on_sort=on_sort on_open=on_open/>
         }
         .into_any(),
-    }
+    };
+
+    // The toolbar's actions, named so its markup stays short.
+    let count_text = move || msg::selected(locale.get(), selected_count.get());
+    // Edit (`prefix` empty: `/{id}`) or Duplicate (`/new?from={id}`) of the one selected row.
+    let open_only = move |prefix: &str| {
+        if let Some(id) = only_selected.get_untracked() {
+            go.run(if prefix.is_empty() {
+                format!("/{id}")
+            } else {
+                format!("{prefix}{id}")
+            });
+        }
+    };
+    let deleting = move || bulk.with(|b| b.is_some_and(|b| b.kind == BulkKind::Delete));
+    let ask_delete = move || {
+        if !running.get_untracked() {
+            delete_targets.set(Some(selected_rows()));
+        }
     };
 
     let pager_shown = move || current.with(Option::is_some);
@@ -536,7 +770,7 @@ pub fn ConnectionList() -> impl IntoView {
     let page_offset = Signal::derive(move || current.with(|p| p.as_ref().map_or(0, |p| p.offset)));
 
     view! {
-        <section class="cc-list" aria-label=t(Msg::TabTitle)>
+        <section class="cc-list" aria-label=t(Msg::TabTitle) node_ref=list_ref>
             <div class="cc-topbar">
                 <div class="cc-toolbar" role="group" aria-label=t(Msg::TabTitle)>
                     <button type="button" class="cc-btn" aria-busy=move || loading.get().to_string()
@@ -553,30 +787,33 @@ pub fn ConnectionList() -> impl IntoView {
                     </button>
                 </div>
                 <Show when=move || { selected_count.get() > 0 }>
-                    <div class="cc-toolbar cc-selection-bar" role="group" aria-label=t(Msg::SelectionToolbar)>
-                        <span class="cc-count">{move || msg::selected(locale.get(), selected_count.get())}</span>
+                    <div class="cc-toolbar cc-selection-bar" role="group"
+                        aria-label=t(Msg::SelectionToolbar)>
+                        <span class="cc-count">{count_text}</span>
                         <Show when=move || only_selected.get().is_some() && can_write.get()>
                             <button type="button" class="cc-btn"
-                                on:click=move |_| if let Some(id) = only_selected.get_untracked() { go.run(format!("/{id}")) }>
+                                on:click=move |_| open_only("")>
                                 <span aria-hidden="true" class="cc-icon">"✎"</span>
                                 {t(Msg::Edit)}
                             </button>
                             <button type="button" class="cc-btn"
-                                on:click=move |_| if let Some(id) = only_selected.get_untracked() { go.run(format!("/new?from={id}")) }>
+                                on:click=move |_| open_only("/new?from=")>
                                 <span aria-hidden="true" class="cc-icon">"⧉"</span>
                                 {t(Msg::Duplicate)}
                             </button>
                         </Show>
-                        <button type="button" class="cc-btn" on:click=run_test.clone()
+                        <button type="button" class="cc-btn" node_ref=test_button
+                            on:click=run_test.clone()
+                            aria-disabled=move || running.get().to_string()
                             aria-busy=move || (!testing.with(HashSet::is_empty)).to_string()>
                             <span aria-hidden="true" class="cc-icon">"✓"</span>
                             {t(Msg::Test)}
                         </button>
                         <Show when=move || can_write.get()>
                         <button type="button" class="cc-btn cc-btn-danger" node_ref=delete_button
-                            aria-busy=move || deleting.get().to_string()
-                            disabled=move || deleting.get()
-                            on:click=move |_| delete_targets.set(Some(selected_rows()))>
+                            aria-disabled=move || running.get().to_string()
+                            aria-busy=move || deleting().to_string()
+                            on:click=move |_| ask_delete()>
                             <span aria-hidden="true" class="cc-icon">"✕"</span>
                             {t(Msg::Delete)}
                         </button>
@@ -604,6 +841,20 @@ pub fn ConnectionList() -> impl IntoView {
             <Show when=move || columns_open.get()>
                 <ColumnsBar columns=columns id="cc-columns-bar"/>
             </Show>
+            <Show when=move || running.get()>
+                <div class="cc-progress" role="group" aria-label=t(Msg::Progress)>
+                    <progress
+                        max=move || bulk.with(|b| b.map_or(0, |b| b.total))
+                        value=move || bulk.with(|b| b.map_or(0, |b| b.done()))
+                        aria-label=move || bulk.with(|b| b.map(|b| b.text(locale.get())))
+                    ></progress>
+                    <span>{move || bulk.with(|b| b.map(|b| b.text(locale.get())))}</span>
+                    <button type="button" class="cc-btn"
+                        on:click=move |_| cancel_run.with_value(|c| c.set(true))>
+                        {t(Msg::Cancel)}
+                    </button>
+                </div>
+            </Show>
             <Show when=move || results.with(|r| !r.is_empty())>
                 <div class="cc-results" role="region" aria-label=t(Msg::Results)>
                     <ul>
@@ -611,7 +862,9 @@ pub fn ConnectionList() -> impl IntoView {
                             <li class=if ok { "cc-result-ok" } else { "cc-result-bad" }>{line}</li>
                         }).collect_view()}
                     </ul>
-                    <button type="button" class="cc-btn" on:click=move |_| results.set(Vec::new())>{t(Msg::Dismiss)}</button>
+                    <button type="button" class="cc-btn" on:click=move |_| results.set(Vec::new())>
+                        {t(Msg::Dismiss)}
+                    </button>
                 </div>
             </Show>
             {body}
@@ -631,7 +884,11 @@ pub fn ConnectionList() -> impl IntoView {
                 {t(Msg::Add)}
             </button>
             </Show>
-            <DeleteDialog targets=delete_targets on_confirm=on_confirm_delete return_focus=delete_button/>
+            <DeleteDialog
+                targets=delete_targets
+                on_confirm=on_confirm_delete
+                return_focus=delete_button
+            />
         </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::use_locale;
+use crate::context::use_locale;
 use crate::i18n::{self as msg, t, Locale, Msg};
 
 use super::query::PageMove;

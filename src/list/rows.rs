@@ -15,9 +15,9 @@ use connections_api::{Connection, State, Status};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
+use super::cells::{driver_name, newest, status_class, status_word};
 use super::columns::Column;
 use super::selection::Selection;
-use super::table::{driver_name, newest, status_class, status_word};
 use crate::i18n::{self as msg, Locale, Msg};
 
 /// What one cell shows. Equal values need no DOM write.
@@ -52,6 +52,8 @@ pub struct Extra<'a> {
     pub changed: &'a HashSet<i64>,
     /// The language the rows are written in.
     pub locale: Locale,
+    /// Driver names by id, as `GET /api/drivers` gave them.
+    pub drivers: &'a [(String, String)],
 }
 
 /// The value of `col` for `conn`.
@@ -64,7 +66,7 @@ pub fn cell_value(col: Column, conn: &Connection, extra: &Extra) -> CellValue {
             name: conn.name.clone(),
             saved: extra.saved == Some(conn.id),
         },
-        Column::Driver => CellValue::Text(driver_name(extra.locale, &conn.driver)),
+        Column::Driver => CellValue::Text(driver_name(extra.locale, &conn.driver, extra.drivers)),
         Column::CloudName => CellValue::Text(field("cloud_name")),
         Column::ApiKey => CellValue::Text(field("api_key")),
         Column::Status => {
@@ -465,6 +467,7 @@ mod tests {
             saved: None,
             changed: Box::leak(Box::default()),
             locale: Locale::En,
+            drivers: &[],
         }
     }
 

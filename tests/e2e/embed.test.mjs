@@ -259,7 +259,10 @@ test('a getToken that hands over a fresh token after the 401 recovers at once, w
     });
   }, [STALE, TOKEN]);
   await page.getByRole('row', { name: /Fresh token/ }).waitFor();
-  assert.equal(await page.evaluate(() => window.calls), 2, 'one retry, with the second token');
+  // The page's request and its one retry with the second token, then the list asks for the
+  // drivers' names (after a page came), with the token getToken gives then.
+  await page.waitForFunction(() => window.calls === 3);
+  assert.equal(await page.evaluate(() => window.calls), 3, 'one retry, then the drivers');
   assert.equal((await events(page, 'unauthorized')).length, 1, 'only the first refusal was reported');
   assert.deepEqual(errors.filter((e) => !e.includes('401')), []);
   await close();

@@ -29,8 +29,19 @@ test('the Connections tab shows its toolbar, Add and the empty state', async () 
   await page.close();
 });
 
-test('the API answers health without a token', async () => {
-  const res = await server.api('/api/health');
-  assert.equal(res.status, 200);
-  assert.deepEqual(res.body, { status: 'ok' });
+test('the API answers health without a token, where everything else needs one', async () => {
+  // A server that requires a token: only then does "without a token" say something.
+  const token = 'e2e-health-token-0123456789abcdef0123456789';
+  const guarded = await startServer({ env: { CLOUDINARY_CONNECTIONS_TOKEN: token } });
+  try {
+    const res = await guarded.api('/api/health');
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { status: 'ok' });
+    const list = await guarded.api('/api/connections');
+    assert.equal(list.status, 401, 'the same server refuses the list without the token');
+    const withToken = await guarded.api('/api/connections', { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(withToken.status, 200);
+  } finally {
+    await guarded.stop();
+  }
 });

@@ -1,5 +1,11 @@
-//! The Cloudinary *API environment variable*:
-//! `cloudinary://<api_key>:<api_secret>@<cloud_name>[?upload_prefix=<host>]`.
+//! The Cloudinary *API environment variable* (`CLOUDINARY_URL`), read as Cloudinary's SDKs
+//! read it: `cloudinary://<api_key>:<api_secret>@<cloud_name>[/<private_cdn_host>][?<setting>=<value>&…]`.
+//!
+//! A connection needs the credentials and the API host (`upload_prefix`, which gives the
+//! region). The SDKs also take delivery settings from it (a private CDN host after the cloud
+//! name; `secure_distribution`, `private_cdn`, `cname`, `secure`, `cdn_subdomain`, any other
+//! setting as a query parameter): those are accepted and left out, and
+//! [`EnvCredentials::ignored`] names them so a user interface can say so.
 
 use std::fmt;
 
@@ -12,6 +18,10 @@ pub struct EnvCredentials {
     pub api_key: String,
     pub api_secret: String,
     pub region: Region,
+    /// Settings in the value that a connection does not need (delivery settings), in the
+    /// order they came: `private_cdn_host` for a path after the cloud name, else the
+    /// parameter's name.
+    pub ignored: Vec<String>,
 }
 
 impl fmt::Debug for EnvCredentials {
@@ -21,6 +31,7 @@ impl fmt::Debug for EnvCredentials {
             .field("api_key", &self.api_key)
             .field("api_secret", &"<redacted>")
             .field("region", &self.region)
+            .field("ignored", &self.ignored)
             .finish()
     }
 }
@@ -48,7 +59,7 @@ impl fmt::Display for EnvVarError {
             EnvVarError::MissingSecret => write!(f, "The API secret is missing: replace <your_api_secret> with your actual secret."),
             EnvVarError::MissingCloudName => write!(f, "The cloud name after the \"@\" is missing."),
             EnvVarError::UnknownUploadPrefix(h) => write!(f, "The upload_prefix \"{h}\" is not a Cloudinary API host (api.cloudinary.com, api-eu.cloudinary.com or api-ap.cloudinary.com)."),
-            EnvVarError::UnknownParameter(p) => write!(f, "The parameter \"{p}\" is not known; only upload_prefix is allowed."),
+            EnvVarError::UnknownParameter(p) => write!(f, "\"{p}\" is not a setting name: a parameter is a name of letters, digits and _, then = and its value."),
         }
     }
 }
@@ -113,11 +124,22 @@ pub fn parse_env_var(input: &str) -> Result<EnvCredentials, EnvVarError> {
     if api_secret.is_empty() || api_secret.starts_with('<') {
         return Err(EnvVarError::MissingSecret);
     }
-    let (cloud_name, query) = match host_part.split_once('?') {
+    let (location, query) = match host_part.split_once('?') {
         Some((c, q)) => (c, Some(q)),
         None => (host_part, None),
     };
-    let cloud_name = cloud_name.trim().trim_end_matches('/');
+    let mut ignored = Vec::new();
+    // A path after the cloud name is the SDKs' private CDN host (`secure_distribution`).
+    let cloud_name = match location.trim().split_once('/') {
+        Some((cloud, path)) => {
+            if !path.trim_matches('/').trim().is_empty() {
+                ignored.push("private_cdn_host".to_string());
+            }
+            cloud
+        }
+        None => location.trim(),
+    };
+    let cloud_name = cloud_name.trim();
     if cloud_name.is_empty() {
         return Err(EnvVarError::MissingCloudName);
     }
@@ -125,12 +147,17 @@ pub fn parse_env_var(input: &str) -> Result<EnvCredentials, EnvVarError> {
     if let Some(query) = query {
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            if k != "upload_prefix" {
-                return Err(EnvVarError::UnknownParameter(k.to_string()));
+            let k = percent_decode(k);
+            if !is_setting_name(&k) {
+                return Err(EnvVarError::UnknownParameter(k));
             }
-            let v = percent_decode(v);
-            region =
-                Region::from_host(&v).ok_or_else(|| EnvVarError::UnknownUploadPrefix(v.clone()))?;
+            if k == "upload_prefix" {
+                let v = percent_decode(v);
+                region = Region::from_host(&v)
+                    .ok_or_else(|| EnvVarError::UnknownUploadPrefix(v.clone()))?;
+            } else if !ignored.contains(&k) {
+                ignored.push(k);
+            }
         }
     }
     Ok(EnvCredentials {
@@ -138,7 +165,16 @@ pub fn parse_env_var(input: &str) -> Result<EnvCredentials, EnvVarError> {
         api_key: api_key.to_string(),
         api_secret: percent_decode(api_secret),
         region,
+        ignored,
     })
+}
+
+/// A setting's name as the SDKs take it from a query parameter: letters, digits and `_`
+/// (and `[`/`]` of nested settings such as `foo[bar]`).
+fn is_setting_name(k: &str) -> bool {
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '[' | ']'))
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -266,14 +302,81 @@ mod tests {
                 EnvVarError::UnknownUploadPrefix("https://evil.example".into()),
             ),
             (
-                "cloudinary://1:s@c1?secure=true",
-                EnvVarError::UnknownParameter("secure".into()),
+                "cloudinary://1:s@c1?a%20b=1",
+                EnvVarError::UnknownParameter("a b".into()),
+            ),
+            (
+                "cloudinary://1:s@c1?=1",
+                EnvVarError::UnknownParameter(String::new()),
+            ),
+            // A private CDN host does not stand in for the cloud name.
+            (
+                "cloudinary://1:s@/media.example.com",
+                EnvVarError::MissingCloudName,
             ),
         ];
         for (input, want) in cases {
             assert_eq!(parse_env_var(input), Err(want.clone()), "{input:?}");
             assert!(!want.to_string().is_empty());
         }
+    }
+
+    /// What the Python SDK (`cloudinary.Config._parse_cloudinary_url`) reads from the same
+    /// strings: the credentials and cloud name; the rest is delivery configuration.
+    #[test]
+    fn delivery_settings_the_sdks_accept_are_read_and_left_out() {
+        for (param, value) in [
+            ("secure_distribution", "media.example.com"),
+            ("private_cdn", "true"),
+            ("cname", "media.example.com"),
+            ("secure", "true"),
+            ("cdn_subdomain", "true"),
+            ("secure_cdn_subdomain", "false"),
+            ("analytics", "false"),
+            ("upload_preset", "ml_default"),
+        ] {
+            let s = format!("cloudinary://123456:s3cr3t@my-cloud?{param}={value}");
+            let c = ok(&s);
+            assert_eq!(c.cloud_name, "my-cloud", "{s}");
+            assert_eq!(c.api_key, "123456", "{s}");
+            assert_eq!(c.api_secret, "s3cr3t", "{s}");
+            assert_eq!(c.region, Region::Us, "{s}");
+            assert_eq!(c.ignored, [param], "{s}");
+        }
+    }
+
+    #[test]
+    fn a_private_cdn_path_is_not_part_of_the_cloud_name() {
+        let c = ok("cloudinary://123456:s3cr3t@my-cloud/media.example.com");
+        assert_eq!(c.cloud_name, "my-cloud");
+        assert_eq!(c.ignored, ["private_cdn_host"]);
+        let c = ok("cloudinary://1:s@my-cloud/");
+        assert_eq!(c.cloud_name, "my-cloud");
+        assert!(c.ignored.is_empty(), "a trailing slash is no CDN host");
+    }
+
+    #[test]
+    fn everything_together_keeps_credentials_and_api_host() {
+        let c = ok("CLOUDINARY_URL=cloudinary://123456:a%2Fb@my-cloud/cdn.example.com?secure=true&upload_prefix=https://api-eu.cloudinary.com&cname=img.example.com&secure=false&nested[key]=1");
+        assert_eq!(c.cloud_name, "my-cloud");
+        assert_eq!(c.api_secret, "a/b");
+        assert_eq!(c.region, Region::Eu);
+        assert_eq!(
+            c.ignored,
+            ["private_cdn_host", "secure", "cname", "nested[key]"],
+            "each once, in order"
+        );
+        // The helpful refusals stay with delivery settings around them.
+        assert_eq!(
+            parse_env_var("cloudinary://1:<your_api_secret>@c1/cdn.example.com?secure=true"),
+            Err(EnvVarError::MissingSecret)
+        );
+        assert_eq!(
+            parse_env_var("cloudinary://1:s@c1?secure=true&upload_prefix=https://evil.example"),
+            Err(EnvVarError::UnknownUploadPrefix(
+                "https://evil.example".into()
+            ))
+        );
     }
 
     #[test]

@@ -404,17 +404,38 @@ async fn app_pages_carry_csp_nosniff_and_no_referrer() {
     assert_eq!(a.header("referrer-policy"), "no-referrer");
 }
 
+/// Without a setting, a Cloudinary that does not answer is given up after 5 seconds (the
+/// server's own wait, not the test's: the answer says how long it waited).
 #[tokio::test]
 async fn verification_waits_5_seconds_by_default() {
     let dir = tempfile::tempdir().expect("dir");
     let store = database::open(dir.path(), Some(&key(1)))
         .await
         .expect("store");
-    let state = connections_server::AppState::new(store, dir.path().join("dist")).expect("state");
-    assert_eq!(state.verify_timeout, std::time::Duration::from_secs(5));
+    let defaults =
+        connections_server::AppState::new(store, dir.path().join("dist")).expect("state");
     assert!(
-        state.cloudinary_api_base.is_none(),
+        defaults.cloudinary_api_base.is_none(),
         "regional hosts unless configured"
+    );
+    let default_wait = defaults.verify_timeout;
+    let h = harness_with(|s| s.verify_timeout = default_wait).await;
+    let a = send(
+        &h.router,
+        json_request(
+            "POST",
+            "/api/verify",
+            &json!({"driver": "cloudinary-default", "fields":
+                {"cloud_name": "slow", "api_key": "1", "api_secret": SECRET}}),
+            &[],
+        ),
+    )
+    .await;
+    let r = a.json();
+    assert_eq!(r["state"], "unreachable");
+    assert_eq!(
+        r["message"],
+        "Cloudinary did not answer within 5 seconds. Try again later."
     );
 }
 

@@ -9,8 +9,6 @@ use axum::Router;
 use connections_api::{Driver, ErrorBody, ErrorCode, Page};
 use connections_server::store::DB_FILE;
 use connections_server::{app, AppState};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 mod support;
 
@@ -39,17 +37,13 @@ async fn harness(token: Option<&str>) -> Harness {
     }
 }
 
+/// The shared harness's `send` (`support::send`), as the parts these tests take apart.
 async fn send(router: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let resp = router.clone().oneshot(req).await.expect("response");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp.into_body().collect().await.expect("body").to_bytes();
-    (status, headers, body.to_vec())
+    let a = support::send(router, req).await;
+    (a.status, a.headers, a.body)
 }
 
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("request")
-}
+use support::get;
 
 #[tokio::test]
 async fn health_is_ok_and_database_file_is_created() {

@@ -1,0 +1,40 @@
+//! The edit view's health: the connection's status in words and colour, the message of its
+//! last check and when that was (the list's Status column, explained).
+
+use connections_api::Status;
+use leptos::prelude::*;
+
+use crate::context::use_locale;
+use crate::i18n::{self as msg, t, Msg};
+use crate::list::{status_class, status_word};
+
+/// The stored connection's status, under the title of the edit view.
+#[component]
+pub fn Health(status: Status) -> impl IntoView {
+    let locale = use_locale();
+    let state = status.state;
+    let checked = status.checked_at.clone();
+    let message = status.message.clone().filter(|m| !m.trim().is_empty());
+    view! {
+        <section class="cc-health" aria-labelledby="cc-health-title">
+            <h3 id="cc-health-title" class="cc-health-title">{t(Msg::Health)}</h3>
+            <p>
+                <span class=status_class(state)>
+                    <span class="cc-dot" aria-hidden="true"></span>
+                    {move || status_word(locale.get(), state)}
+                </span>
+            </p>
+            {message.map(|m| view! { <p class="cc-health-message">{m}</p> })}
+            <p class="cc-meta">
+                {move || {
+                    let l = locale.get();
+                    let when = checked
+                        .as_deref()
+                        .map(|c| msg::format::instant(l, c))
+                        .unwrap_or_else(|| Msg::Never.text(l).to_string());
+                    msg::last_checked(l, &when)
+                }}
+            </p>
+        </section>
+    }
+}
