@@ -3,6 +3,7 @@
 //! base path per test), so no server is needed.
 #![cfg(target_arch = "wasm32")]
 
+use cloudinary_connections::api::Client;
 use cloudinary_connections::form::history::History;
 use cloudinary_connections::locale::Locale;
 use cloudinary_connections::{App, HostConfig, Live};
@@ -76,8 +77,9 @@ fn headers(root: &Element) -> Vec<String> {
         .collect()
 }
 
+/// The History section's heading (the Connection view has other sections before it).
 fn heading(root: &Element) -> String {
-    all(root, "h3")
+    all(root, ".cc-history h3")
         .first()
         .map(|h| accessible_text(h).trim().to_string())
         .unwrap_or_default()
@@ -105,6 +107,7 @@ async fn the_history_says_who_what_when_in_german_and_english_and_pages() {
     let live = Live::new(Locale::De);
     leptos::mount::mount_to(root.clone(), move || {
         provide_context(live);
+        provide_context(Client::new("/api", None));
         view! { <History id=17/> }
     })
     .forget();

@@ -935,7 +935,8 @@ async fn after_a_delete_focus_goes_to_the_row_that_took_its_place() {
         document().active_element().map(|e| e.outer_html()),
         row_ids(&root)
     );
-    assert!(announced(&root).contains("Delete finished: 1 deleted."));
+    // One row: the live region says its line rather than a count.
+    assert_eq!(announced(&root), "Deleted “Shop US”.");
 }
 
 /// The app's one `<dialog>` (delete confirmation).

@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use super::fields::{CredentialField, EnvVarField, FormCtx};
-use super::state::takes_env_var;
 use crate::i18n::{t, Msg};
 
 /// `driver_id`: the chosen driver (empty: none yet); `testing`: Test connection under way;
@@ -32,7 +31,7 @@ pub fn Credentials(
                 view! { <p class="cc-hint cc-choose">{t(Msg::ChooseDriverHint)}</p> }.into_any()
             }
             Some(d) => {
-                let env = takes_env_var(&d).then(|| view! { <EnvVarField ctx=ctx/> });
+                let env = d.takes_env_var().then(|| view! { <EnvVarField ctx=ctx/> });
                 view! {
                     <fieldset class="cc-credentials">
                         <legend>{t(Msg::Credentials)}</legend>

@@ -11,7 +11,8 @@ use std::hash::{Hash, Hasher};
 
 use connections_api::{
     check_field, check_input, check_name, find_driver, parse_env_var, Connection, ConnectionInput,
-    Driver, EnvVarError, Field, Problem, ProblemDetail, State, VerifyRequest,
+    Driver, EnvVarError, Field, Problem, ProblemDetail, State, VerifyRequest, API_KEY, API_SECRET,
+    CLOUD_NAME, REGION,
 };
 
 use crate::i18n::{self as msg, Locale, Msg};
@@ -408,10 +409,10 @@ impl FormState {
             .unwrap_or_default();
         let mut filled = Vec::new();
         for (key, value) in [
-            ("cloud_name", creds.cloud_name.clone()),
-            ("api_key", creds.api_key.clone()),
-            ("api_secret", creds.api_secret.clone()),
-            ("region", creds.region.as_str().to_string()),
+            (CLOUD_NAME, creds.cloud_name.clone()),
+            (API_KEY, creds.api_key.clone()),
+            (API_SECRET, creds.api_secret.clone()),
+            (REGION, creds.region.as_str().to_string()),
         ] {
             if declared.contains(key) {
                 self.values.insert(key.to_string(), value);
@@ -426,8 +427,8 @@ impl FormState {
     pub fn clear_secrets(&mut self, drivers: &[Driver]) {
         let secret_keys: Vec<String> = drivers
             .iter()
-            .flat_map(|d| d.fields.iter().filter(|f| f.secret).map(|f| f.key.clone()))
-            .chain(std::iter::once("api_secret".to_string()))
+            .flat_map(|d| d.secret_fields().map(|f| f.key.clone()))
+            .chain(std::iter::once(API_SECRET.to_string()))
             .collect();
         for k in secret_keys {
             self.values.remove(&k);
@@ -440,25 +441,13 @@ impl FormState {
         !self.env_var.is_empty()
             || drivers
                 .iter()
-                .flat_map(|d| d.fields.iter().filter(|f| f.secret))
+                .flat_map(Driver::secret_fields)
                 .any(|f| !self.value(&f.key).is_empty())
     }
 }
 
-/// Whether the driver takes the API environment variable (it declares the
-/// three credentials it fills).
-pub fn takes_env_var(driver: &Driver) -> bool {
-    ["cloud_name", "api_key", "api_secret"]
-        .iter()
-        .all(|k| driver.fields.iter().any(|f| f.key == *k))
-}
-
 fn non_secret_values(conn: &Connection, drivers: &[Driver]) -> BTreeMap<String, String> {
-    let secret = |k: &str| {
-        find_driver(drivers, &conn.driver)
-            .and_then(|d| d.fields.iter().find(|f| f.key == k))
-            .is_some_and(|f| f.secret)
-    };
+    let secret = |k: &str| find_driver(drivers, &conn.driver).is_some_and(|d| d.is_secret(k));
     conn.fields
         .iter()
         .filter(|(k, _)| !secret(k))

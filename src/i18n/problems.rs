@@ -222,7 +222,7 @@ pub(super) mod tests {
                 "env_unknown_upload_prefix",
             ),
             (
-                "cloudinary://123:secret@demo?color=red",
+                "cloudinary://123:secret@demo?col-or=red",
                 "env_unknown_parameter",
             ),
         ];

@@ -529,7 +529,11 @@ pub fn ConnectionList() -> impl IntoView {
     // The summary goes first and is what the live region says (not one line per row).
     let report = move |l: Locale, progress: Progress, lines: Vec<(bool, String)>| {
         let summary = progress.summary(l);
-        announce.say(summary.clone());
+        // One row: its own line ("Tested “Alpha”: Connected.") says more than a count.
+        announce.say(match lines.as_slice() {
+            [(_, only)] => only.clone(),
+            _ => summary.clone(),
+        });
         let mut all = vec![(progress.failed == 0, summary)];
         all.extend(lines);
         results.try_set(all);

@@ -67,8 +67,8 @@ pub fn cell_value(col: Column, conn: &Connection, extra: &Extra) -> CellValue {
             saved: extra.saved == Some(conn.id),
         },
         Column::Driver => CellValue::Text(driver_name(extra.locale, &conn.driver, extra.drivers)),
-        Column::CloudName => CellValue::Text(field("cloud_name")),
-        Column::ApiKey => CellValue::Text(field("api_key")),
+        Column::CloudName => CellValue::Text(field(connections_api::CLOUD_NAME)),
+        Column::ApiKey => CellValue::Text(field(connections_api::API_KEY)),
         Column::Status => {
             let s = status();
             CellValue::Status {

@@ -235,13 +235,14 @@ test('a 401 asks getToken again and retries; still refused, the shell hears it; 
   assert.deepEqual(unauthorized.detail, { status: 401 });
   await page.getByRole('alert').getByText('not authorised', { exact: false }).waitFor();
   assert.ok(await page.evaluate(() => window.shell.getTokenCalls) >= 2, 'getToken asked again after the 401');
-  await page.getByRole('searchbox', { name: 'Filter' }).fill('typed before signing in');
+  // Typed while refused: kept, and applied once the list can load.
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('Behind the');
 
   await page.evaluate(() => { window.notReloaded = true; });
   await page.getByRole('button', { name: 'Sign in again' }).click();
   await page.getByRole('row', { name: /Behind the token/ }).waitFor();
   assert.equal(await page.evaluate(() => window.notReloaded), true, 'no reload');
-  assert.equal(await page.getByRole('searchbox', { name: 'Filter' }).inputValue(), 'typed before signing in');
+  assert.equal(await page.getByRole('searchbox', { name: 'Filter' }).inputValue(), 'Behind the');
   // Two 401s of the first try are the browser's own log lines, not script errors.
   assert.deepEqual(errors.filter((e) => !e.includes('401')), []);
   await close();

@@ -135,7 +135,7 @@ test('edit without touching the secret: saved and still verified with the stored
   const c = await createConnection();
   await page.goto(`${server.url}/${c.id}`);
   await page.getByRole('heading', { name: c.name, exact: true }).waitFor();
-  await page.getByText('Created ').waitFor();
+  await page.getByText(/^Created \S/).waitFor();
   assert.equal(await field('Driver').getAttribute('readonly'), '', 'driver read-only');
   assert.equal(await field('API-Secret').inputValue(), '');
   await page.getByText('Stored — leave empty to keep it').waitFor();

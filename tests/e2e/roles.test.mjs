@@ -143,7 +143,7 @@ test('the History section shows create, rename and Test in English and German', 
   // Test from the list.
   await page.getByRole('checkbox', { name: 'Select History shop renamed' }).check();
   await button(page, 'Test').click();
-  await page.getByRole('status', { name: 'Results' }).waitFor();
+  await page.getByRole('region', { name: 'Results' }).waitFor();
 
   // The History of the connection, newest first. Saving verifies too, so each Save is
   // followed by a Test of its own: Created, Tested, Changed, Tested, then the list's Test.

@@ -162,7 +162,7 @@ export async function walk(page, server, lang, visit) {
   await visit('Test connection rate limited');
 
   await page.goto(`${server.url}/${alpha.id}`);
-  await page.getByRole('heading', { name: tpl('edit_title', 'Alpha'), exact: true }).waitFor();
+  await page.getByRole('heading', { name: 'Alpha', exact: true }).waitFor();
   await visit('edit view');
 
   await field(CATALOGUE[lang].texts['field.cloud_name']).fill('changed-cloud');

@@ -3,6 +3,7 @@
 //! The server offers these through `GET /api/drivers`; the app renders whatever
 //! the server sends, so a further driver needs no change in the app.
 
+use crate::facts::{API_KEY, API_SECRET, CLOUD_NAME, REGION};
 use crate::types::{Choice, Driver, Field, Format};
 
 pub const DEFAULT_DRIVER_ID: &str = "cloudinary-default";
@@ -76,7 +77,7 @@ pub fn default_driver() -> Driver {
                 max_length: Some(128),
                 format: Format::CloudName,
                 ..field(
-                    "cloud_name",
+                    CLOUD_NAME,
                     "Cloud-Name",
                     "Shown on the dashboard of your Cloudinary account.",
                 )
@@ -85,7 +86,7 @@ pub fn default_driver() -> Driver {
                 max_length: Some(64),
                 format: Format::Digits,
                 ..field(
-                    "api_key",
+                    API_KEY,
                     "API-Key",
                     "Shown on the API Keys page of your Cloudinary Console settings.",
                 )
@@ -95,7 +96,7 @@ pub fn default_driver() -> Driver {
                 max_length: Some(128),
                 format: Format::Token,
                 ..field(
-                    "api_secret",
+                    API_SECRET,
                     "API-Secret",
                     "Shown on the API Keys page of your Cloudinary Console settings.",
                 )
@@ -119,7 +120,7 @@ pub fn default_driver() -> Driver {
                 default: Some("us".into()),
                 format: Format::Choice,
                 ..field(
-                    "region",
+                    REGION,
                     "Region",
                     "US unless your enterprise account uses the EU or AP API host.",
                 )

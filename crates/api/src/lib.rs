@@ -6,6 +6,7 @@
 
 mod drivers;
 mod env_var;
+mod facts;
 mod history;
 mod redact;
 mod types;
@@ -13,6 +14,7 @@ mod validate;
 
 pub use drivers::{default_driver, drivers, find_driver, Region, DEFAULT_DRIVER_ID};
 pub use env_var::{parse_env_var, EnvCredentials, EnvVarError};
+pub use facts::{API_KEY, API_SECRET, CLOUD_NAME, ENV_VAR_KEYS, REGION};
 pub use history::{Action, Actor, Event, EventPage, EventStatus, HistoryQuery, Me};
 pub use types::*;
 pub use validate::{

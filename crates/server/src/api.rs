@@ -1,7 +1,6 @@
 //! Handlers of `/api/*`: thin, each a call into `service` (or the store).
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -19,6 +18,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::if_match::IfMatch;
+use crate::params::{ApiQuery, ConnectionId};
 use crate::{require_token, service, AppState};
 
 /// Largest accepted request body.
@@ -26,10 +26,13 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// Longest accepted `Idempotency-Key`.
 pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 
-pub fn router(state: AppState) -> Router {
+/// The API's routes. `documents` are further routes behind the token (the OpenAPI
+/// document, which describes these handlers: it is built from them, so this module
+/// does not import it back).
+pub fn router(state: AppState, documents: Router<AppState>) -> Router {
     let protected = Router::new()
         .route("/drivers", get(drivers))
-        .route("/openapi.json", get(crate::openapi::openapi_json))
+        .merge(documents)
         .route("/connections", get(list).post(create))
         .route("/connections/{id}", get(get_one).put(update).delete(delete))
         .route("/connections/{id}/verify", post(verify_stored))
@@ -54,6 +57,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Inside the request's span: a 500's cause is logged with its request id.
+        .layer(middleware::from_fn(crate::log_errors::layer))
         // API answers are about credentials: never kept by a cache.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -95,11 +100,8 @@ async fn drivers(State(state): State<AppState>) -> Json<Vec<Driver>> {
               (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters, a cursor of another sort or over 1,000 characters, or both after and before", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Query(query) = query.map_err(|e| {
-        ApiError::BadRequest(format!("The list query is not valid: {}", e.body_text()))
-    })?;
     if query
         .limit
         .is_some_and(|l| l == 0 || l > connections_api::MAX_LIMIT)
@@ -171,9 +173,8 @@ async fn create(
               (status = 404, description = "No such connection", body = ErrorBody)))]
 async fn get_one(
     State(state): State<AppState>,
-    id: Result<Path<i64>, PathRejection>,
+    ConnectionId(id): ConnectionId,
 ) -> Result<Response, ApiError> {
-    let id = path_id(id)?;
     Ok(with_etag(StatusCode::OK, service::get(&state, id).await?))
 }
 
@@ -190,11 +191,10 @@ async fn get_one(
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    id: Result<Path<i64>, PathRejection>,
+    ConnectionId(id): ConnectionId,
     headers: HeaderMap,
     ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<Response, ApiError> {
-    let id = path_id(id)?;
     let precondition = if_match(&headers)?;
     let connection = service::update(&state, id, &precondition, input, &caller.actor).await?;
     Ok(with_etag(StatusCode::OK, connection))
@@ -207,9 +207,9 @@ async fn update(
 async fn delete(
     State(state): State<AppState>,
     caller: Caller,
-    id: Result<Path<i64>, PathRejection>,
+    ConnectionId(id): ConnectionId,
 ) -> Result<StatusCode, ApiError> {
-    service::delete(&state, path_id(id)?, &caller.actor).await?;
+    service::delete(&state, id, &caller.actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -223,10 +223,9 @@ async fn delete(
 async fn verify_stored(
     State(state): State<AppState>,
     caller: Caller,
-    id: Result<Path<i64>, PathRejection>,
+    ConnectionId(id): ConnectionId,
     ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    let id = path_id(id)?;
     if !body.is_empty() {
         return Err(ApiError::Validation {
             message: "This request takes an empty JSON object, {}.".into(),
@@ -247,13 +246,9 @@ async fn verify_stored(
               (status = 404, description = "No connection ever had this ID", body = ErrorBody)))]
 async fn history(
     State(state): State<AppState>,
-    id: Result<Path<i64>, PathRejection>,
-    query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
+    ConnectionId(id): ConnectionId,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> Result<Json<EventPage>, ApiError> {
-    let id = path_id(id)?;
-    let Query(query) = query.map_err(|e| {
-        ApiError::BadRequest(format!("The history query is not valid: {}", e.body_text()))
-    })?;
     Ok(Json(
         service::history(&state, id, query.offset, query.limit).await?,
     ))
@@ -286,12 +281,6 @@ fn with_etag(status: StatusCode, connection: Connection) -> Response {
         response.headers_mut().insert(header::ETAG, v);
     }
     response
-}
-
-/// An id in the path that is not a number is an unknown connection.
-fn path_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
-    id.map(|Path(id)| id)
-        .map_err(|_| ApiError::NotFound("There is no connection with this ID.".into()))
 }
 
 /// The `If-Match` field: `428` without one, `400` when it is not a list of entity tags or `*`.

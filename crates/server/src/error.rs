@@ -80,6 +80,7 @@ impl From<sqlx::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut details = None;
+        let mut internal = None;
         let (status, code, message, fields) = match self {
             ApiError::Validation {
                 message,
@@ -144,7 +145,7 @@ impl IntoResponse for ApiError {
                 None,
             ),
             ApiError::Internal(cause) => {
-                tracing::error!(%cause, "internal error");
+                internal = Some(crate::log_errors::InternalCause(cause));
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorCode::Internal,
@@ -162,7 +163,11 @@ impl IntoResponse for ApiError {
                 request_id: crate::request_id::current(),
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(cause) = internal {
+            response.extensions_mut().insert(cause);
+        }
+        response
     }
 }
 

@@ -13,8 +13,10 @@ pub mod extract;
 pub mod guard;
 pub mod if_match;
 pub mod jwt;
+pub mod log_errors;
 pub mod metrics;
 pub mod openapi;
+pub mod params;
 pub mod ready;
 pub mod request_id;
 pub mod schedule;
@@ -167,7 +169,10 @@ pub fn app(state: AppState) -> Router {
     let request_timeout = state.request_timeout;
     Router::new()
         // API answers are compressed on the fly (they change with every write).
-        .nest("/api", api::router(state.clone()).layer(CompressionLayer::new()))
+        .nest("/api", api::router(
+                state.clone(),
+                Router::new().route("/openapi.json", axum::routing::get(openapi::openapi_json)),
+            ).layer(CompressionLayer::new()))
         // `nest` does not route `/api/`; it is no endpoint, and not the app's page.
         .route("/api/", axum::routing::any(api::not_found))
         .merge(files)

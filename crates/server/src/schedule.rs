@@ -106,7 +106,7 @@ fn account_of(
 ) -> String {
     use sha2::{Digest, Sha256};
     let host = crate::verify::target_host(driver, fields, state.cloudinary_api_base.as_deref());
-    let text = match (host, fields.get("api_key")) {
+    let text = match (host, fields.get(connections_api::API_KEY)) {
         (Some(host), Some(key)) => format!("{driver}\n{host}\n{key}"),
         _ => format!("{driver}\nconnection {id}"),
     };

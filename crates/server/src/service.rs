@@ -28,8 +28,7 @@ pub(crate) fn record(driver: &Driver, input: ConnectionInput) -> Record {
     let mut fields = BTreeMap::new();
     let mut secrets = BTreeMap::new();
     for (key, value) in input.fields {
-        let secret = driver.fields.iter().any(|f| f.key == key && f.secret);
-        if secret {
+        if driver.is_secret(&key) {
             if !value.is_empty() {
                 secrets.insert(key, SecretString::from(value));
             }
@@ -145,9 +144,8 @@ pub async fn update(
         .map_err(|p| ApiError::problems(&p, find_driver(&state.drivers, &input.driver)))?;
     let driver = driver(state, &valid.driver)?;
     let keep: Vec<String> = driver
-        .fields
-        .iter()
-        .filter(|f| f.secret && !valid.fields.contains_key(&f.key) && stored.contains(&f.key))
+        .secret_fields()
+        .filter(|f| !valid.fields.contains_key(&f.key) && stored.contains(&f.key))
         .map(|f| f.key.clone())
         .collect();
     let record = record(driver, valid);

@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use connections_api::{Region, State, VerifyResult, DEFAULT_DRIVER_ID};
+use connections_api::{
+    Region, State, VerifyResult, API_KEY, API_SECRET, CLOUD_NAME, DEFAULT_DRIVER_ID,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 /// Settings of a verification: the HTTP client, the host override and the timeout.
@@ -44,7 +46,11 @@ pub fn target_host(
 ) -> Option<String> {
     match driver {
         DEFAULT_DRIVER_ID => {
-            let region = Region::parse(fields.get("region").map_or("us", String::as_str))?;
+            let region = Region::parse(
+                fields
+                    .get(connections_api::REGION)
+                    .map_or("us", String::as_str),
+            )?;
             Some(match api_base {
                 Some(base) => base.trim_end_matches('/').to_string(),
                 None => region.api_host().to_string(),
@@ -94,9 +100,9 @@ impl Verifier<'_> {
     ) -> VerifyResult {
         let (Some(host), Some(cloud), Some(key), Some(secret)) = (
             target_host(DEFAULT_DRIVER_ID, fields, self.api_base),
-            fields.get("cloud_name"),
-            fields.get("api_key"),
-            secrets.get("api_secret"),
+            fields.get(CLOUD_NAME),
+            fields.get(API_KEY),
+            secrets.get(API_SECRET),
         ) else {
             return result(
                 State::Error,
@@ -142,14 +148,14 @@ impl Verifier<'_> {
             401 | 403 => result(
                 State::InvalidCredentials,
                 "Cloudinary rejected the API-Key or API-Secret. Copy both again from the API Keys page of your Cloudinary Console.",
-                Some("api_key"),
+                Some(API_KEY),
             ),
             404 => result(
                 State::InvalidCredentials,
                 &format!(
                     "Cloudinary does not know the Cloud-Name \"{cloud}\". Check it on the dashboard of your Cloudinary account."
                 ),
-                Some("cloud_name"),
+                Some(CLOUD_NAME),
             ),
             420 | 429 => {
                 let reset = response

@@ -298,7 +298,10 @@ impl<'a> Values<'a> {
             name: &record.name,
             name_key: name_key(&record.name),
             driver: &record.driver,
-            cloud_name: record.fields.get("cloud_name").map_or("", String::as_str),
+            cloud_name: record
+                .fields
+                .get(connections_api::CLOUD_NAME)
+                .map_or("", String::as_str),
             fields: json(&record.fields),
         }
     }
