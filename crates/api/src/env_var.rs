@@ -218,6 +218,37 @@ mod tests {
     }
 
     #[test]
+    fn percent_escapes_decode_and_broken_ones_stay_as_typed() {
+        assert_eq!(percent_decode("%41b%2Fc"), "Ab/c");
+        assert_eq!(percent_decode("a%41"), "aA", "an escape at the very end");
+        assert_eq!(percent_decode("a%4"), "a%4", "cut short at the end");
+        assert_eq!(percent_decode("a%"), "a%");
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+        assert_eq!(
+            ok("cloudinary://123:s%40cret@demo").api_secret,
+            "s@cret",
+            "a secret with an escaped character"
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let shown = format!("{:?}", ok("cloudinary://123456:Top_s3cret@my-cloud"));
+        assert!(
+            shown.contains("my-cloud") && shown.contains("123456"),
+            "{shown}"
+        );
+        assert!(!shown.contains("Top_s3cret"), "{shown}");
+    }
+
+    #[test]
+    fn a_malformed_parameter_name_is_named() {
+        let e = parse_env_var("cloudinary://123:secret@demo?col-or=red").expect_err("refused");
+        assert_eq!(e, EnvVarError::UnknownParameter("col-or".into()));
+        assert_eq!(e.param(), Some(("parameter", "col-or")));
+    }
+
+    #[test]
     fn plain_form() {
         let c = ok("cloudinary://123456789012345:abcDEF_-9@my-cloud");
         assert_eq!(c.api_key, "123456789012345");
