@@ -318,6 +318,8 @@ test('dark colour scheme: the app follows it; a host-set colour wins', async () 
   const { page, close } = await openShell({}, { colorScheme: 'dark' });
   await refresh(page).waitFor();
   const bg = () => page.evaluate(() => getComputedStyle(document.querySelector('.cc-root')).backgroundColor);
+  // The app's stylesheet may arrive just after its first rows: wait for it, then compare.
+  await page.waitForFunction(() => [...document.querySelectorAll('link[rel="stylesheet"]')].every((l) => l.sheet));
   assert.equal(await bg(), 'rgb(22, 27, 34)');
   await page.evaluate(() => document.getElementById('shell-panel').style.setProperty('--cc-color-background', '#fafafa'));
   assert.equal(await bg(), 'rgb(250, 250, 250)');
