@@ -5,7 +5,7 @@ use connections_api::Status;
 use leptos::prelude::*;
 
 use crate::context::use_locale;
-use crate::i18n::{self as msg, t, Msg};
+use crate::i18n::{self as msg, t, Locale, Msg};
 use crate::list::{status_class, status_word};
 
 /// The stored connection's status, under the title of the edit view.
@@ -14,7 +14,7 @@ pub fn Health(status: Status) -> impl IntoView {
     let locale = use_locale();
     let state = status.state;
     let checked = status.checked_at.clone();
-    let message = status.message.clone().filter(|m| !m.trim().is_empty());
+    let message = status.message.clone();
     view! {
         <section class="cc-health" aria-labelledby="cc-health-title">
             <h3 id="cc-health-title" class="cc-health-title">{t(Msg::Health)}</h3>
@@ -24,7 +24,10 @@ pub fn Health(status: Status) -> impl IntoView {
                     {move || status_word(locale.get(), state)}
                 </span>
             </p>
-            {message.map(|m| view! { <p class="cc-health-message">{m}</p> })}
+            {move || {
+                shown_message(locale.get(), message.as_deref())
+                    .map(|m| view! { <p class="cc-health-message">{m}</p> })
+            }}
             <p class="cc-meta">
                 {move || {
                     let l = locale.get();
@@ -36,5 +39,27 @@ pub fn Health(status: Status) -> impl IntoView {
                 }}
             </p>
         </section>
+    }
+}
+
+/// The server's message of the last check, which is English: shown as Test shows it
+/// (`msg::tested`), in English only; other locales have the status in words above it.
+fn shown_message(l: Locale, message: Option<&str>) -> Option<String> {
+    message
+        .filter(|m| l == Locale::En && !m.trim().is_empty())
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_servers_english_message_shows_in_english_only() {
+        let m = Some("Cloudinary accepted the credentials.");
+        assert_eq!(shown_message(Locale::En, m).as_deref(), m);
+        assert_eq!(shown_message(Locale::De, m), None);
+        assert_eq!(shown_message(Locale::En, Some("  ")), None);
+        assert_eq!(shown_message(Locale::En, None), None);
     }
 }
