@@ -7,7 +7,9 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? 'dist';
-const hashed = readdirSync(dir).filter((f) => /^cloudinary-connections-[0-9a-f]{16}\.js$/.test(f));
+// Trunk writes its 64-bit hash as hex without leading zeros: 16 digits or fewer
+// (one build in 16 has 15).
+const hashed = readdirSync(dir).filter((f) => /^cloudinary-connections-[0-9a-f]{1,16}\.js$/.test(f));
 if (hashed.length !== 1) {
   console.error(`stable-entry: expected one hashed cloudinary-connections module in ${dir}, found ${hashed.length}`);
   process.exit(1);

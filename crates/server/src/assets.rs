@@ -11,14 +11,19 @@ use axum::response::Response;
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const REVALIDATE: &str = "no-cache";
 
-/// Whether a file name carries Trunk's content hash: a `-` and 16 hex digits,
-/// as in `main-6fe6901d2de14bb4.css` or `app-13badb946d796799_bg.wasm`.
+/// Whether a file name carries Trunk's content hash: a `-` and the hash, a
+/// 64-bit number in lowercase hex without leading zeros (Trunk formats it with
+/// `{:x}`), so 16 digits or fewer: `main-6fe6901d2de14bb4.css`,
+/// `app-13badb946d79679_bg.wasm` (a hash starting with a zero).
 pub fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|(_, hash)| {
+            (1..=16).contains(&hash.len())
+                && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        })
 }
 
 /// Sets `Cache-Control` and `Vary: Accept-Encoding` on a file answer.
@@ -62,7 +67,15 @@ mod tests {
         assert!(!is_hashed("/"));
         assert!(!is_hashed("/17"));
         assert!(!is_hashed("/new"));
-        assert!(!is_hashed("/main-6fe6901d2de14bb.css"), "15 digits");
+        assert!(
+            is_hashed("/cloudinary-connections-fb1d29552046c38.js"),
+            "15 digits: the hash began with a zero"
+        );
+        assert!(is_hashed("/main-a.css"), "one digit");
+        assert!(!is_hashed("/main-6fe6901d2de14bb4a.css"), "17 digits");
         assert!(!is_hashed("/main-6fe6901d2de14bbx.css"), "not hex");
+        assert!(!is_hashed("/main-6FE6901D2DE14BB4.css"), "Trunk writes lowercase");
+        assert!(!is_hashed("/main-.css"), "no digits");
+        assert!(!is_hashed("/cloudinary-connections.css"), "a stable name");
     }
 }
