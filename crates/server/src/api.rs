@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::if_match::IfMatch;
-use crate::params::{ApiQuery, ConnectionId};
+use crate::params::{ApiQuery, ConnectionId, Fresh};
 use crate::{require_token, service, AppState};
 
 /// Largest accepted request body.
@@ -95,11 +95,14 @@ async fn drivers(State(state): State<AppState>) -> Json<Vec<Driver>> {
     Json(state.drivers.as_ref().clone())
 }
 
-#[utoipa::path(get, path = "/api/connections", tag = "connections", params(ListQuery),
+#[utoipa::path(get, path = "/api/connections", tag = "connections",
+    params(ListQuery,
+           ("Cache-Control" = Option<String>, Header, description = "`no-cache` (or `no-store`, `max-age=0`): read the rows even when the page is kept since the last write; the answer is the same")),
     responses((status = 200, description = "One page of connections", body = Page),
               (status = 400, description = "Invalid query: an unknown sort or order, a limit outside 1–500, an offset over 2^63 − 1, a q over 200 characters, a cursor of another sort or over 1,000 characters, or both after and before", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
+    Fresh(fresh): Fresh,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     if query
@@ -129,7 +132,7 @@ async fn list(
     if let Some(problem) = crate::store::cursor_problem(&query) {
         return Err(ApiError::BadRequest(problem));
     }
-    let body = state.store.list_json(&query).await?;
+    let body = state.store.list_json(&query, fresh).await?;
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json")],

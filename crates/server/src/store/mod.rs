@@ -11,8 +11,8 @@
 //! reach SQL; they leave only through [`Store::secrets`].
 
 mod backup;
-mod counts;
 mod cursor;
+mod kept;
 mod location;
 mod page;
 mod postgres;
@@ -24,6 +24,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+use axum::body::Bytes;
+
 use connections_api::{
     Action, Actor, Connection, Event, EventPage, EventStatus, ListQuery, Page, State, Status,
 };
@@ -32,8 +34,8 @@ use sqlx::{FromRow, PgPool, SqlitePool};
 
 use crate::crypto::{self, Cipher, DecryptError, KeySource, BOUND_PREFIX, KEY_SETTING};
 
-use counts::Counts;
 use cursor::Cursor;
+use kept::Kept;
 use location::Location;
 pub use location::{redact_url, DATABASE_URL_SETTING};
 pub use page::cursor_problem;
@@ -46,13 +48,21 @@ pub const IDEMPOTENCY_TTL: time::Duration = time::Duration::hours(24);
 const KEY_CHECK_TEXT: &str = "cloudinary-connections key check v1";
 /// Longest [`Store::ready`] waits for the database.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
+/// Searches whose totals are kept between two writes.
+const MAX_KEPT_COUNTS: usize = 512;
+/// List pages whose JSON is kept between two writes, and their bytes at most
+/// (a 500-row page is about 250 KB).
+const MAX_KEPT_PAGES: usize = 256;
+const MAX_KEPT_PAGE_BYTES: usize = 16 << 20;
 
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
     cipher: Cipher,
     /// Totals of searches, until the next write.
-    counts: Counts,
+    counts: Kept<i64>,
+    /// List pages' JSON, until the next write.
+    pages: Kept<Bytes>,
 }
 
 #[derive(Clone)]
@@ -417,7 +427,8 @@ impl Store {
         let store = Store {
             backend,
             cipher,
-            counts: Counts::default(),
+            counts: Kept::new(MAX_KEPT_COUNTS, usize::MAX),
+            pages: Kept::new(MAX_KEPT_PAGES, MAX_KEPT_PAGE_BYTES),
         };
         store
             .bind_secrets_to_rows()
@@ -516,7 +527,9 @@ impl Store {
 
     /// One page of connections, filtered and sorted in SQL (see [`Store::list_rows`]).
     pub async fn list(&self, query: &ListQuery) -> Result<Page, sqlx::Error> {
-        let l = self.list_rows(query).await?;
+        let spec = PageSpec::new(query);
+        let counter = on_backend!(&self.backend, b => b.counter().await)?;
+        let l = self.list_rows(spec, counter).await?;
         Ok(Page {
             items: l.rows.iter().map(|r| r.row.to_connection()).collect(),
             total: l.total,
@@ -528,9 +541,18 @@ impl Store {
     }
 
     /// [`Store::list`] as the JSON `GET /api/connections` sends, written straight
-    /// from the rows.
-    pub async fn list_json(&self, query: &ListQuery) -> Result<String, sqlx::Error> {
-        let l = self.list_rows(query).await?;
+    /// from the rows, and kept until the next write: the same page again costs
+    /// one read of the write counter. `fresh`: read the rows even when the page
+    /// is kept (and keep the new one).
+    pub async fn list_json(&self, query: &ListQuery, fresh: bool) -> Result<Bytes, sqlx::Error> {
+        let spec = PageSpec::new(query);
+        let counter = on_backend!(&self.backend, b => b.counter().await)?;
+        let (_, generation) = counter;
+        let key = spec.key();
+        if let Some(body) = self.pages.get(&key, generation).filter(|_| !fresh) {
+            return Ok(body);
+        }
+        let l = self.list_rows(spec, counter).await?;
         let page = render::PageJson {
             items: l.rows.iter().map(render::ItemJson::of).collect(),
             total: l.total,
@@ -539,23 +561,28 @@ impl Store {
             next: l.next,
             prev: l.prev,
         };
-        Ok(json(&page))
+        let body = Bytes::from(json(&page));
+        self.pages.put(&key, generation, body.clone(), body.len());
+        Ok(body)
     }
 
-    /// One page of connections, filtered and sorted in SQL. The total without
-    /// a search is the counter the writes keep; with one, it is counted once per
-    /// search until the next write (a generation the writes bump, in the
-    /// database, so several instances agree).
-    async fn list_rows(&self, query: &ListQuery) -> Result<Listing, sqlx::Error> {
-        let mut spec = PageSpec::new(query);
-        let (all, generation) = on_backend!(&self.backend, b => b.counter().await)?;
+    /// One page of connections, filtered and sorted in SQL, given the write
+    /// counter read before it: `(connections, generation)`. The total without
+    /// a search is that counter; with one, it is counted once per search until
+    /// the next write (a generation the writes bump, in the database, so
+    /// several instances agree).
+    async fn list_rows(
+        &self,
+        mut spec: PageSpec,
+        (all, generation): (i64, i64),
+    ) -> Result<Listing, sqlx::Error> {
         let total = match &spec.q {
             None => all,
             Some(q) => match self.counts.get(q, generation) {
                 Some(n) => n,
                 None => {
                     let n = on_backend!(&self.backend, b => b.count(&spec).await)?;
-                    self.counts.put(q, generation, n);
+                    self.counts.put(q, generation, n, 1);
                     n
                 }
             },

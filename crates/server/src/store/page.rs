@@ -62,6 +62,20 @@ pub fn cursor_problem(query: &ListQuery) -> Option<String> {
 }
 
 impl PageSpec {
+    /// The page this spec reads, as a key: two specs with the same key read the
+    /// same rows (the plan chosen later does not change which).
+    pub fn key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{:?}|{:?}",
+            self.sort.as_str(),
+            self.ascending,
+            self.limit,
+            self.offset,
+            self.seek,
+            self.q
+        )
+    }
+
     pub fn new(query: &ListQuery) -> PageSpec {
         let q = query.q.as_deref().map(str::trim).unwrap_or("");
         let sort = query.sort.unwrap_or_default();
