@@ -192,30 +192,11 @@ impl Sqlite {
                 });
             }
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO connections (name, name_key, driver, cloud_name, fields, secrets, \
-             created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, '{}', ?6, ?6) RETURNING id",
-        )
-        .bind(values.name)
-        .bind(&values.name_key)
-        .bind(values.driver)
-        .bind(values.cloud_name)
-        .bind(&values.fields)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?;
-        if let Some(secrets) = seal(id) {
-            sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
-                .bind(secrets)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let id = insert_row(&mut tx, values, seal, &now, event).await?;
         let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = ?1"))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-        insert_event(&mut tx, id, &now, event).await?;
         if let Some((key, fingerprint)) = idempotency {
             sqlx::query(
                 "INSERT INTO idempotency_keys (key, request_hash, connection_id, created_at, response) \
@@ -244,27 +225,7 @@ impl Sqlite {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut ids = Vec::with_capacity(rows.len());
         for (values, seal) in rows {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO connections (name, name_key, driver, cloud_name, fields, secrets, \
-                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, '{}', ?6, ?6) RETURNING id",
-            )
-            .bind(values.name)
-            .bind(&values.name_key)
-            .bind(values.driver)
-            .bind(values.cloud_name)
-            .bind(&values.fields)
-            .bind(&now)
-            .fetch_one(&mut *tx)
-            .await?;
-            if let Some(secrets) = seal(id) {
-                sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
-                    .bind(secrets)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            insert_event(&mut tx, id, &now, event).await?;
-            ids.push(id);
+            ids.push(insert_row(&mut tx, values, seal, &now, event).await?);
         }
         tx.commit().await?;
         Ok(ids)
@@ -476,6 +437,39 @@ where
 }
 
 /// Appends `event` of connection `id` in the caller's transaction.
+/// Inserts a connection, its secrets sealed with the id it gets, and its
+/// `created` event: the part of a create that [`Self::create`] and
+/// [`Self::create_many`] share, inside their transaction.
+async fn insert_row(
+    conn: &mut sqlx::SqliteConnection,
+    values: &Values<'_>,
+    seal: &Seal<'_>,
+    now: &str,
+    event: &NewEvent<'_>,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO connections (name, name_key, driver, cloud_name, fields, secrets, \
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, '{}', ?6, ?6) RETURNING id",
+    )
+    .bind(values.name)
+    .bind(&values.name_key)
+    .bind(values.driver)
+    .bind(values.cloud_name)
+    .bind(&values.fields)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(secrets) = seal(id) {
+        sqlx::query("UPDATE connections SET secrets = ?1 WHERE id = ?2")
+            .bind(secrets)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    insert_event(conn, id, now, event).await?;
+    Ok(id)
+}
+
 async fn insert_event(
     conn: &mut sqlx::SqliteConnection,
     id: i64,
