@@ -17,7 +17,7 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 mod support;
-use support::{all, document, host_element, press, until};
+use support::{all, document, host_element, one, press, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -1014,4 +1014,44 @@ async fn the_driver_column_names_drivers_as_the_server_declares_them() {
         visible_text(&root)
     );
     assert!(visible_text(&root).contains("Cloudinary default driver"));
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_row_is_found_on_its_page_marked_focused_and_said() {
+    // Rows 3 and 4 were deleted: row 11's first guess (offset 10) lies past the end, and the
+    // search goes back to the page that holds it (rows 8 to 12).
+    let items: Vec<Connection> = many(12)
+        .into_iter()
+        .filter(|c| c.id != 3 && c.id != 4)
+        .collect();
+    let root = mount_at("/mock-saved/api", items, "/?size=5&saved=11");
+    let saved_row = || one(&root, "tbody tr[data-id=\"11\"]");
+    assert!(
+        until(|| saved_row()
+            .is_some_and(|r| r.get_attribute("aria-current").as_deref() == Some("true")))
+        .await,
+        "the saved row is shown and marked: {:?}",
+        row_ids(&root)
+    );
+    assert_eq!(row_ids(&root), ["8", "9", "10", "11", "12"]);
+    assert!(
+        visible_text(&root).contains("6-10 of 10"),
+        "{}",
+        visible_text(&root)
+    );
+    assert!(
+        until(|| document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-id"))
+            .as_deref()
+            == Some("11"))
+        .await,
+        "the focus is on the saved row"
+    );
+    assert_eq!(announced(&root), "“Row 11” was saved.");
+    assert!(
+        until(|| address() == "/?page=2&size=5").await,
+        "?saved goes, the view stays in the address: {}",
+        address()
+    );
 }

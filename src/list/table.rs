@@ -27,6 +27,8 @@ pub struct TableState {
     pub testing: RwSignal<HashSet<i64>>,
     /// The row the form just saved.
     pub highlight: RwSignal<Option<i64>>,
+    /// The saved row to focus (and scroll to the middle) once, when it is drawn.
+    pub focus_saved: StoredValue<Option<i64>>,
     /// Driver names by id (`GET /api/drivers`; empty until it answers).
     pub drivers: Memo<Arc<Vec<(String, String)>>>,
     /// The drawn rows (kept by the list across mounts of the table).
@@ -65,6 +67,7 @@ pub fn Table(
         tested,
         testing,
         highlight,
+        focus_saved,
         drivers,
         body,
     } = state;
@@ -106,7 +109,7 @@ pub fn Table(
                         drivers: &names,
                     };
                     body.update_value(|b| {
-                        let el: web_sys::HtmlElement = el.into();
+                        let el: web_sys::HtmlElement = el.clone().into();
                         let b = match b {
                             Some(b) => {
                                 b.attach(el);
@@ -120,6 +123,23 @@ pub fn Table(
                 })
             })
         });
+        // The saved row, now on the page: the focus goes there once.
+        if let Some(id) = focus_saved
+            .get_value()
+            .filter(|id| page.iter().any(|c| c.id == *id))
+        {
+            focus_saved.set_value(None);
+            let tr = el
+                .query_selector(&format!("tr[data-id=\"{id}\"]"))
+                .ok()
+                .flatten();
+            if let Some(tr) = tr.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = tr.focus();
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Center);
+                tr.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
+        }
         // Tell the benchmark once a new page's rows are in the DOM.
         let new_page = drawn.with_value(|d| !d.as_ref().is_some_and(|d| Arc::ptr_eq(d, &page)));
         if new_page {
