@@ -94,7 +94,7 @@ fn events() -> Value {
              "actor": {"id": "ada", "name": "Ada Lovelace"},
              "action": "updated", "changed": ["name", "fields.cloud_name"]},
             {"id": 1, "connection_id": 17, "at": "2026-11-24T07:00:00Z",
-             "actor": {"id": "ada", "name": "Ada Lovelace"}, "action": "created"}
+             "actor": {"id": "local", "name": "Local administrator"}, "action": "created"}
         ],
         "total": 13, "offset": 0, "limit": 10
     })
@@ -122,7 +122,11 @@ async fn the_history_says_who_what_when_in_german_and_english_and_pages() {
         "{rows:?}"
     );
     assert!(rows[1].contains("Ada Lovelace") && rows[1].contains("Geändert: Name, Cloud-Name"));
-    assert!(rows[2].contains("Angelegt"), "{rows:?}");
+    // The server's own caller without a token, in German; a signed-in user by their name.
+    assert!(
+        rows[2].contains("Angelegt") && rows[2].contains("Lokaler Administrator"),
+        "{rows:?}"
+    );
     // Dates as German readers write them (the browser's time zone moves the hour only).
     assert!(rows[2].contains(".11.2026"), "{rows:?}");
     assert!(text().contains("1-3 von 13"), "{}", text());
@@ -137,7 +141,9 @@ async fn the_history_says_who_what_when_in_german_and_english_and_pages() {
     );
     assert!(rows[1].contains("Changed: Name, Cloud name"), "{rows:?}");
     assert!(
-        rows[2].contains("Created") && rows[2].contains("2026"),
+        rows[2].contains("Created")
+            && rows[2].contains("Local administrator")
+            && rows[2].contains("2026"),
         "{rows:?}"
     );
 
