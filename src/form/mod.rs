@@ -229,31 +229,9 @@ pub fn ConnectionForm(
         save.dispatch(req);
     };
 
-    let test = Action::new_local({
-        let client = client.clone();
-        move |req: &VerifyRequest| {
-            let client = client.clone();
-            let req = req.clone();
-            async move { client.verify(&req).await }
-        }
-    });
-    let testing = test.pending();
-    // Test's progress and result are heard through the app's one live region.
-    let announce = crate::announce::use_announcer();
-    Effect::new(move |_| {
-        let l = locale.get();
-        if testing.get() {
-            announce.say(Msg::FormTesting.text(l));
-        } else {
-            // A result about values since changed goes from the region too.
-            announce.say(tested.get().map(|t| t.text.render(l)).unwrap_or_default());
-        }
-    });
-    on_cleanup(move || announce.say(String::new()));
-    Effect::new(move |_| {
-        let Some(result) = test.value().get() else {
-            return;
-        };
+    // Test's outcome, shown directly: the result (and a field it points at), or why there is
+    // none.
+    let show_test = move |result: Result<VerifyResult, ApiError>| {
         tested.set(Some(match result {
             Ok(VerifyResult {
                 state,
@@ -299,7 +277,34 @@ pub fn ConnectionForm(
                 text: TestedText::Msg(Msg::TestFailed),
             },
         }));
+    };
+    let test = Action::new_local({
+        let client = client.clone();
+        move |req: &VerifyRequest| {
+            let client = client.clone();
+            let req = req.clone();
+            async move {
+                let result = client.verify(&req).await;
+                // The form may have gone meanwhile.
+                if !tested.is_disposed() {
+                    show_test(result);
+                }
+            }
+        }
     });
+    let testing = test.pending();
+    // Test's progress and result are heard through the app's one live region.
+    let announce = crate::announce::use_announcer();
+    Effect::new(move |_| {
+        let l = locale.get();
+        if testing.get() {
+            announce.say(Msg::FormTesting.text(l));
+        } else {
+            // A result about values since changed goes from the region too.
+            announce.say(tested.get().map(|t| t.text.render(l)).unwrap_or_default());
+        }
+    });
+    on_cleanup(move || announce.say(String::new()));
     let on_test = move |()| {
         if testing.get_untracked() {
             return;
