@@ -99,10 +99,31 @@ pub fn History(id: i64) -> impl IntoView {
 }
 
 fn table(p: EventPage, locale: Signal<Locale>, offset: RwSignal<u64>) -> impl IntoView {
-    let rows = p.items.clone();
-    let (at, total) = (p.offset, p.total);
-    let older = at + (p.items.len() as u64) < total;
+    let (at, shown, total) = (p.offset, p.items.len() as u64, p.total);
+    let older = at + shown < total;
     let newer = at > 0;
+    let rows = p
+        .items
+        .into_iter()
+        .map(|e| {
+            let (e1, e2, when) = (e.clone(), e.clone(), e.at.clone());
+            let time = move || msg::format::instant(locale.get(), &when);
+            let actor = move || who(locale.get(), &e1);
+            let what = move || describe(locale.get(), &e2);
+            view! {
+                <tr>
+                    <td>
+                        <time datetime=e.at.clone()>{time}</time>
+                    </td>
+                    <td>{actor}</td>
+                    <td>{what}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let range = move || msg::range(locale.get(), at + 1, at + shown, total);
+    let to_newer = move |_| offset.update(|o| *o = o.saturating_sub(PAGE));
+    let to_older = move |_| offset.update(|o| *o += PAGE);
     view! {
         <table class="cc-history-table">
             <caption class="cc-visually-hidden">{t(Msg::History)}</caption>
@@ -113,25 +134,16 @@ fn table(p: EventPage, locale: Signal<Locale>, offset: RwSignal<u64>) -> impl In
                     <th scope="col">{t(Msg::HistoryWhat)}</th>
                 </tr>
             </thead>
-            <tbody>
-                {rows.into_iter().map(|e| {
-                    let (e1, e2, when) = (e.clone(), e.clone(), e.at.clone());
-                    view! {
-                        <tr>
-                            <td><time datetime=e.at.clone()>{move || msg::format::instant(locale.get(), &when)}</time></td>
-                            <td>{move || who(locale.get(), &e1)}</td>
-                            <td>{move || describe(locale.get(), &e2)}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
+            <tbody>{rows}</tbody>
         </table>
         <div class="cc-history-pager">
-            <span class="cc-count">{move || msg::range(locale.get(), at + 1, at + p.items.len() as u64, total)}</span>
-            <button type="button" class="cc-btn" disabled=!newer
-                on:click=move |_| offset.update(|o| *o = o.saturating_sub(PAGE))>{t(Msg::NewerEvents)}</button>
-            <button type="button" class="cc-btn" disabled=!older
-                on:click=move |_| offset.update(|o| *o += PAGE)>{t(Msg::OlderEvents)}</button>
+            <span class="cc-count">{range}</span>
+            <button type="button" class="cc-btn" disabled=!newer on:click=to_newer>
+                {t(Msg::NewerEvents)}
+            </button>
+            <button type="button" class="cc-btn" disabled=!older on:click=to_older>
+                {t(Msg::OlderEvents)}
+            </button>
         </div>
     }
 }

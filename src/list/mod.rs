@@ -810,54 +810,103 @@ pub fn ConnectionList() -> impl IntoView {
     let page_rows = Signal::derive(move || rows.with(|r| r.len() as u64));
     let page_offset = Signal::derive(move || current.with(|p| p.as_ref().map_or(0, |p| p.offset)));
 
+    // What the markup shows, named here so that rustfmt formats it (it leaves `view!` alone)
+    // and the markup stays short.
+    let refresh_busy = move || loading.get().to_string();
+    let refresh = move |_| page.refetch();
+    let columns_expanded = move || columns_open.get().to_string();
+    let toggle_columns = move |_| columns_open.update(|o| *o = !*o);
+    let columns_label = move || msg::columns(locale.get(), columns.with(ColumnState::shown_count));
+    let one_writable = move || only_selected.get().is_some() && can_write.get();
+    let running_text = move || running.get().to_string();
+    let test_busy = move || (!testing.with(HashSet::is_empty)).to_string();
+    let delete_busy = move || deleting().to_string();
+    let on_filter_key = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            apply_filter(filter_text.get_untracked());
+        }
+    };
+    let progress_max = move || bulk.with(|b| b.map_or(0, |b| b.total));
+    let progress_done = move || bulk.with(|b| b.map_or(0, |b| b.done()));
+    let progress_text = move || bulk.with(|b| b.map(|b| b.text(locale.get())));
+    let cancel = move |_| cancel_run.with_value(|c| c.set(true));
+    let has_results = move || results.with(|r| !r.is_empty());
+    let result_items = move || {
+        results
+            .get()
+            .into_iter()
+            .map(|(ok, line)| {
+                let class = if ok { "cc-result-ok" } else { "cc-result-bad" };
+                view! { <li class=class>{line}</li> }
+            })
+            .collect_view()
+    };
+    let dismiss_results = move |_| results.set(Vec::new());
+    let add = move |_| go.run("/new".into());
+
     view! {
         <section class="cc-list" aria-label=t(Msg::TabTitle) node_ref=list_ref>
             <div class="cc-topbar">
                 <div class="cc-toolbar" role="group" aria-label=t(Msg::TabTitle)>
-                    <button type="button" class="cc-btn" aria-busy=move || loading.get().to_string()
-                        on:click=move |_| page.refetch()>
+                    <button type="button" class="cc-btn" aria-busy=refresh_busy on:click=refresh>
                         <span aria-hidden="true" class="cc-icon">"⟳"</span>
                         {t(Msg::Refresh)}
                     </button>
-                    <button type="button" class="cc-btn"
-                        aria-expanded=move || columns_open.get().to_string()
+                    <button
+                        type="button"
+                        class="cc-btn"
+                        aria-expanded=columns_expanded
                         aria-controls="cc-columns-bar"
-                        on:click=move |_| columns_open.update(|o| *o = !*o)>
+                        on:click=toggle_columns
+                    >
                         <span aria-hidden="true" class="cc-icon">"▥"</span>
-                        {move || msg::columns(locale.get(), columns.with(ColumnState::shown_count))}
+                        {columns_label}
                     </button>
                 </div>
                 <Show when=move || { selected_count.get() > 0 }>
-                    <div class="cc-toolbar cc-selection-bar" role="group"
-                        aria-label=t(Msg::SelectionToolbar)>
+                    <div
+                        class="cc-toolbar cc-selection-bar"
+                        role="group"
+                        aria-label=t(Msg::SelectionToolbar)
+                    >
                         <span class="cc-count">{count_text}</span>
-                        <Show when=move || only_selected.get().is_some() && can_write.get()>
-                            <button type="button" class="cc-btn"
-                                on:click=move |_| open_only("")>
+                        <Show when=one_writable>
+                            <button type="button" class="cc-btn" on:click=move |_| open_only("")>
                                 <span aria-hidden="true" class="cc-icon">"✎"</span>
                                 {t(Msg::Edit)}
                             </button>
-                            <button type="button" class="cc-btn"
-                                on:click=move |_| open_only("/new?from=")>
+                            <button
+                                type="button"
+                                class="cc-btn"
+                                on:click=move |_| open_only("/new?from=")
+                            >
                                 <span aria-hidden="true" class="cc-icon">"⧉"</span>
                                 {t(Msg::Duplicate)}
                             </button>
                         </Show>
-                        <button type="button" class="cc-btn" node_ref=test_button
+                        <button
+                            type="button"
+                            class="cc-btn"
+                            node_ref=test_button
                             on:click=run_test.clone()
-                            aria-disabled=move || running.get().to_string()
-                            aria-busy=move || (!testing.with(HashSet::is_empty)).to_string()>
+                            aria-disabled=running_text
+                            aria-busy=test_busy
+                        >
                             <span aria-hidden="true" class="cc-icon">"✓"</span>
                             {t(Msg::Test)}
                         </button>
                         <Show when=move || can_write.get()>
-                        <button type="button" class="cc-btn cc-btn-danger" node_ref=delete_button
-                            aria-disabled=move || running.get().to_string()
-                            aria-busy=move || deleting().to_string()
-                            on:click=move |_| ask_delete()>
-                            <span aria-hidden="true" class="cc-icon">"✕"</span>
-                            {t(Msg::Delete)}
-                        </button>
+                            <button
+                                type="button"
+                                class="cc-btn cc-btn-danger"
+                                node_ref=delete_button
+                                aria-disabled=running_text
+                                aria-busy=delete_busy
+                                on:click=move |_| ask_delete()
+                            >
+                                <span aria-hidden="true" class="cc-icon">"✕"</span>
+                                {t(Msg::Delete)}
+                            </button>
                         </Show>
                     </div>
                 </Show>
@@ -870,11 +919,7 @@ pub fn ConnectionList() -> impl IntoView {
                         autocomplete="off"
                         prop:value=move || filter_text.get()
                         on:input=on_filter_input
-                        on:keydown=move |ev: web_sys::KeyboardEvent| {
-                            if ev.key() == "Enter" {
-                                apply_filter(filter_text.get_untracked());
-                            }
-                        }
+                        on:keydown=on_filter_key
                     />
                 </div>
             </div>
@@ -884,26 +929,18 @@ pub fn ConnectionList() -> impl IntoView {
             </Show>
             <Show when=move || running.get()>
                 <div class="cc-progress" role="group" aria-label=t(Msg::Progress)>
-                    <progress
-                        max=move || bulk.with(|b| b.map_or(0, |b| b.total))
-                        value=move || bulk.with(|b| b.map_or(0, |b| b.done()))
-                        aria-label=move || bulk.with(|b| b.map(|b| b.text(locale.get())))
-                    ></progress>
-                    <span>{move || bulk.with(|b| b.map(|b| b.text(locale.get())))}</span>
-                    <button type="button" class="cc-btn"
-                        on:click=move |_| cancel_run.with_value(|c| c.set(true))>
+                    <progress max=progress_max value=progress_done aria-label=progress_text>
+                    </progress>
+                    <span>{progress_text}</span>
+                    <button type="button" class="cc-btn" on:click=cancel>
                         {t(Msg::Cancel)}
                     </button>
                 </div>
             </Show>
-            <Show when=move || results.with(|r| !r.is_empty())>
+            <Show when=has_results>
                 <div class="cc-results" role="region" aria-label=t(Msg::Results)>
-                    <ul>
-                        {move || results.get().into_iter().map(|(ok, line)| view! {
-                            <li class=if ok { "cc-result-ok" } else { "cc-result-bad" }>{line}</li>
-                        }).collect_view()}
-                    </ul>
-                    <button type="button" class="cc-btn" on:click=move |_| results.set(Vec::new())>
+                    <ul>{result_items}</ul>
+                    <button type="button" class="cc-btn" on:click=dismiss_results>
                         {t(Msg::Dismiss)}
                     </button>
                 </div>
@@ -920,10 +957,10 @@ pub fn ConnectionList() -> impl IntoView {
                 />
             </Show>
             <Show when=move || can_write.get()>
-            <button type="button" class="cc-btn cc-add" on:click=move |_| go.run("/new".into())>
-                <span aria-hidden="true" class="cc-icon">"+"</span>
-                {t(Msg::Add)}
-            </button>
+                <button type="button" class="cc-btn cc-add" on:click=add>
+                    <span aria-hidden="true" class="cc-icon">"+"</span>
+                    {t(Msg::Add)}
+                </button>
             </Show>
             <DeleteDialog
                 targets=delete_targets

@@ -240,7 +240,12 @@ pub fn Table(
         };
         match col.sort_key() {
             Some(key) => view! {
-                <th scope="col" role="columnheader" class=class aria-sort=move || aria_sort(sort.get(), key)>
+                <th
+                    scope="col"
+                    role="columnheader"
+                    class=class
+                    aria-sort=move || aria_sort(sort.get(), key)
+                >
                     <button type="button" class="cc-sort" on:click=move |_| on_sort.run(key)>
                         {label}
                         <span class="cc-sort-icon" aria-hidden="true">
@@ -254,8 +259,18 @@ pub fn Table(
                 </th>
             }
             .into_any(),
-            None => view! { <th scope="col" role="columnheader" class=class>{label}</th> }.into_any(),
+            None => view! {
+                <th scope="col" role="columnheader" class=class>
+                    {label}
+                </th>
+            }
+            .into_any(),
         }
+    };
+
+    let toggle_all = move |_| {
+        ids.with_untracked(|ids| selection.update(|s| s.toggle_all(ids)));
+        show_selection();
     };
 
     view! {
@@ -263,7 +278,11 @@ pub fn Table(
             // Explicit roles: the stylesheet lays rows out as flex lines (see list.css), and
             // some browsers drop a table's semantics when its display changes.
             <table class="cc-table" role="table">
-                <caption class="cc-visually-hidden">{t(Msg::ListCaption)} ". " {t(Msg::TableHint)}</caption>
+                <caption class="cc-visually-hidden">
+                    {t(Msg::ListCaption)}
+                    ". "
+                    {t(Msg::TableHint)}
+                </caption>
                 <thead role="rowgroup">
                     <tr role="row">
                         <th scope="col" role="columnheader" class="cc-check">
@@ -273,16 +292,19 @@ pub fn Table(
                                 prop:checked=move || all_state.get() == AllState::All
                                 prop:indeterminate=move || all_state.get() == AllState::Some
                                 disabled=move || ids.with(Vec::is_empty)
-                                on:change=move |_| {
-                                    ids.with_untracked(|ids| selection.update(|s| s.toggle_all(ids)));
-                                    show_selection();
-                                }
+                                on:change=toggle_all
                             />
                         </th>
                         {move || columns.get().into_iter().map(header).collect_view()}
                     </tr>
                 </thead>
-                <tbody role="rowgroup" node_ref=tbody on:click=on_click on:keydown=on_keydown on:focusin=on_focusin></tbody>
+                <tbody
+                    role="rowgroup"
+                    node_ref=tbody
+                    on:click=on_click
+                    on:keydown=on_keydown
+                    on:focusin=on_focusin
+                ></tbody>
             </table>
         </div>
     }
