@@ -14,47 +14,28 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
 mod support;
-use support::{accessible_text, all, button, host_element, until};
+use support::{accessible_text, all, button, button_names, fetch, host_element, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const FETCH: &str = r#"
-const routes = window.__ccHistoryRoutes;
-const req = input instanceof Request ? input : new Request(input, init);
-const url = new URL(req.url, location.href);
-window.__ccHistoryRequests.push(req.method + ' ' + url.pathname + url.search);
-const hit = routes[req.method + ' ' + url.pathname];
-const [status, body] = hit || [404, { error: { code: 'not_found', message: 'No such thing.' } }];
-return Promise.resolve(new Response(JSON.stringify(body),
-  { status, headers: { 'content-type': 'application/json' } }));
-"#;
-
 /// Answers `routes` (`"GET /path"` → (status, body)) from now on.
 fn fake_api(routes: &[(&str, u16, Value)]) {
-    let window = web_sys::window().expect("window");
-    let map: serde_json::Map<String, Value> = routes
+    let table: Vec<(&str, &str, u16, Value, bool)> = routes
         .iter()
-        .map(|(k, s, b)| (k.to_string(), json!([s, b])))
+        .map(|(k, status, body)| {
+            let (method, path) = k.split_once(' ').expect("\"METHOD /path\"");
+            (method, path, *status, body.clone(), false)
+        })
         .collect();
-    let parsed = js_sys::JSON::parse(&Value::Object(map).to_string()).expect("json");
-    js_sys::Reflect::set(&window, &"__ccHistoryRoutes".into(), &parsed).expect("set");
-    js_sys::Reflect::set(
-        &window,
-        &"__ccHistoryRequests".into(),
-        &js_sys::Array::new(),
-    )
-    .expect("set");
-    let fetch = js_sys::Function::new_with_args("input, init", FETCH);
-    js_sys::Reflect::set(&window, &"fetch".into(), &fetch).expect("fetch");
+    fetch::routes(&table);
 }
 
+/// The requests sent, as `"METHOD /path?query"`.
 fn requests() -> Vec<String> {
-    let window = web_sys::window().expect("window");
-    let list: js_sys::Array = js_sys::Reflect::get(&window, &"__ccHistoryRequests".into())
-        .expect("requests")
-        .dyn_into()
-        .expect("array");
-    list.iter().filter_map(|v| v.as_string()).collect()
+    fetch::requests()
+        .iter()
+        .map(|r| format!("{} {}{}", r.method, r.path, r.search))
+        .collect()
 }
 
 fn cells(root: &Element) -> Vec<String> {
@@ -175,19 +156,6 @@ fn one_connection() -> Value {
 }
 
 /// Names of the buttons a user can see (not those of a closed dialog).
-fn button_names(root: &Element) -> Vec<String> {
-    all(root, "button")
-        .iter()
-        .filter(|b| {
-            b.closest("dialog")
-                .ok()
-                .flatten()
-                .is_none_or(|d| d.has_attribute("open"))
-        })
-        .map(|b| accessible_text(b).trim().to_string())
-        .collect()
-}
-
 async fn mount_list_as(base: &str, can_write: bool) -> HtmlElement {
     let me = json!({"id": "bob", "name": "Bob", "can_write": can_write});
     fake_api(&[
