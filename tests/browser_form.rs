@@ -19,8 +19,8 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 mod support;
 use support::fetch::{release_all, requests, requests_by, Route};
 use support::{
-    accessible_text, active_id, all, button, choose, control, document, fetch, fire, host_element,
-    input, leave, one, press, select, type_into, until,
+    accessible_text, active_id, address, all, button, choose, control, document, fetch, fire,
+    host_element, input, leave, one, press, select, type_into, until,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -128,15 +128,6 @@ fn empty_list_route() -> Route {
 fn connection_17_route(connection: &Connection) -> Route {
     let body = serde_json::to_value(connection).expect("json");
     ("GET", "/api/connections/17", 200, body, false)
-}
-
-fn location() -> String {
-    let l = web_sys::window().expect("window").location();
-    format!(
-        "{}{}",
-        l.pathname().unwrap_or_default(),
-        l.search().unwrap_or_default()
-    )
 }
 
 /// Mounts the whole app at `path` (under `base_path`), as a user opening that URL.
@@ -386,9 +377,9 @@ async fn back_asks_only_when_something_changed() {
     assert!(until(|| control(&root, "Name").is_some()).await);
     button(&root, "Back").expect("back").click();
     assert!(
-        until(|| location() == "/").await,
+        until(|| address() == "/").await,
         "at the list: {}",
-        location()
+        address()
     );
     assert!(one(&root, "dialog[open]").is_none());
     drop(handle);
@@ -417,13 +408,13 @@ async fn back_asks_only_when_something_changed() {
         until(|| one(&root, "dialog[open]").is_none()).await,
         "Escape cancels"
     );
-    assert_eq!(location(), "/new");
+    assert_eq!(address(), "/new");
     assert_eq!(input(&root, "Name").value(), "Shop", "nothing lost");
 
     back.click();
     assert!(until(|| one(&root, "dialog[open]").is_some()).await);
     button(&root, "Discard changes").expect("discard").click();
-    assert!(until(|| location() == "/").await, "{}", location());
+    assert!(until(|| address() == "/").await, "{}", address());
 }
 
 #[wasm_bindgen_test]
@@ -503,7 +494,7 @@ async fn a_failed_save_keeps_everything_and_a_retry_reuses_the_key() {
         "{alert}"
     );
     assert_eq!(input(&root, "API-Secret").value(), "abc", "values kept");
-    assert_eq!(location(), "/new");
+    assert_eq!(address(), "/new");
     assert!(
         until(|| !save.has_attribute("disabled")).await,
         "can try again"
@@ -588,10 +579,10 @@ async fn routes_work_under_a_base_path_with_the_browsers_back() {
         until(|| control(&root, "Name").is_some()).await,
         "the form opens"
     );
-    assert_eq!(location(), "/shop/cloudinary/new");
+    assert_eq!(address(), "/shop/cloudinary/new");
     button(&root, "Back").expect("back").click();
     assert!(until(|| button(&root, "Add").is_some()).await);
-    assert_eq!(location(), "/shop/cloudinary");
+    assert_eq!(address(), "/shop/cloudinary");
 
     button(&root, "Add").expect("add").click();
     assert!(until(|| control(&root, "Name").is_some()).await);
@@ -605,7 +596,7 @@ async fn routes_work_under_a_base_path_with_the_browsers_back() {
         until(|| button(&root, "Add").is_some() && control(&root, "Name").is_none()).await,
         "the browser's Back returns to the list"
     );
-    assert_eq!(location(), "/shop/cloudinary");
+    assert_eq!(address(), "/shop/cloudinary");
 }
 
 #[wasm_bindgen_test]
@@ -622,9 +613,9 @@ async fn a_deep_link_under_a_base_path_opens_the_edit_view() {
     );
     button(&root, "Back").expect("back").click();
     assert!(
-        until(|| location() == "/shop/cloudinary").await,
+        until(|| address() == "/shop/cloudinary").await,
         "{}",
-        location()
+        address()
     );
 }
 
@@ -794,7 +785,7 @@ async fn the_browsers_back_with_changes_asks_first() {
     assert!(until(|| button(&root, "Add").is_some()).await);
     button(&root, "Add").expect("add").click();
     assert!(until(|| control(&root, "Name").is_some()).await);
-    assert_eq!(location(), "/new");
+    assert_eq!(address(), "/new");
     type_into(&input(&root, "Name"), "Shop", "insertText");
 
     let history = web_sys::window()
@@ -805,10 +796,10 @@ async fn the_browsers_back_with_changes_asks_first() {
     assert!(
         until(|| one(&root, "dialog[open]").is_some()).await,
         "the browser's Back asks first: {} {:?}",
-        location(),
+        address(),
         control(&root, "Name").is_some()
     );
-    assert_eq!(location(), "/new", "still at the form");
+    assert_eq!(address(), "/new", "still at the form");
     button(&root, "Keep editing").expect("keep").click();
     assert!(until(|| one(&root, "dialog[open]").is_none()).await);
     assert_eq!(input(&root, "Name").value(), "Shop", "nothing lost");
@@ -817,9 +808,9 @@ async fn the_browsers_back_with_changes_asks_first() {
     assert!(until(|| one(&root, "dialog[open]").is_some()).await);
     button(&root, "Discard changes").expect("discard").click();
     assert!(
-        until(|| location() == "/").await,
+        until(|| address() == "/").await,
         "at the list: {}",
-        location()
+        address()
     );
     assert!(
         until(|| button(&root, "Add").is_some()).await,

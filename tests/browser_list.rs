@@ -19,8 +19,8 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 mod support;
 use support::fetch::{self, Reply};
 use support::{
-    accessible_text, all, button, button_names, checkbox, document, host_element, input, one,
-    press, type_into, until,
+    accessible_text, address, all, button, button_names, checkbox, document, host_element, input,
+    one, press, type_into, until,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -661,16 +661,6 @@ async fn the_list_speaks_german_and_switches_language_keeping_the_filter() {
     assert_eq!(filter.placeholder(), "Name, cloud name or ID");
     let german = foreign_texts(&root, Locale::En, Locale::De);
     assert!(german.is_empty(), "German on the English page: {german:?}");
-}
-
-/// The page's address: path and query.
-fn address() -> String {
-    let l = web_sys::window().expect("window").location();
-    format!(
-        "{}{}",
-        l.pathname().unwrap_or_default(),
-        l.search().unwrap_or_default()
-    )
 }
 
 fn many(n: i64) -> Vec<Connection> {

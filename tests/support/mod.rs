@@ -147,6 +147,16 @@ pub fn select(root: &Element, label: &str) -> HtmlSelectElement {
         .unwrap_or_else(|_| panic!("{label} is not a select"))
 }
 
+/// The page's address: path and query.
+pub fn address() -> String {
+    let l = web_sys::window().expect("window").location();
+    format!(
+        "{}{}",
+        l.pathname().unwrap_or_default(),
+        l.search().unwrap_or_default()
+    )
+}
+
 /// The `id` of the focused element (empty when none).
 pub fn active_id() -> String {
     document()
