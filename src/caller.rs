@@ -76,9 +76,10 @@ pub fn use_can_write() -> Signal<bool> {
 #[component]
 pub fn ReaderNote() -> impl IntoView {
     let can_write = use_can_write();
+    let note = crate::i18n::t(crate::i18n::Msg::ReaderNote);
     view! {
         <Show when=move || !can_write.get()>
-            <p class="cc-banner cc-banner-info cc-reader-note">{crate::i18n::t(crate::i18n::Msg::ReaderNote)}</p>
+            <p class="cc-banner cc-banner-info cc-reader-note">{note}</p>
         </Show>
     }
 }

@@ -65,14 +65,14 @@ impl Live {
 /// The API client provided by [`App`](crate::App).
 ///
 /// # Panics
-/// Outside [`App`](crate::App) (or a test that provides one): a screen without its host's client would
-/// talk to a server the host did not choose.
+/// Outside [`App`](crate::App) (or a test that provides one): a screen without its host's
+/// client would talk to a server the host did not choose.
 pub fn use_client() -> Client {
     expect_context::<Client>()
 }
 
-/// The live settings provided by [`App`](crate::App); outside it, the defaults (English), so a component
-/// mounted alone still speaks.
+/// The live settings provided by [`App`](crate::App); outside it, the defaults (English), so a
+/// component mounted alone still speaks.
 pub fn use_live() -> Live {
     use_context::<Live>().unwrap_or_else(|| Live::new(Locale::default()))
 }

@@ -2,7 +2,7 @@
 //!
 //! The form is mounted with drivers and connections in memory; where the whole
 //! app runs (routing, base path, saving), `window.fetch` is replaced by a small
-//! stand-in for the API so no server is needed.
+//! stand-in for the API (`support::fetch`) so no server is needed.
 #![cfg(target_arch = "wasm32")]
 
 use cloudinary_connections::api::Client;
@@ -17,9 +17,10 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 mod support;
+use support::fetch::{release_all, requests, requests_by, Route};
 use support::{
-    accessible_text, active_id, all, button, choose, control, document, fire, host_element, input,
-    leave, one, press, select, type_into, until,
+    accessible_text, active_id, address, all, button, choose, control, document, fetch, fire,
+    host_element, input, leave, one, press, select, type_into, until,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -79,110 +80,36 @@ fn mount_form(
     (root, handle)
 }
 
-// ---- a stand-in for the API, behind window.fetch ------------------------------------------------
+// ---- the stand-in for the API (`support::fetch`) and the navigations -------------------------
 
-const FAKE_FETCH: &str = r#"
-const f = window.__ccFake;
-const req = input instanceof Request ? input : new Request(input, init);
-const url = new URL(req.url, location.href);
-return req.text().then((body) => {
-  const rec = { method: req.method, path: url.pathname, search: url.search, body,
-                headers: Object.fromEntries(req.headers.entries()) };
-  f.requests.push(rec);
-  const route = f.routes.find((r) => r.method === rec.method && r.path === rec.path);
-  const status = route ? route.status : 404;
-  const payload = route ? route.body : { error: { code: 'not_found', message: 'No such thing.' } };
-  const answer = () => new Response(payload === null ? null : JSON.stringify(payload),
-      { status, headers: { 'content-type': 'application/json' } });
-  if (route && route.hold) {
-    return new Promise((resolve) => f.held.push(() => resolve(answer())));
-  }
-  return answer();
-});
-"#;
-
-/// A route of the stand-in: `(method, path, status, body, held)`; a held route
-/// answers only on [`release`].
-type Route = (&'static str, &'static str, u16, serde_json::Value, bool);
-
-/// Replaces `window.fetch` with the stand-in answering `routes`.
+/// Answers `routes` from now on (see [`fetch::routes`]), and records the navigations anew.
 fn fake_api(routes: &[Route]) {
-    let window = web_sys::window().expect("window");
-    let routes: Vec<_> = routes
-        .iter()
-        .map(|(m, p, s, b, hold)| {
-            serde_json::json!({ "method": m, "path": p, "status": s, "body": b, "hold": hold })
-        })
-        .collect();
-    let state = js_sys::JSON::parse(
-        &serde_json::json!({ "routes": routes, "requests": [], "held": [], "navigations": [] })
-            .to_string(),
-    )
-    .expect("json");
-    js_sys::Reflect::set(&window, &"__ccFake".into(), &state).expect("set");
-    let fetch = js_sys::Function::new_with_args("input, init", FAKE_FETCH);
-    js_sys::Reflect::set(&window, &"fetch".into(), &fetch).expect("set fetch");
-    // Every URL the app navigates to, in order.
+    fetch::routes(routes);
     js_sys::Function::new_no_args(RECORD_NAVIGATION)
         .call0(&JsValue::NULL)
         .expect("record navigation");
 }
 
+/// Every URL the app navigates to (`pushState`), in order, into `window.__ccNavigations`.
 const RECORD_NAVIGATION: &str = r#"
+window.__ccNavigations = [];
 if (!history.__ccOriginalPush) {
   history.__ccOriginalPush = history.pushState;
   history.pushState = function (state, title, url) {
-    window.__ccFake.navigations.push(String(url));
+    window.__ccNavigations.push(String(url));
     return history.__ccOriginalPush.call(history, state, title, url);
   };
 }
 "#;
 
-/// `key` of the stand-in's state (`window.__ccFake`).
-fn fake_state(key: &str) -> JsValue {
-    let f = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__ccFake".into())
-        .expect("fake");
-    js_sys::Reflect::get(&f, &key.into()).expect(key)
-}
-
-/// What the stand-in recorded under `key`, read back from JSON.
-fn recorded<T: serde::de::DeserializeOwned>(key: &str) -> T {
-    let text: String = js_sys::JSON::stringify(&fake_state(key))
-        .expect("stringify")
-        .into();
-    serde_json::from_str(&text).expect("parse")
-}
-
 /// URLs the app navigated to (pushState) since [`fake_api`].
 fn navigations() -> Vec<String> {
-    recorded("navigations")
-}
-
-/// Answers every held request.
-fn release() {
-    let held: js_sys::Array = fake_state("held").dyn_into().expect("array");
-    for r in held.iter() {
-        let r: js_sys::Function = r.dyn_into().expect("function");
-        r.call0(&JsValue::NULL).expect("call");
-    }
-}
-
-/// The requests the app sent, as JSON.
-fn requests() -> Vec<serde_json::Value> {
-    recorded("requests")
-}
-
-/// The requests the app sent with `method`.
-fn requests_by(method: &str) -> Vec<serde_json::Value> {
-    requests()
-        .into_iter()
-        .filter(|r| r["method"] == method)
+    let list =
+        js_sys::Reflect::get(&js_sys::global(), &"__ccNavigations".into()).expect("navigations");
+    js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|u| u.as_string())
         .collect()
-}
-
-/// The JSON body of a recorded request.
-fn body_of(request: &serde_json::Value) -> serde_json::Value {
-    serde_json::from_str(request["body"].as_str().unwrap_or_default()).expect("body")
 }
 
 /// `GET /api/drivers`: the built-in drivers.
@@ -201,15 +128,6 @@ fn empty_list_route() -> Route {
 fn connection_17_route(connection: &Connection) -> Route {
     let body = serde_json::to_value(connection).expect("json");
     ("GET", "/api/connections/17", 200, body, false)
-}
-
-fn location() -> String {
-    let l = web_sys::window().expect("window").location();
-    format!(
-        "{}{}",
-        l.pathname().unwrap_or_default(),
-        l.search().unwrap_or_default()
-    )
 }
 
 /// Mounts the whole app at `path` (under `base_path`), as a user opening that URL.
@@ -459,9 +377,9 @@ async fn back_asks_only_when_something_changed() {
     assert!(until(|| control(&root, "Name").is_some()).await);
     button(&root, "Back").expect("back").click();
     assert!(
-        until(|| location() == "/").await,
+        until(|| address() == "/").await,
         "at the list: {}",
-        location()
+        address()
     );
     assert!(one(&root, "dialog[open]").is_none());
     drop(handle);
@@ -490,13 +408,13 @@ async fn back_asks_only_when_something_changed() {
         until(|| one(&root, "dialog[open]").is_none()).await,
         "Escape cancels"
     );
-    assert_eq!(location(), "/new");
+    assert_eq!(address(), "/new");
     assert_eq!(input(&root, "Name").value(), "Shop", "nothing lost");
 
     back.click();
     assert!(until(|| one(&root, "dialog[open]").is_some()).await);
     button(&root, "Discard changes").expect("discard").click();
-    assert!(until(|| location() == "/").await, "{}", location());
+    assert!(until(|| address() == "/").await, "{}", address());
 }
 
 #[wasm_bindgen_test]
@@ -522,16 +440,14 @@ async fn save_is_disabled_while_pending_and_goes_to_the_saved_row() {
     let posts = requests_by("POST");
     assert_eq!(posts.len(), 1, "no double submission");
     let post = &posts[0];
-    let key = post["headers"]["idempotency-key"]
-        .as_str()
-        .unwrap_or_default();
+    let key = post.header("idempotency-key");
     assert_eq!(key.len(), 32, "an Idempotency-Key is sent: {key:?}");
-    let body = body_of(post);
+    let body = post.json();
     assert_eq!(body["name"], "Shop");
     assert_eq!(body["fields"]["api_secret"], "s3cret_value");
     assert_eq!(body["fields"]["region"], "us");
 
-    release();
+    release_all();
     assert!(
         until(|| navigations().iter().any(|u| u.ends_with("/?saved=42"))).await,
         "back at the list with the saved row: {:?}",
@@ -578,7 +494,7 @@ async fn a_failed_save_keeps_everything_and_a_retry_reuses_the_key() {
         "{alert}"
     );
     assert_eq!(input(&root, "API-Secret").value(), "abc", "values kept");
-    assert_eq!(location(), "/new");
+    assert_eq!(address(), "/new");
     assert!(
         until(|| !save.has_attribute("disabled")).await,
         "can try again"
@@ -587,12 +503,7 @@ async fn a_failed_save_keeps_everything_and_a_retry_reuses_the_key() {
     let keys = || {
         requests_by("POST")
             .iter()
-            .map(|r| {
-                r["headers"]["idempotency-key"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            })
+            .map(|r| r.header("idempotency-key").to_string())
             .collect::<Vec<_>>()
     };
     assert!(until(|| keys().len() == 2).await);
@@ -634,8 +545,8 @@ async fn a_412_offers_reload_and_keeps_the_users_values() {
         "user's values stay visible"
     );
     let put = requests_by("PUT").into_iter().next().expect("put");
-    assert_eq!(put["headers"]["if-match"], "\"3\"");
-    let body = body_of(&put);
+    assert_eq!(put.header("if-match"), "\"3\"");
+    let body = put.json();
     assert!(
         body["fields"].get("api_secret").is_none(),
         "untouched secret not sent"
@@ -668,10 +579,10 @@ async fn routes_work_under_a_base_path_with_the_browsers_back() {
         until(|| control(&root, "Name").is_some()).await,
         "the form opens"
     );
-    assert_eq!(location(), "/shop/cloudinary/new");
+    assert_eq!(address(), "/shop/cloudinary/new");
     button(&root, "Back").expect("back").click();
     assert!(until(|| button(&root, "Add").is_some()).await);
-    assert_eq!(location(), "/shop/cloudinary");
+    assert_eq!(address(), "/shop/cloudinary");
 
     button(&root, "Add").expect("add").click();
     assert!(until(|| control(&root, "Name").is_some()).await);
@@ -685,7 +596,7 @@ async fn routes_work_under_a_base_path_with_the_browsers_back() {
         until(|| button(&root, "Add").is_some() && control(&root, "Name").is_none()).await,
         "the browser's Back returns to the list"
     );
-    assert_eq!(location(), "/shop/cloudinary");
+    assert_eq!(address(), "/shop/cloudinary");
 }
 
 #[wasm_bindgen_test]
@@ -702,9 +613,9 @@ async fn a_deep_link_under_a_base_path_opens_the_edit_view() {
     );
     button(&root, "Back").expect("back").click();
     assert!(
-        until(|| location() == "/shop/cloudinary").await,
+        until(|| address() == "/shop/cloudinary").await,
         "{}",
-        location()
+        address()
     );
 }
 
@@ -761,9 +672,9 @@ async fn test_connection_points_at_the_field() {
     );
     let verify = requests()
         .into_iter()
-        .find(|r| r["path"] == "/api/verify")
+        .find(|r| r.path == "/api/verify")
         .expect("verify sent");
-    let body = body_of(&verify);
+    let body = verify.json();
     assert_eq!(body["connection_id"], 17, "the stored secret is used");
     assert!(body["fields"].get("api_secret").is_none());
 }
@@ -874,7 +785,7 @@ async fn the_browsers_back_with_changes_asks_first() {
     assert!(until(|| button(&root, "Add").is_some()).await);
     button(&root, "Add").expect("add").click();
     assert!(until(|| control(&root, "Name").is_some()).await);
-    assert_eq!(location(), "/new");
+    assert_eq!(address(), "/new");
     type_into(&input(&root, "Name"), "Shop", "insertText");
 
     let history = web_sys::window()
@@ -885,10 +796,10 @@ async fn the_browsers_back_with_changes_asks_first() {
     assert!(
         until(|| one(&root, "dialog[open]").is_some()).await,
         "the browser's Back asks first: {} {:?}",
-        location(),
+        address(),
         control(&root, "Name").is_some()
     );
-    assert_eq!(location(), "/new", "still at the form");
+    assert_eq!(address(), "/new", "still at the form");
     button(&root, "Keep editing").expect("keep").click();
     assert!(until(|| one(&root, "dialog[open]").is_none()).await);
     assert_eq!(input(&root, "Name").value(), "Shop", "nothing lost");
@@ -897,9 +808,9 @@ async fn the_browsers_back_with_changes_asks_first() {
     assert!(until(|| one(&root, "dialog[open]").is_some()).await);
     button(&root, "Discard changes").expect("discard").click();
     assert!(
-        until(|| location() == "/").await,
+        until(|| address() == "/").await,
         "at the list: {}",
-        location()
+        address()
     );
     assert!(
         until(|| button(&root, "Add").is_some()).await,

@@ -14,47 +14,28 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
 mod support;
-use support::{accessible_text, all, button, host_element, until};
+use support::{accessible_text, all, button, button_names, fetch, host_element, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const FETCH: &str = r#"
-const routes = window.__ccHistoryRoutes;
-const req = input instanceof Request ? input : new Request(input, init);
-const url = new URL(req.url, location.href);
-window.__ccHistoryRequests.push(req.method + ' ' + url.pathname + url.search);
-const hit = routes[req.method + ' ' + url.pathname];
-const [status, body] = hit || [404, { error: { code: 'not_found', message: 'No such thing.' } }];
-return Promise.resolve(new Response(JSON.stringify(body),
-  { status, headers: { 'content-type': 'application/json' } }));
-"#;
-
 /// Answers `routes` (`"GET /path"` → (status, body)) from now on.
 fn fake_api(routes: &[(&str, u16, Value)]) {
-    let window = web_sys::window().expect("window");
-    let map: serde_json::Map<String, Value> = routes
+    let table: Vec<(&str, &str, u16, Value, bool)> = routes
         .iter()
-        .map(|(k, s, b)| (k.to_string(), json!([s, b])))
+        .map(|(k, status, body)| {
+            let (method, path) = k.split_once(' ').expect("\"METHOD /path\"");
+            (method, path, *status, body.clone(), false)
+        })
         .collect();
-    let parsed = js_sys::JSON::parse(&Value::Object(map).to_string()).expect("json");
-    js_sys::Reflect::set(&window, &"__ccHistoryRoutes".into(), &parsed).expect("set");
-    js_sys::Reflect::set(
-        &window,
-        &"__ccHistoryRequests".into(),
-        &js_sys::Array::new(),
-    )
-    .expect("set");
-    let fetch = js_sys::Function::new_with_args("input, init", FETCH);
-    js_sys::Reflect::set(&window, &"fetch".into(), &fetch).expect("fetch");
+    fetch::routes(&table);
 }
 
+/// The requests sent, as `"METHOD /path?query"`.
 fn requests() -> Vec<String> {
-    let window = web_sys::window().expect("window");
-    let list: js_sys::Array = js_sys::Reflect::get(&window, &"__ccHistoryRequests".into())
-        .expect("requests")
-        .dyn_into()
-        .expect("array");
-    list.iter().filter_map(|v| v.as_string()).collect()
+    fetch::requests()
+        .iter()
+        .map(|r| format!("{} {}{}", r.method, r.path, r.search))
+        .collect()
 }
 
 fn cells(root: &Element) -> Vec<String> {
@@ -94,7 +75,7 @@ fn events() -> Value {
              "actor": {"id": "ada", "name": "Ada Lovelace"},
              "action": "updated", "changed": ["name", "fields.cloud_name"]},
             {"id": 1, "connection_id": 17, "at": "2026-11-24T07:00:00Z",
-             "actor": {"id": "ada", "name": "Ada Lovelace"}, "action": "created"}
+             "actor": {"id": "local", "name": "Local administrator"}, "action": "created"}
         ],
         "total": 13, "offset": 0, "limit": 10
     })
@@ -122,7 +103,11 @@ async fn the_history_says_who_what_when_in_german_and_english_and_pages() {
         "{rows:?}"
     );
     assert!(rows[1].contains("Ada Lovelace") && rows[1].contains("Geändert: Name, Cloud-Name"));
-    assert!(rows[2].contains("Angelegt"), "{rows:?}");
+    // The server's own caller without a token, in German; a signed-in user by their name.
+    assert!(
+        rows[2].contains("Angelegt") && rows[2].contains("Lokaler Administrator"),
+        "{rows:?}"
+    );
     // Dates as German readers write them (the browser's time zone moves the hour only).
     assert!(rows[2].contains(".11.2026"), "{rows:?}");
     assert!(text().contains("1-3 von 13"), "{}", text());
@@ -137,7 +122,9 @@ async fn the_history_says_who_what_when_in_german_and_english_and_pages() {
     );
     assert!(rows[1].contains("Changed: Name, Cloud name"), "{rows:?}");
     assert!(
-        rows[2].contains("Created") && rows[2].contains("2026"),
+        rows[2].contains("Created")
+            && rows[2].contains("Local administrator")
+            && rows[2].contains("2026"),
         "{rows:?}"
     );
 
@@ -169,19 +156,6 @@ fn one_connection() -> Value {
 }
 
 /// Names of the buttons a user can see (not those of a closed dialog).
-fn button_names(root: &Element) -> Vec<String> {
-    all(root, "button")
-        .iter()
-        .filter(|b| {
-            b.closest("dialog")
-                .ok()
-                .flatten()
-                .is_none_or(|d| d.has_attribute("open"))
-        })
-        .map(|b| accessible_text(b).trim().to_string())
-        .collect()
-}
-
 async fn mount_list_as(base: &str, can_write: bool) -> HtmlElement {
     let me = json!({"id": "bob", "name": "Bob", "can_write": can_write});
     fake_api(&[

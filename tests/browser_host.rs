@@ -1,16 +1,17 @@
 //! Browser tests of the host handle: `mount(element, options)` in headless Chromium with
-//! `fetch` answered in the page, recording what each request carried (token, content type).
+//! `fetch` answered in the page by the shared stand-in (`support::fetch`), which records what
+//! each request carried (token, content type, body).
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 use cloudinary_connections::mount;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 mod support;
+use support::fetch::{self, Reply};
 use support::{button, host_element, one, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -18,101 +19,24 @@ wasm_bindgen_test_configure!(run_in_browser);
 const FRESH: &str = "fresh-token-0123456789abcdef0123456789";
 const STALE: &str = "stale-token-0123456789abcdef0123456789";
 
-/// What one request carried.
-#[derive(Debug, Clone, PartialEq)]
-struct Seen {
-    method: String,
-    path: String,
-    authorization: String,
-    content_type: String,
-    body: String,
-}
-
-thread_local! {
-    static SEEN: RefCell<Vec<Seen>> = const { RefCell::new(Vec::new()) };
-}
-
 const CONNECTION: &str = r#"{"id":1,"name":"Shop EU","driver":"cloudinary-default",
 "fields":{"cloud_name":"demo"},"secrets_set":["api_secret"],"status":{"state":"ok"},
 "created_at":"2026-01-01T10:00:00Z","updated_at":"2026-01-01T10:00:00Z","version":1}"#;
 
-fn header(req: &JsValue, name: &str) -> String {
-    let headers = js_sys::Reflect::get(req, &"headers".into()).expect("headers");
-    let get: js_sys::Function = js_sys::Reflect::get(&headers, &"get".into())
-        .expect("get")
-        .unchecked_into();
-    get.call1(&headers, &name.into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
-}
-
-fn text(req: &JsValue, key: &str) -> String {
-    js_sys::Reflect::get(req, &key.into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
-}
-
 /// Answers with the one connection for the fresh token, 401 for any other.
 fn install_fetch() {
-    let f = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(|req: JsValue| {
-        let url = text(&req, "url");
-        let path = url
-            .split_once("://")
-            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
-            .unwrap_or(url);
-        let authorization = header(&req, "authorization");
-        let text_of: js_sys::Function = js_sys::Reflect::get(&req, &"text".into())
-            .expect("text")
-            .unchecked_into();
-        let body_promise: js_sys::Promise = text_of.call0(&req).expect("text()").unchecked_into();
-        let seen = Seen {
-            method: text(&req, "method"),
-            path: path.clone(),
-            authorization: authorization.clone(),
-            content_type: header(&req, "content-type"),
-            body: String::new(),
-        };
-        let (status, body) = if authorization != format!("Bearer {FRESH}") {
-            (
-                401,
-                r#"{"error":{"code":"unauthorized","message":"no"}}"#.to_string(),
-            )
-        } else if path.ends_with("/verify") {
-            (200, CONNECTION.to_string())
+    fetch::answer_with(|req| {
+        let connection: serde_json::Value = serde_json::from_str(CONNECTION).expect("json");
+        if req.header("authorization") != format!("Bearer {FRESH}") {
+            Reply::error(401, "unauthorized")
+        } else if req.path.ends_with("/verify") {
+            Reply::json(200, &connection)
         } else {
-            (
-                200,
-                format!(r#"{{"items":[{CONNECTION}],"total":1,"offset":0,"limit":25}}"#),
-            )
-        };
-        js_sys::Promise::new(&mut |ok, _| {
-            let seen = seen.clone();
-            let body = body.clone();
-            let body_promise = body_promise.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let sent = JsFuture::from(body_promise)
-                    .await
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default();
-                SEEN.with(|s| s.borrow_mut().push(Seen { body: sent, ..seen }));
-                let ctor: js_sys::Function =
-                    js_sys::Reflect::get(&js_sys::global(), &"Response".into())
-                        .expect("Response")
-                        .unchecked_into();
-                let init = js_sys::Object::new();
-                js_sys::Reflect::set(&init, &"status".into(), &status.into()).expect("set");
-                let resp =
-                    js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&body.into(), &init))
-                        .expect("construct");
-                let _ = ok.call1(&JsValue::NULL, &resp);
-            });
-        })
+            let page =
+                serde_json::json!({"items": [connection], "total": 1, "offset": 0, "limit": 25});
+            Reply::json(200, &page)
+        }
     });
-    js_sys::Reflect::set(&js_sys::global(), &"fetch".into(), f.as_ref()).expect("set fetch");
-    f.forget();
 }
 
 /// `{ apiBase, getToken }` where `getToken` hands out `tokens` in turn (the last one after).
@@ -147,14 +71,12 @@ fn count_events(el: &web_sys::HtmlElement, kind: &str) -> &'static Cell<usize> {
     n
 }
 
-fn seen_under(base: &str) -> Vec<Seen> {
-    SEEN.with(|s| {
-        s.borrow()
-            .iter()
-            .filter(|x| x.path.starts_with(base))
-            .cloned()
-            .collect()
-    })
+/// The requests whose path starts with `base`.
+fn seen_under(base: &str) -> Vec<fetch::Request> {
+    fetch::requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with(base))
+        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -170,7 +92,7 @@ async fn a_401_gets_a_fresh_token_and_one_retry() {
         "the row appears after the retry"
     );
     let seen = seen_under("/retry/connections");
-    let auth: Vec<_> = seen.iter().map(|s| s.authorization.as_str()).collect();
+    let auth: Vec<_> = seen.iter().map(|s| s.header("authorization")).collect();
     assert_eq!(
         auth,
         [format!("Bearer {STALE}"), format!("Bearer {FRESH}")],
@@ -183,7 +105,7 @@ async fn a_401_gets_a_fresh_token_and_one_retry() {
     );
     assert!(until(|| calls.get() == 3).await, "{}", calls.get());
     assert_eq!(
-        seen_under("/retry/drivers")[0].authorization,
+        seen_under("/retry/drivers")[0].header("authorization"),
         format!("Bearer {FRESH}")
     );
     assert_eq!(unauthorized.get(), 0, "recovered: nothing to tell the host");
@@ -226,7 +148,7 @@ async fn test_of_a_stored_connection_posts_json() {
 
     let post = &seen_under("/stored/connections/1/verify")[0];
     assert_eq!(post.method, "POST");
-    assert_eq!(post.content_type, "application/json");
+    assert_eq!(post.header("content-type"), "application/json");
     assert_eq!(post.body, "{}");
     handle.unmount();
 }

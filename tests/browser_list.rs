@@ -17,40 +17,30 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 mod support;
-use support::{all, document, host_element, press, until};
+use support::fetch::{self, Reply};
+use support::{
+    accessible_text, address, all, button, button_names, checkbox, document, host_element, input,
+    one, press, type_into, until,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 thread_local! {
     /// Connections served per API base (each test mounts under its own base).
     static DATA: RefCell<BTreeMap<String, Vec<Connection>>> = const { RefCell::new(BTreeMap::new()) };
-    /// Filter values answered late, how many such requests came in and how many were answered.
-    static SLOW: RefCell<(Vec<String>, usize, usize)> = const { RefCell::new((Vec::new(), 0, 0)) };
-    /// Bulk Test answers held until the test releases them, and every verify path asked for.
-    static HELD: RefCell<(Vec<js_sys::Function>, Vec<String>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// Filter values answered late (after the answers that follow them).
+    static SLOW: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Base of the test whose `POST …/verify` answers are held (see [`release`]).
+/// Base of the test whose `POST …/verify` answers are held (see [`fetch::release`]).
 const HOLD_BASE: &str = "/mock-bulk/api";
 
-/// Answers `n` held verify requests (the oldest first).
-fn release(n: usize) {
-    let answer: Vec<js_sys::Function> = HELD.with(|h| {
-        let held = &mut h.borrow_mut().0;
-        let n = n.min(held.len());
-        held.drain(..n).collect()
-    });
-    for f in answer {
-        f.call0(&JsValue::NULL).expect("release");
-    }
-}
-
-fn held() -> usize {
-    HELD.with(|h| h.borrow().0.len())
-}
-
+/// The verify requests of the bulk test asked so far.
 fn verifies_asked() -> usize {
-    HELD.with(|h| h.borrow().1.len())
+    fetch::requests_by("POST")
+        .iter()
+        .filter(|r| r.path.starts_with(HOLD_BASE) && r.path.ends_with("/verify"))
+        .count()
 }
 
 fn conn(id: i64, name: &str) -> Connection {
@@ -67,170 +57,86 @@ fn conn(id: i64, name: &str) -> Connection {
     }
 }
 
-fn param(query: &str, key: &str) -> Option<u64> {
-    query
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == key)
-        .and_then(|(_, v)| v.parse().ok())
-}
-
-/// The decoded `q` parameter (`%20` and the like).
-fn filter_of(query: &str) -> String {
-    query
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == "q")
-        .and_then(|(_, v)| js_sys::decode_uri_component(v).ok())
-        .map(String::from)
-        .unwrap_or_default()
-}
-
-/// Answers `GET <base>/connections` from [`DATA`], `DELETE <base>/connections/{id}` and
-/// `POST <base>/connections/{id}/verify` (the row, now checked); anything else with 404.
-fn answer(method: &str, url: &str) -> (u16, String) {
-    let path = url
-        .split_once("://")
-        .map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
-    let (path, query) = path.split_once('?').unwrap_or((path, ""));
-    DATA.with(|d| {
-        for (base, items) in d.borrow_mut().iter_mut() {
-            let one = path
-                .strip_prefix(&format!("{base}/connections/"))
-                .map(|rest| rest.split('/').collect::<Vec<_>>());
-            match (method, one.as_deref()) {
-                ("DELETE", Some([id])) => {
-                    let before = items.len();
-                    items.retain(|c| c.id.to_string() != *id);
-                    return if items.len() < before {
-                        (204, String::new())
-                    } else {
-                        (
-                            404,
-                            r#"{"error":{"code":"not_found","message":"no"}}"#.into(),
-                        )
-                    };
-                }
-                ("POST", Some([id, "verify"])) => {
-                    if let Some(c) = items.iter().find(|c| c.id.to_string() == *id) {
-                        let mut c = c.clone();
-                        c.status = Status {
-                            state: connections_api::State::Ok,
-                            checked_at: Some("2026-02-01T10:00:00Z".into()),
-                            ..Status::default()
-                        };
-                        return (200, serde_json::to_string(&c).expect("json"));
-                    }
-                }
-                _ => {}
-            }
-        }
-        for base in d.borrow().keys() {
-            if path == format!("{base}/drivers") {
-                // The compiled drivers and one only the server knows.
-                let mut ds = connections_api::drivers();
-                let mut other = ds[0].clone();
-                other.id = "other-driver".into();
-                other.name = "Other storage".into();
-                ds.push(other);
-                return (200, serde_json::to_string(&ds).expect("json"));
-            }
-        }
-        for (base, items) in d.borrow().iter() {
-            if path == format!("{base}/connections") {
-                let offset = param(query, "offset").unwrap_or(0) as usize;
-                let limit = param(query, "limit").unwrap_or(25) as usize;
-                let q = filter_of(query).to_lowercase();
-                let matching: Vec<&Connection> = items
-                    .iter()
-                    .filter(|c| c.name.to_lowercase().contains(&q))
-                    .collect();
-                let page = Page {
-                    items: matching
-                        .iter()
-                        .skip(offset)
-                        .take(limit)
-                        .map(|c| (*c).clone())
-                        .collect(),
-                    total: matching.len() as u64,
-                    offset: offset as u64,
-                    limit: limit as u64,
-                    next: None,
-                    prev: None,
-                };
-                return (200, serde_json::to_string(&page).expect("json"));
-            }
-        }
-        (
-            404,
-            r#"{"error":{"code":"not_found","message":"no"}}"#.to_string(),
-        )
-    })
-}
-
-/// Replaces the page's `fetch` with one that answers from [`DATA`].
-fn install_fetch() {
-    let global = js_sys::global();
-    let already = js_sys::Reflect::get(&global, &"__ccMock".into()).expect("get");
-    if already.is_truthy() {
-        return;
+/// Answers `GET <base>/connections` from [`DATA`] (paged, filtered by name), `GET
+/// <base>/drivers`, `DELETE <base>/connections/{id}` and `POST <base>/connections/{id}/verify`
+/// (the row, now checked; held under [`HOLD_BASE`]); anything else with 404. A filter of
+/// [`SLOW`] is answered late.
+fn answer(req: &fetch::Request) -> Reply {
+    let reply = DATA.with(|d| answer_from(&mut d.borrow_mut(), req));
+    let q = req.param("q").unwrap_or_default();
+    if req.method == "POST" && req.path.starts_with(HOLD_BASE) {
+        reply.held()
+    } else if SLOW.with(|s| s.borrow().contains(&q)) {
+        reply.after(300)
+    } else {
+        reply
     }
-    let f = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(|req: JsValue| {
-        let url = js_sys::Reflect::get(&req, &"url".into())
-            .ok()
-            .and_then(|u| u.as_string())
-            .unwrap_or_default();
-        let method = js_sys::Reflect::get(&req, &"method".into())
-            .ok()
-            .and_then(|u| u.as_string())
-            .unwrap_or_default();
-        let (status, body) = answer(&method, &url);
-        let ctor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"Response".into())
-            .expect("Response")
-            .unchecked_into();
-        let init = js_sys::Object::new();
-        js_sys::Reflect::set(&init, &"status".into(), &status.into()).expect("set");
-        let body: JsValue = if status == 204 {
-            JsValue::NULL
-        } else {
-            body.into()
-        };
-        let resp = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&body, &init))
-            .expect("construct");
-        if method == "POST" && url.contains(HOLD_BASE) {
-            HELD.with(|h| h.borrow_mut().1.push(url.clone()));
-            return js_sys::Promise::new(&mut |ok, _| {
-                let resp = resp.clone();
-                let later = Closure::once_into_js(move || {
-                    let _ = ok.call1(&JsValue::NULL, &resp);
-                });
-                HELD.with(|h| h.borrow_mut().0.push(later.unchecked_into()));
-            });
+}
+
+fn answer_from(data: &mut BTreeMap<String, Vec<Connection>>, req: &fetch::Request) -> Reply {
+    let path = req.path.as_str();
+    for (base, items) in data.iter_mut() {
+        let one = path
+            .strip_prefix(&format!("{base}/connections/"))
+            .map(|rest| rest.split('/').collect::<Vec<_>>());
+        match (req.method.as_str(), one.as_deref()) {
+            ("DELETE", Some([id])) => {
+                let before = items.len();
+                items.retain(|c| c.id.to_string() != *id);
+                return if items.len() < before {
+                    Reply::no_content()
+                } else {
+                    Reply::error(404, "not_found")
+                };
+            }
+            ("POST", Some([id, "verify"])) => {
+                if let Some(c) = items.iter().find(|c| c.id.to_string() == *id) {
+                    let mut c = c.clone();
+                    c.status = Status {
+                        state: connections_api::State::Ok,
+                        checked_at: Some("2026-02-01T10:00:00Z".into()),
+                        ..Status::default()
+                    };
+                    return Reply::json(200, &c);
+                }
+            }
+            _ => {}
         }
-        let q = url
-            .split_once('?')
-            .map(|(_, q)| filter_of(q))
-            .unwrap_or_default();
-        if !SLOW.with(|s| s.borrow().0.contains(&q)) {
-            return js_sys::Promise::resolve(&resp);
+        if path == format!("{base}/drivers") {
+            // The compiled drivers and one only the server knows.
+            let mut ds = connections_api::drivers();
+            let mut other = ds[0].clone();
+            other.id = "other-driver".into();
+            other.name = "Other storage".into();
+            ds.push(other);
+            return Reply::json(200, &ds);
         }
-        // A slow answer: sent after the faster ones that follow it.
-        SLOW.with(|s| s.borrow_mut().1 += 1);
-        js_sys::Promise::new(&mut |ok, _| {
-            let resp = resp.clone();
-            let later = Closure::once_into_js(move || {
-                SLOW.with(|s| s.borrow_mut().2 += 1);
-                let _ = ok.call1(&JsValue::NULL, &resp);
-            });
-            web_sys::window()
-                .expect("window")
-                .set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 300)
-                .expect("timeout");
-        })
-    });
-    js_sys::Reflect::set(&global, &"fetch".into(), f.as_ref()).expect("set fetch");
-    js_sys::Reflect::set(&global, &"__ccMock".into(), &true.into()).expect("set flag");
-    f.forget();
+        if path == format!("{base}/connections") {
+            let number = |k: &str| req.param(k).and_then(|v| v.parse::<usize>().ok());
+            let offset = number("offset").unwrap_or(0);
+            let limit = number("limit").unwrap_or(25);
+            let q = req.param("q").unwrap_or_default().to_lowercase();
+            let matching: Vec<&Connection> = items
+                .iter()
+                .filter(|c| c.name.to_lowercase().contains(&q))
+                .collect();
+            let page = Page {
+                items: matching
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|c| (*c).clone())
+                    .collect(),
+                total: matching.len() as u64,
+                offset: offset as u64,
+                limit: limit as u64,
+                next: None,
+                prev: None,
+            };
+            return Reply::json(200, &page);
+        }
+    }
+    Reply::error(404, "not_found")
 }
 
 /// Mounts the app with `items` served under `base` into a fresh element, at the list's
@@ -241,7 +147,7 @@ fn mount(base: &str, items: Vec<Connection>) -> HtmlElement {
 
 /// [`mount`] at `address` (a path with its query).
 fn mount_at(base: &str, items: Vec<Connection>, address: &str) -> HtmlElement {
-    install_fetch();
+    fetch::answer_with(answer);
     DATA.with(|d| d.borrow_mut().insert(base.to_string(), items));
     let window = web_sys::window().expect("window");
     if let Ok(Some(s)) = window.local_storage() {
@@ -274,46 +180,9 @@ fn visible_text(n: &web_sys::Node) -> String {
         .collect()
 }
 
-/// The accessible name as this app gives it: `aria-label`, else the text without icons.
-fn name_of(e: &Element) -> String {
-    e.get_attribute("aria-label")
-        .unwrap_or_else(|| visible_text(e))
-        .trim()
-        .to_string()
-}
-
-/// Buttons a user can reach: not inside a closed dialog.
-fn reachable_buttons(root: &Element) -> Vec<Element> {
-    all(root, "button")
-        .into_iter()
-        .filter(|b| b.closest("dialog:not([open])").ok().flatten().is_none())
-        .collect()
-}
-
-fn button(root: &Element, name: &str) -> Option<HtmlElement> {
-    reachable_buttons(root)
-        .into_iter()
-        .find(|b| name_of(b) == name)
-        .and_then(|b| b.dyn_into().ok())
-}
-
-fn button_names(root: &Element) -> Vec<String> {
-    reachable_buttons(root).iter().map(name_of).collect()
-}
-
-/// A checkbox by its accessible name: `aria-label` or the text of its `<label>`.
-fn checkbox(root: &Element, name: &str) -> Option<HtmlInputElement> {
-    all(root, "input[type=checkbox]")
-        .into_iter()
-        .find(|c| {
-            c.get_attribute("aria-label").as_deref() == Some(name)
-                || c.closest("label")
-                    .ok()
-                    .flatten()
-                    .and_then(|l| l.text_content())
-                    .is_some_and(|t| t.trim() == name)
-        })
-        .and_then(|c| c.dyn_into().ok())
+/// A label's text as a screen reader reads it.
+fn label_text(label: &Element) -> String {
+    accessible_text(label).trim().to_string()
 }
 
 fn headers(root: &Element) -> Vec<String> {
@@ -358,7 +227,7 @@ async fn columns_count_follows_the_choice() {
 
     // Hide all but one: the last shown column cannot be hidden.
     for name in ["ID", "Name", "Driver"] {
-        let names: Vec<String> = all(&root, "label").iter().map(name_of).collect();
+        let names: Vec<String> = all(&root, "label").iter().map(label_text).collect();
         checkbox(&root, name)
             .unwrap_or_else(|| panic!("{name} in {names:?}"))
             .click();
@@ -376,7 +245,7 @@ async fn columns_count_follows_the_choice() {
         all(&root, "#cc-columns-bar input[type=checkbox]")
             .iter()
             .filter_map(|c| c.closest("label").ok().flatten())
-            .map(|l| name_of(&l))
+            .map(|l| label_text(&l))
             .collect()
     };
     let before = order();
@@ -517,49 +386,30 @@ async fn an_empty_list_says_so_and_offers_add() {
 
 #[wasm_bindgen_test]
 async fn an_older_filter_answer_never_overwrites_a_newer_one() {
-    SLOW.with(|s| *s.borrow_mut() = (vec!["shop".to_string()], 0, 0));
+    SLOW.with(|s| *s.borrow_mut() = vec!["shop".to_string()]);
     let root = mount("/mock-filter/api", three());
     assert!(until(|| rows(&root) == 3).await, "rows appear");
-    let input: HtmlInputElement = root
-        .query_selector("input[type=search]")
-        .ok()
-        .flatten()
-        .expect("Filter")
-        .dyn_into()
-        .expect("input");
     let label = root
         .query_selector("label[for=cc-filter-input]")
         .ok()
         .flatten()
         .and_then(|l| l.text_content());
     assert_eq!(label.as_deref(), Some("Filter"));
-    let type_text = |text: &str| {
-        input.set_value(text);
-        let ev = web_sys::Event::new("input").expect("event");
-        input.dispatch_event(&ev).expect("dispatch");
-        // Enter applies the filter at once (no debounce), as a user pressing it would.
-        let init = js_sys::Object::new();
-        js_sys::Reflect::set(&init, &"key".into(), &"Enter".into()).expect("set");
-        let ctor: js_sys::Function =
-            js_sys::Reflect::get(&js_sys::global(), &"KeyboardEvent".into())
-                .expect("KeyboardEvent")
-                .unchecked_into();
-        let enter: web_sys::Event =
-            js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"keydown".into(), &init))
-                .expect("keydown")
-                .unchecked_into();
-        input.dispatch_event(&enter).expect("dispatch");
-    };
+    // Enter applies the filter at once (no debounce), as a user pressing it would.
+    let type_text = |text: &str| filter_now(&root, text);
     // "shop" is answered late (two rows), "shop e" at once (one row).
     type_text("shop");
     assert!(
-        until(|| SLOW.with(|s| s.borrow().1) == 1).await,
+        until(|| fetch::requests()
+            .iter()
+            .any(|r| r.param("q").as_deref() == Some("shop")))
+        .await,
         "the request for \"shop\" went out"
     );
     type_text("shop e");
     assert!(until(|| rows(&root) == 1).await, "the newer answer shows");
     assert!(
-        until(|| SLOW.with(|s| s.borrow().2) == 1).await,
+        until(|| fetch::late_answers() == 1).await,
         "the older answer arrived"
     );
     // Let the app handle the late answer, then check it was dropped.
@@ -636,19 +486,11 @@ async fn shift_click_selects_a_range_and_the_next_page_shows_its_own_rows() {
 }
 
 /// Types into the quick filter and presses Enter (applies at once, no typing pause).
+/// Types `text` into the Filter field and presses Enter.
 fn filter_now(root: &Element, text: &str) {
-    let input: HtmlInputElement = root
-        .query_selector("input[type=search]")
-        .ok()
-        .flatten()
-        .expect("Filter")
-        .dyn_into()
-        .expect("input");
-    input.set_value(text);
-    input
-        .dispatch_event(&web_sys::Event::new("input").expect("event"))
-        .expect("dispatch");
-    press(&input, "Enter");
+    let filter = input(root, "Filter");
+    type_into(&filter, text, "insertText");
+    press(&filter, "Enter");
 }
 
 fn names(root: &Element) -> Vec<String> {
@@ -731,24 +573,14 @@ fn foreign_texts(root: &Element, shown: Locale, other: Locale) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn the_list_speaks_german_and_switches_language_keeping_the_filter() {
-    install_fetch();
+    fetch::answer_with(answer);
     let base = "/mock-de/api";
     DATA.with(|d| d.borrow_mut().insert(base.to_string(), three()));
     let window = web_sys::window().expect("window");
     if let Ok(Some(s)) = window.local_storage() {
         let _ = s.remove_item(STORAGE_KEY);
     }
-    let document = window.document().expect("document");
-    let root: HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .dyn_into()
-        .expect("html element");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
+    let root = host_element();
     let config = HostConfig::new(Some(base.to_string()), None, None, None);
     let live = Live::new(Locale::De);
     leptos::mount::mount_to(
@@ -831,16 +663,6 @@ async fn the_list_speaks_german_and_switches_language_keeping_the_filter() {
     assert!(german.is_empty(), "German on the English page: {german:?}");
 }
 
-/// The page's address: path and query.
-fn address() -> String {
-    let l = web_sys::window().expect("window").location();
-    format!(
-        "{}{}",
-        l.pathname().unwrap_or_default(),
-        l.search().unwrap_or_default()
-    )
-}
-
 fn many(n: i64) -> Vec<Connection> {
     (1..=n).map(|i| conn(i, &format!("Row {i:02}"))).collect()
 }
@@ -855,7 +677,6 @@ fn announced(root: &Element) -> String {
 
 #[wasm_bindgen_test]
 async fn bulk_test_runs_four_at_a_time_shows_progress_and_cancels() {
-    HELD.with(|h| *h.borrow_mut() = (Vec::new(), Vec::new()));
     let root = mount(HOLD_BASE, many(10));
     assert!(until(|| rows(&root) == 10).await, "rows appear");
     checkbox(&root, "Select all rows on this page")
@@ -867,7 +688,10 @@ async fn bulk_test_runs_four_at_a_time_shows_progress_and_cancels() {
     );
     let test = button(&root, "Test").expect("Test");
     test.click();
-    assert!(until(|| held() == 4).await, "four requests under way");
+    assert!(
+        until(|| fetch::held() == 4).await,
+        "four requests under way"
+    );
     assert!(
         until(|| visible_text(&root).contains("Testing: 0 of 10")).await,
         "{}",
@@ -877,9 +701,9 @@ async fn bulk_test_runs_four_at_a_time_shows_progress_and_cancels() {
 
     // A second click while the run goes does not start another.
     test.click();
-    release(2);
+    fetch::release(2);
     assert!(until(|| visible_text(&root).contains("Testing: 2 of 10")).await);
-    assert!(until(|| held() == 4).await, "the next two started");
+    assert!(until(|| fetch::held() == 4).await, "the next two started");
     assert_eq!(
         verifies_asked(),
         6,
@@ -887,7 +711,7 @@ async fn bulk_test_runs_four_at_a_time_shows_progress_and_cancels() {
     );
 
     button(&root, "Cancel").expect("Cancel").click();
-    release(4);
+    fetch::release(4);
     let summary = "Test finished: 6 tested, 4 not started (cancelled).";
     assert!(
         until(|| visible_text(&root).contains(summary)).await,
@@ -1014,4 +838,44 @@ async fn the_driver_column_names_drivers_as_the_server_declares_them() {
         visible_text(&root)
     );
     assert!(visible_text(&root).contains("Cloudinary default driver"));
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_row_is_found_on_its_page_marked_focused_and_said() {
+    // Rows 3 and 4 were deleted: row 11's first guess (offset 10) lies past the end, and the
+    // search goes back to the page that holds it (rows 8 to 12).
+    let items: Vec<Connection> = many(12)
+        .into_iter()
+        .filter(|c| c.id != 3 && c.id != 4)
+        .collect();
+    let root = mount_at("/mock-saved/api", items, "/?size=5&saved=11");
+    let saved_row = || one(&root, "tbody tr[data-id=\"11\"]");
+    assert!(
+        until(|| saved_row()
+            .is_some_and(|r| r.get_attribute("aria-current").as_deref() == Some("true")))
+        .await,
+        "the saved row is shown and marked: {:?}",
+        row_ids(&root)
+    );
+    assert_eq!(row_ids(&root), ["8", "9", "10", "11", "12"]);
+    assert!(
+        visible_text(&root).contains("6-10 of 10"),
+        "{}",
+        visible_text(&root)
+    );
+    assert!(
+        until(|| document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-id"))
+            .as_deref()
+            == Some("11"))
+        .await,
+        "the focus is on the saved row"
+    );
+    assert_eq!(announced(&root), "“Row 11” was saved.");
+    assert!(
+        until(|| address() == "/?page=2&size=5").await,
+        "?saved goes, the view stays in the address: {}",
+        address()
+    );
 }

@@ -23,6 +23,16 @@ pub fn Credentials(
         ..
     } = ctx;
     let on_test = move |_| on_test.run(());
+    let busy = move || testing.get().to_string();
+    let tested_ok = move || tested.with(|t| t.as_ref().is_some_and(|t| t.ok));
+    let tested_bad = move || tested.with(|t| t.as_ref().is_some_and(|t| !t.ok));
+    let result = move || {
+        if testing.get() {
+            Some(Msg::FormTesting.text(locale.get()).to_string())
+        } else {
+            tested.get().map(|t| t.text.render(locale.get()))
+        }
+    };
     move || {
         let id = driver_id.get();
         let driver = drivers.with_value(|ds| ds.iter().find(|d| d.id == id).cloned());
@@ -32,26 +42,32 @@ pub fn Credentials(
             }
             Some(d) => {
                 let env = d.takes_env_var().then(|| view! { <EnvVarField ctx=ctx/> });
+                let fields = d
+                    .fields
+                    .into_iter()
+                    .map(|f| view! { <CredentialField ctx=ctx field=f/> })
+                    .collect_view();
                 view! {
                     <fieldset class="cc-credentials">
                         <legend>{t(Msg::Credentials)}</legend>
                         {env}
-                        {d.fields.into_iter().map(|f| view! { <CredentialField ctx=ctx field=f/> }).collect_view()}
+                        {fields}
                         <div class="cc-test">
-                            <button type="button" class="cc-btn"
-                                aria-busy=move || testing.get().to_string()
+                            <button
+                                type="button"
+                                class="cc-btn"
+                                aria-busy=busy
                                 disabled=move || testing.get()
-                                on:click=on_test>
+                                on:click=on_test
+                            >
                                 {t(Msg::TestConnection)}
                             </button>
-                            <p class="cc-test-result"
-                                class:cc-ok=move || tested.with(|t| t.as_ref().is_some_and(|t| t.ok))
-                                class:cc-error=move || tested.with(|t| t.as_ref().is_some_and(|t| !t.ok))>
-                                {move || if testing.get() {
-                                    Some(Msg::FormTesting.text(locale.get()).to_string())
-                                } else {
-                                    tested.get().map(|t| t.text.render(locale.get()))
-                                }}
+                            <p
+                                class="cc-test-result"
+                                class:cc-ok=tested_ok
+                                class:cc-error=tested_bad
+                            >
+                                {result}
                             </p>
                         </div>
                     </fieldset>

@@ -46,25 +46,41 @@ pub fn DriverControl(ctx: FormCtx, driver_id: Memo<String>, is_edit: bool) -> im
             ctx.credentials_changed();
             ctx.check(&FieldKey::Driver);
         };
+        let invalid = move || ctx.error(&FieldKey::Driver).is_some().to_string();
+        let described_by = move || ctx.error(&FieldKey::Driver).map(|_| "cc-driver-error");
+        let on_blur = move |ev: ev::FocusEvent| {
+            if !leaves_for_button(&ev) {
+                ctx.check(&FieldKey::Driver)
+            }
+        };
+        let options = drivers.with_value(|ds| {
+            ds.iter()
+                .map(|d| {
+                    let id = d.id.clone();
+                    let (shown_id, name) = (d.id.clone(), d.name.clone());
+                    let label = move || msg::driver_name(locale.get(), &shown_id, &name);
+                    view! {
+                        <option value=d.id.clone() prop:selected=move || driver_id.get() == id>
+                            {label}
+                        </option>
+                    }
+                })
+                .collect_view()
+        });
         view! {
             <div class="cc-field">
                 <Label for_id="cc-driver" text=t(Msg::Driver) required=true/>
-                <select id="cc-driver" class="cc-input" aria-required="true"
-                    aria-invalid=move || ctx.error(&FieldKey::Driver).is_some().to_string()
-                    aria-describedby=move || ctx.error(&FieldKey::Driver).map(|_| "cc-driver-error")
-                    on:change=on_change on:blur=move |ev| if !leaves_for_button(&ev) { ctx.check(&FieldKey::Driver) }>
+                <select
+                    id="cc-driver"
+                    class="cc-input"
+                    aria-required="true"
+                    aria-invalid=invalid
+                    aria-describedby=described_by
+                    on:change=on_change
+                    on:blur=on_blur
+                >
                     <option value="" prop:selected=move || driver_id.get().is_empty()>""</option>
-                    {drivers.with_value(|ds| ds.iter().map(|d| {
-                        let id = d.id.clone();
-                        view! {
-                            <option value=d.id.clone() prop:selected=move || driver_id.get() == id>
-                                {
-                                    let (id, name) = (d.id.clone(), d.name.clone());
-                                    move || msg::driver_name(locale.get(), &id, &name)
-                                }
-                            </option>
-                        }
-                    }).collect_view())}
+                    {options}
                 </select>
                 <FieldError ctx=ctx key=FieldKey::Driver/>
             </div>

@@ -289,15 +289,20 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
         .into_any()
     };
 
+    let stored = keeps.then(|| {
+        view! { <p id=stored_id class="cc-hint cc-stored">{t(Msg::SecretStored)}</p> }
+    });
+    let help = field.help.clone().map(|h| {
+        let (d, k) = (driver_id.clone(), field.key.clone());
+        let text = move || msg::field_help(locale.get(), &d, &k, &h);
+        view! { <p id=help_id class="cc-hint">{text}</p> }
+    });
     view! {
         <div class="cc-field">
             <Label for_id=id.clone() text=label required=required/>
             {control}
-            {keeps.then(|| view! { <p id=stored_id class="cc-hint cc-stored">{t(Msg::SecretStored)}</p> })}
-            {field.help.clone().map(|h| {
-                let (d, k) = (driver_id.clone(), field.key.clone());
-                view! { <p id=help_id class="cc-hint">{move || msg::field_help(locale.get(), &d, &k, &h)}</p> }
-            })}
+            {stored}
+            {help}
             <FieldError ctx=ctx key=key/>
         </div>
     }
@@ -347,6 +352,7 @@ pub fn EnvVarField(ctx: FormCtx) -> impl IntoView {
             ctx.apply_env_var(&target_value(&ev));
         }
     };
+    let note = move || ctx.env_note.get().map(|m| m.text(locale.get()));
     view! {
         <div class="cc-field cc-env">
             <Label for_id=id.clone() text=t(Msg::EnvVar) required=false/>
@@ -359,7 +365,7 @@ pub fn EnvVarField(ctx: FormCtx) -> impl IntoView {
                 on:input=on_input on:change=on_change on:keydown=on_keydown/>
             <p id=help_id class="cc-hint">{t(Msg::EnvVarHelp)}</p>
             <FieldError ctx=ctx key=key/>
-            <p id=note_id class="cc-note" role="status">{move || ctx.env_note.get().map(|m| m.text(locale.get()))}</p>
+            <p id=note_id class="cc-note" role="status">{note}</p>
         </div>
     }
 }

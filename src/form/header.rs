@@ -30,19 +30,21 @@ pub fn FormHeader(
         Mode::Edit { name, .. } => name,
         Mode::Create => Msg::CreateTitle.text(locale.get()).to_string(),
     };
+    let created = created_at.map(|c| {
+        let date = move || msg::format::instant(locale.get(), &c);
+        let text = move || msg::created(locale.get(), &date());
+        view! { <p class="cc-meta">{text}</p> }
+    });
+    let back = move |_| on_back.run(());
     view! {
         <div class="cc-form-head">
-            <button type="button" class="cc-btn" node_ref=back_ref on:click=move |_| on_back.run(())>
+            <button type="button" class="cc-btn" node_ref=back_ref on:click=back>
                 <span aria-hidden="true">"←"</span>
                 {t(Msg::Back)}
             </button>
             <div class="cc-form-title">
                 <h2 id="cc-form-title">{title}</h2>
-                {created_at
-                    .map(|c| {
-                        let date = move || msg::format::instant(locale.get(), &c);
-                        view! { <p class="cc-meta">{move || msg::created(locale.get(), &date())}</p> }
-                    })}
+                {created}
             </div>
         </div>
         {health.map(|status| view! { <Health status=status/> })}

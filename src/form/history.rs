@@ -2,7 +2,7 @@
 //! when to this connection, newest first, in the user's locale, a page at a time
 //! (`GET /api/connections/{id}/history`).
 
-use connections_api::{Action, Event, EventPage};
+use connections_api::{Action, Actor, Event, EventPage};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
@@ -49,11 +49,20 @@ fn field_label(l: Locale, field: &str) -> String {
     m.text(l).to_string()
 }
 
-/// Who did it: the actor's name, or "Scheduled check" for the server itself.
+/// Who did it: "Scheduled check" for the server itself, the server's own callers without a
+/// sign-in (no token: the local administrator; the shared token) in the user's language, and
+/// a signed-in user by the name the token gives.
 pub fn who(l: Locale, e: &Event) -> String {
-    match &e.actor {
-        Some(a) => a.name.clone(),
-        None => Msg::ActorServer.text(l).to_string(),
+    let Some(a) = &e.actor else {
+        return Msg::ActorServer.text(l).to_string();
+    };
+    // The whole actor, not only its id: a JWT's `sub` could be "local".
+    if *a == Actor::local() {
+        Msg::ActorLocal.text(l).to_string()
+    } else if *a == Actor::shared_token() {
+        Msg::ActorSharedToken.text(l).to_string()
+    } else {
+        a.name.clone()
     }
 }
 
@@ -90,10 +99,31 @@ pub fn History(id: i64) -> impl IntoView {
 }
 
 fn table(p: EventPage, locale: Signal<Locale>, offset: RwSignal<u64>) -> impl IntoView {
-    let rows = p.items.clone();
-    let (at, total) = (p.offset, p.total);
-    let older = at + (p.items.len() as u64) < total;
+    let (at, shown, total) = (p.offset, p.items.len() as u64, p.total);
+    let older = at + shown < total;
     let newer = at > 0;
+    let rows = p
+        .items
+        .into_iter()
+        .map(|e| {
+            let (e1, e2, when) = (e.clone(), e.clone(), e.at.clone());
+            let time = move || msg::format::instant(locale.get(), &when);
+            let actor = move || who(locale.get(), &e1);
+            let what = move || describe(locale.get(), &e2);
+            view! {
+                <tr>
+                    <td>
+                        <time datetime=e.at.clone()>{time}</time>
+                    </td>
+                    <td>{actor}</td>
+                    <td>{what}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let range = move || msg::range(locale.get(), at + 1, at + shown, total);
+    let to_newer = move |_| offset.update(|o| *o = o.saturating_sub(PAGE));
+    let to_older = move |_| offset.update(|o| *o += PAGE);
     view! {
         <table class="cc-history-table">
             <caption class="cc-visually-hidden">{t(Msg::History)}</caption>
@@ -104,25 +134,16 @@ fn table(p: EventPage, locale: Signal<Locale>, offset: RwSignal<u64>) -> impl In
                     <th scope="col">{t(Msg::HistoryWhat)}</th>
                 </tr>
             </thead>
-            <tbody>
-                {rows.into_iter().map(|e| {
-                    let (e1, e2, when) = (e.clone(), e.clone(), e.at.clone());
-                    view! {
-                        <tr>
-                            <td><time datetime=e.at.clone()>{move || msg::format::instant(locale.get(), &when)}</time></td>
-                            <td>{move || who(locale.get(), &e1)}</td>
-                            <td>{move || describe(locale.get(), &e2)}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
+            <tbody>{rows}</tbody>
         </table>
         <div class="cc-history-pager">
-            <span class="cc-count">{move || msg::range(locale.get(), at + 1, at + p.items.len() as u64, total)}</span>
-            <button type="button" class="cc-btn" disabled=!newer
-                on:click=move |_| offset.update(|o| *o = o.saturating_sub(PAGE))>{t(Msg::NewerEvents)}</button>
-            <button type="button" class="cc-btn" disabled=!older
-                on:click=move |_| offset.update(|o| *o += PAGE)>{t(Msg::OlderEvents)}</button>
+            <span class="cc-count">{range}</span>
+            <button type="button" class="cc-btn" disabled=!newer on:click=to_newer>
+                {t(Msg::NewerEvents)}
+            </button>
+            <button type="button" class="cc-btn" disabled=!older on:click=to_older>
+                {t(Msg::OlderEvents)}
+            </button>
         </div>
     }
 }
@@ -130,7 +151,7 @@ fn table(p: EventPage, locale: Signal<Locale>, offset: RwSignal<u64>) -> impl In
 #[cfg(test)]
 mod tests {
     use super::*;
-    use connections_api::{Actor, EventStatus, State};
+    use connections_api::{EventStatus, State};
 
     fn event(action: Action) -> Event {
         Event {
@@ -164,5 +185,23 @@ mod tests {
         assert_eq!(who(Locale::De, &v), "Automatische Prüfung");
         assert_eq!(who(Locale::En, &e), "Ada Lovelace");
         assert_eq!(describe(Locale::De, &event(Action::Created)), "Angelegt");
+    }
+
+    #[test]
+    fn the_servers_own_actors_read_in_the_users_language_and_users_keep_their_names() {
+        let mut e = event(Action::Updated);
+        e.actor = Some(Actor::local());
+        assert_eq!(who(Locale::De, &e), "Lokaler Administrator");
+        assert_eq!(who(Locale::En, &e), "Local administrator");
+        e.actor = Some(Actor::shared_token());
+        assert_eq!(who(Locale::De, &e), "Gemeinsames Token");
+        assert_eq!(who(Locale::En, &e), "Shared token");
+        // A signed-in user whose `sub` happens to be one of those ids keeps their name.
+        e.actor = Some(Actor {
+            id: "local".into(),
+            name: "Lou Cal".into(),
+        });
+        assert_eq!(who(Locale::De, &e), "Lou Cal");
+        assert_eq!(who(Locale::De, &event(Action::Created)), "Ada Lovelace");
     }
 }

@@ -229,31 +229,9 @@ pub fn ConnectionForm(
         save.dispatch(req);
     };
 
-    let test = Action::new_local({
-        let client = client.clone();
-        move |req: &VerifyRequest| {
-            let client = client.clone();
-            let req = req.clone();
-            async move { client.verify(&req).await }
-        }
-    });
-    let testing = test.pending();
-    // Test's progress and result are heard through the app's one live region.
-    let announce = crate::announce::use_announcer();
-    Effect::new(move |_| {
-        let l = locale.get();
-        if testing.get() {
-            announce.say(Msg::FormTesting.text(l));
-        } else {
-            // A result about values since changed goes from the region too.
-            announce.say(tested.get().map(|t| t.text.render(l)).unwrap_or_default());
-        }
-    });
-    on_cleanup(move || announce.say(String::new()));
-    Effect::new(move |_| {
-        let Some(result) = test.value().get() else {
-            return;
-        };
+    // Test's outcome, shown directly: the result (and a field it points at), or why there is
+    // none.
+    let show_test = move |result: Result<VerifyResult, ApiError>| {
         tested.set(Some(match result {
             Ok(VerifyResult {
                 state,
@@ -299,7 +277,34 @@ pub fn ConnectionForm(
                 text: TestedText::Msg(Msg::TestFailed),
             },
         }));
+    };
+    let test = Action::new_local({
+        let client = client.clone();
+        move |req: &VerifyRequest| {
+            let client = client.clone();
+            let req = req.clone();
+            async move {
+                let result = client.verify(&req).await;
+                // The form may have gone meanwhile.
+                if !tested.is_disposed() {
+                    show_test(result);
+                }
+            }
+        }
     });
+    let testing = test.pending();
+    // Test's progress and result are heard through the app's one live region.
+    let announce = crate::announce::use_announcer();
+    Effect::new(move |_| {
+        let l = locale.get();
+        if testing.get() {
+            announce.say(Msg::FormTesting.text(l));
+        } else {
+            // A result about values since changed goes from the region too.
+            announce.say(tested.get().map(|t| t.text.render(l)).unwrap_or_default());
+        }
+    });
+    on_cleanup(move || announce.say(String::new()));
     let on_test = move |()| {
         if testing.get_untracked() {
             return;
@@ -425,31 +430,79 @@ pub fn ConnectionForm(
         }
     };
 
+    let name_invalid = move || ctx.error(&FieldKey::Name).is_some().to_string();
+    let name_value = move || form.with(|f| f.name.clone());
+    let on_name_input = move |ev: ev::Event| {
+        let v = event_target_value(&ev);
+        form.update(|f| f.name = v);
+        ctx.recheck(&FieldKey::Name);
+    };
+    let on_name_blur = move |ev: ev::FocusEvent| {
+        if !leaves_for_button(&ev) {
+            ctx.check(&FieldKey::Name)
+        }
+    };
+    let notice = notice.map(|n| {
+        view! {
+            <div class="cc-banner cc-banner-info" role="status">
+                <p>{t(n)}</p>
+            </div>
+        }
+    });
+    let (on_back, reload, on_test) = (
+        UnsyncCallback::new(on_back),
+        UnsyncCallback::new(reload),
+        UnsyncCallback::new(on_test),
+    );
+    let discard_title = Signal::derive(move || Msg::DiscardTitle.text(locale.get()).to_string());
+    let keep_editing = UnsyncCallback::new(move |()| {
+        confirm_open.set(false);
+        from_history.set_value(false);
+        if let Some(b) = back_ref.get_untracked() {
+            let _ = b.focus();
+        }
+    });
+    let discard = UnsyncCallback::new(move |()| {
+        confirm_open.set(false);
+        if from_history.get_value() {
+            // The browser's Back asked: go where it was going.
+            drivers.with_value(|ds| form.update(|f| f.clear_secrets(ds)));
+            ctx.env_note.set(None);
+            pass_pop.set_value(true);
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.back();
+            }
+        } else {
+            leave(list_place.get_untracked());
+        }
+    });
+
     view! {
         <section class="cc-form" aria-labelledby="cc-form-title">
-            <FormHeader form=form back_ref=back_ref on_back=UnsyncCallback::new(on_back) health=health/>
-            {notice.map(|n| view! { <div class="cc-banner cc-banner-info" role="status"><p>{t(n)}</p></div> })}
-            <BannerView banner=banner reloading=reloading on_reload=UnsyncCallback::new(reload)/>
+            <FormHeader form=form back_ref=back_ref on_back=on_back health=health/>
+            {notice}
+            <BannerView banner=banner reloading=reloading on_reload=reload/>
             <form class="cc-form-body" novalidate on:submit=on_submit>
                 <p class="cc-hint cc-required-note">{t(Msg::RequiredNote)}</p>
                 <div class="cc-field">
                     <Label for_id="cc-name" text=t(Msg::Name) required=true/>
-                    <input id="cc-name" class="cc-input" type="text" autocomplete="off"
+                    <input
+                        id="cc-name"
+                        class="cc-input"
+                        type="text"
+                        autocomplete="off"
                         aria-required="true"
-                        aria-invalid=move || ctx.error(&FieldKey::Name).is_some().to_string()
+                        aria-invalid=name_invalid
                         aria-describedby=name_describedby
-                        prop:value=move || form.with(|f| f.name.clone())
-                        on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            form.update(|f| f.name = v);
-                            ctx.recheck(&FieldKey::Name);
-                        }
-                        on:blur=move |ev| if !leaves_for_button(&ev) { ctx.check(&FieldKey::Name) }/>
+                        prop:value=name_value
+                        on:input=on_name_input
+                        on:blur=on_name_blur
+                    />
                     <p id="cc-name-help" class="cc-hint">{t(Msg::NameHelp)}</p>
                     <FieldError ctx=ctx key=FieldKey::Name/>
                 </div>
                 <DriverControl ctx=ctx driver_id=driver_id is_edit=is_edit/>
-                <Credentials ctx=ctx driver_id=driver_id testing=testing.into() on_test=UnsyncCallback::new(on_test)/>
+                <Credentials ctx=ctx driver_id=driver_id testing=testing.into() on_test=on_test/>
                 <Actions saving=saving.into()/>
                 <crate::caller::ReaderNote/>
             </form>
@@ -457,30 +510,11 @@ pub fn ConnectionForm(
             <ConfirmDialog
                 open=confirm_open.into()
                 id_prefix="cc-discard"
-                title=Signal::derive(move || Msg::DiscardTitle.text(locale.get()).to_string())
+                title=discard_title
                 cancel=Msg::KeepEditing
                 confirm=Msg::Discard
-                on_cancel=UnsyncCallback::new(move |()| {
-                    confirm_open.set(false);
-                    from_history.set_value(false);
-                    if let Some(b) = back_ref.get_untracked() {
-                        let _ = b.focus();
-                    }
-                })
-                on_confirm=UnsyncCallback::new(move |()| {
-                    confirm_open.set(false);
-                    if from_history.get_value() {
-                        // The browser's Back asked: go where it was going.
-                        drivers.with_value(|ds| form.update(|f| f.clear_secrets(ds)));
-                        ctx.env_note.set(None);
-                        pass_pop.set_value(true);
-                        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-                            let _ = h.back();
-                        }
-                    } else {
-                        leave(list_place.get_untracked());
-                    }
-                })
+                on_cancel=keep_editing
+                on_confirm=discard
             >
                 <p>{t(Msg::DiscardBody)}</p>
             </ConfirmDialog>

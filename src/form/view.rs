@@ -120,18 +120,25 @@ fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
         ApiError::Unauthorized => (Msg::LoadUnauthorized, true),
         _ => (Msg::LoadServer, true),
     };
+    let back = move |_| navigate("/", Default::default());
+    let retry = retry.then(|| {
+        view! {
+            <button type="button" class="cc-btn" on:click=move |_| on_retry()>
+                {t(Msg::Retry)}
+            </button>
+        }
+    });
     view! {
         <section class="cc-form">
             <div class="cc-form-head">
-                <button type="button" class="cc-btn" on:click=move |_| navigate("/", Default::default())>
-                    <span aria-hidden="true">"←"</span>{t(Msg::Back)}
+                <button type="button" class="cc-btn" on:click=back>
+                    <span aria-hidden="true">"←"</span>
+                    {t(Msg::Back)}
                 </button>
             </div>
             <div class="cc-state cc-error" role="alert">
                 <p>{t(text)}</p>
-                {retry.then(|| view! {
-                    <button type="button" class="cc-btn" on:click=move |_| on_retry()>{t(Msg::Retry)}</button>
-                })}
+                {retry}
             </div>
         </section>
     }

@@ -1,4 +1,5 @@
-//! Defines `<cloudinary-connections>` (the class is in `element.js`) around [`super::mount::mount`].
+//! Defines `<cloudinary-connections>` (the class is in `element.js`) around
+//! [`super::mount::mount`].
 
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;

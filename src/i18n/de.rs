@@ -120,6 +120,8 @@ pub(super) fn text(m: Msg) -> &'static str {
         ActionVerified => "Getestet",
         ActionDeleted => "Gelöscht",
         ActorServer => "Automatische Prüfung",
+        ActorLocal => "Lokaler Administrator",
+        ActorSharedToken => "Gemeinsames Token",
         OlderEvents => "Ältere",
         NewerEvents => "Neuere",
         ChangedMark => "Seit Ihrem letzten Besuch geändert",

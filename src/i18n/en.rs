@@ -120,6 +120,8 @@ pub(super) fn text(m: Msg) -> &'static str {
         ActionVerified => "Tested",
         ActionDeleted => "Deleted",
         ActorServer => "Scheduled check",
+        ActorLocal => "Local administrator",
+        ActorSharedToken => "Shared token",
         OlderEvents => "Older",
         NewerEvents => "Newer",
         ChangedMark => "Changed since you last looked",

@@ -56,7 +56,7 @@ keys! {
     // Who may write, the History section and changed rows.
     ReaderNote, History, HistoryLoading, HistoryEmpty, HistoryError, HistoryWhen, HistoryWho,
     HistoryWhat, ActionCreated, ActionUpdated, ActionSecretReplaced, ActionVerified,
-    ActionDeleted, ActorServer, OlderEvents, NewerEvents, ChangedMark,
+    ActionDeleted, ActorServer, ActorLocal, ActorSharedToken, OlderEvents, NewerEvents, ChangedMark,
 }
 
 impl Msg {

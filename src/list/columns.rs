@@ -240,118 +240,149 @@ pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl Into
         }
     };
 
+    // One item of the list: its checkbox, its drag and drop, its move buttons. Written as
+    // code outside `view!`, so that rustfmt formats it.
+    let item = move |col: Column| {
+        let shown = Memo::new(move |_| columns.with(|c| c.is_shown(col)));
+        let last_shown =
+            Memo::new(move |_| columns.with(|c| c.is_shown(col) && c.shown_count() == 1));
+        let position = Memo::new(move |_| {
+            columns.with(|c| c.items().iter().position(|(x, _)| *x == col).unwrap_or(0))
+        });
+        let label = move || col.label(locale.get());
+        let is_dragged = move || dragging.get() == Some(col);
+        let is_target = move || drop_target.get() == Some(col) && dragging.get() != Some(col);
+        let on_dragstart = move |ev: web_sys::DragEvent| {
+            dragging.set(Some(col));
+            if let Some(dt) = ev.data_transfer() {
+                let _ = dt.set_data("text/plain", col.key());
+                dt.set_effect_allowed("move");
+            }
+        };
+        let on_dragover = move |ev: web_sys::DragEvent| {
+            if dragging.get_untracked().is_some() {
+                ev.prevent_default();
+                drop_target.set(Some(col));
+            }
+        };
+        let on_dragleave = move |_| {
+            if drop_target.get_untracked() == Some(col) {
+                drop_target.set(None);
+            }
+        };
+        let on_drop = move |ev: web_sys::DragEvent| {
+            ev.prevent_default();
+            let from = dragging.get_untracked().or_else(|| {
+                ev.data_transfer()
+                    .and_then(|dt| dt.get_data("text/plain").ok())
+                    .and_then(|k| Column::from_key(&k))
+            });
+            if let Some(from) = from.filter(|f| *f != col) {
+                let to = position.get_untracked();
+                columns.update(|c| c.move_to(from, to));
+            }
+            dragging.set(None);
+            drop_target.set(None);
+        };
+        let on_dragend = move |_| {
+            dragging.set(None);
+            drop_target.set(None);
+        };
+        let on_keydown = move |ev: web_sys::KeyboardEvent| {
+            if !ev.alt_key() {
+                return;
+            }
+            let delta = match ev.key().as_str() {
+                "ArrowUp" => -1,
+                "ArrowDown" => 1,
+                _ => return,
+            };
+            ev.prevent_default();
+            move_and_focus(col, delta, "input");
+        };
+        let on_change = move |ev: web_sys::Event| {
+            let on = event_target_checked(&ev);
+            let mut ok = true;
+            columns.update(|c| ok = c.set_shown(col, on));
+            if !ok {
+                // Refused: put the checkbox back.
+                let input = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                if let Some(input) = input {
+                    input.set_checked(true);
+                }
+            }
+        };
+        let up_label = move || msg::move_up(locale.get(), label());
+        let down_label = move || msg::move_down(locale.get(), label());
+        let up = move |_| move_and_focus(col, -1, "button[data-move=up]");
+        let down = move |_| move_and_focus(col, 1, "button[data-move=down]");
+        view! {
+            <li
+                class="cc-column-item"
+                class:cc-dragging=is_dragged
+                class:cc-drop-target=is_target
+                data-column=col.key()
+                draggable="true"
+                on:dragstart=on_dragstart
+                on:dragover=on_dragover
+                on:dragleave=on_dragleave
+                on:drop=on_drop
+                on:dragend=on_dragend
+                on:keydown=on_keydown
+            >
+                <span class="cc-grip" aria-hidden="true">"⠿"</span>
+                <label class="cc-column-label">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || shown.get()
+                        disabled=move || last_shown.get()
+                        on:change=on_change
+                    />
+                    {label}
+                </label>
+                <span class="cc-column-moves">
+                    <button
+                        type="button"
+                        class="cc-btn cc-btn-icon"
+                        aria-label=up_label
+                        title=up_label
+                        disabled=move || position.get() == 0
+                        on:click=up
+                        data-move="up"
+                    >
+                        <span aria-hidden="true">"↑"</span>
+                    </button>
+                    <button
+                        type="button"
+                        class="cc-btn cc-btn-icon"
+                        aria-label=down_label
+                        title=down_label
+                        disabled=move || position.get() + 1 == total
+                        on:click=down
+                        data-move="down"
+                    >
+                        <span aria-hidden="true">"↓"</span>
+                    </button>
+                </span>
+            </li>
+        }
+    };
+    let order = move || columns.with(|c| c.items().iter().map(|(c, _)| *c).collect::<Vec<_>>());
+    let reset = move |_| columns.update(ColumnState::reset);
+
     view! {
         <div class="cc-columns-bar" id=id role="region" aria-label=t(Msg::ColumnsBar)>
-            <p class="cc-hint" id="cc-columns-hint">{t(Msg::ColumnsOrderHint)} " " {t(Msg::ColumnsMinHint)}</p>
+            <p class="cc-hint" id="cc-columns-hint">
+                {t(Msg::ColumnsOrderHint)}
+                " "
+                {t(Msg::ColumnsMinHint)}
+            </p>
             <ul class="cc-columns-list" aria-describedby="cc-columns-hint">
-                <For
-                    each=move || columns.with(|c| c.items().iter().map(|(c, _)| *c).collect::<Vec<_>>())
-                    key=|c| *c
-                    children=move |col| {
-                        let shown = Memo::new(move |_| columns.with(|c| c.is_shown(col)));
-                        let last_shown = Memo::new(move |_| columns.with(|c| c.is_shown(col) && c.shown_count() == 1));
-                        let position = Memo::new(move |_| columns.with(|c| c.items().iter().position(|(x, _)| *x == col).unwrap_or(0)));
-                        let label = move || col.label(locale.get());
-                        view! {
-                            <li
-                                class="cc-column-item"
-                                class:cc-dragging=move || dragging.get() == Some(col)
-                                class:cc-drop-target=move || drop_target.get() == Some(col) && dragging.get() != Some(col)
-                                data-column=col.key()
-                                draggable="true"
-                                on:dragstart=move |ev: web_sys::DragEvent| {
-                                    dragging.set(Some(col));
-                                    if let Some(dt) = ev.data_transfer() {
-                                        let _ = dt.set_data("text/plain", col.key());
-                                        dt.set_effect_allowed("move");
-                                    }
-                                }
-                                on:dragover=move |ev: web_sys::DragEvent| {
-                                    if dragging.get_untracked().is_some() {
-                                        ev.prevent_default();
-                                        drop_target.set(Some(col));
-                                    }
-                                }
-                                on:dragleave=move |_| {
-                                    if drop_target.get_untracked() == Some(col) {
-                                        drop_target.set(None);
-                                    }
-                                }
-                                on:drop=move |ev: web_sys::DragEvent| {
-                                    ev.prevent_default();
-                                    let from = dragging.get_untracked().or_else(|| {
-                                        ev.data_transfer()
-                                            .and_then(|dt| dt.get_data("text/plain").ok())
-                                            .and_then(|k| Column::from_key(&k))
-                                    });
-                                    if let Some(from) = from.filter(|f| *f != col) {
-                                        let to = position.get_untracked();
-                                        columns.update(|c| c.move_to(from, to));
-                                    }
-                                    dragging.set(None);
-                                    drop_target.set(None);
-                                }
-                                on:dragend=move |_| {
-                                    dragging.set(None);
-                                    drop_target.set(None);
-                                }
-                                on:keydown=move |ev: web_sys::KeyboardEvent| {
-                                    if !ev.alt_key() {
-                                        return;
-                                    }
-                                    let delta = match ev.key().as_str() {
-                                        "ArrowUp" => -1,
-                                        "ArrowDown" => 1,
-                                        _ => return,
-                                    };
-                                    ev.prevent_default();
-                                    move_and_focus(col, delta, "input");
-                                }
-                            >
-                                <span class="cc-grip" aria-hidden="true">"⠿"</span>
-                                <label class="cc-column-label">
-                                    <input
-                                        type="checkbox"
-                                        prop:checked=move || shown.get()
-                                        disabled=move || last_shown.get()
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            let mut ok = true;
-                                            columns.update(|c| ok = c.set_shown(col, on));
-                                            if !ok {
-                                                // Refused: put the checkbox back.
-                                                if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                                    input.set_checked(true);
-                                                }
-                                            }
-                                        }
-                                    />
-                                    {label}
-                                </label>
-                                <span class="cc-column-moves">
-                                    <button type="button" class="cc-btn cc-btn-icon"
-                                        aria-label=move || msg::move_up(locale.get(), label())
-                                        title=move || msg::move_up(locale.get(), label())
-                                        disabled=move || position.get() == 0
-                                        on:click=move |_| move_and_focus(col, -1, "button[data-move=up]")
-                                        data-move="up">
-                                        <span aria-hidden="true">"↑"</span>
-                                    </button>
-                                    <button type="button" class="cc-btn cc-btn-icon"
-                                        aria-label=move || msg::move_down(locale.get(), label())
-                                        title=move || msg::move_down(locale.get(), label())
-                                        disabled=move || position.get() + 1 == total
-                                        on:click=move |_| move_and_focus(col, 1, "button[data-move=down]")
-                                        data-move="down">
-                                        <span aria-hidden="true">"↓"</span>
-                                    </button>
-                                </span>
-                            </li>
-                        }
-                    }
-                />
+                <For each=order key=|c| *c children=item/>
             </ul>
-            <button type="button" class="cc-btn" on:click=move |_| columns.update(ColumnState::reset)>
+            <button type="button" class="cc-btn" on:click=reset>
                 {t(Msg::ResetColumns)}
             </button>
         </div>

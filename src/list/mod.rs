@@ -107,16 +107,6 @@ fn focus_place(list: &web_sys::Element, index: usize) {
     }
 }
 
-fn row_element(id: i64) -> Option<web_sys::HtmlElement> {
-    web_sys::window()?
-        .document()?
-        .query_selector(&format!(".cc-table tr[data-id=\"{id}\"]"))
-        .ok()
-        .flatten()?
-        .dyn_into()
-        .ok()
-}
-
 #[component]
 pub fn ConnectionList() -> impl IntoView {
     let client = use_client();
@@ -128,11 +118,11 @@ pub fn ConnectionList() -> impl IntoView {
         let navigate = navigate.clone();
         UnsyncCallback::new(move |path: String| navigate(&path, Default::default()))
     };
-    // Drops `?saved=` from the URL without a history entry.
+    // Drops `?saved=` from the URL without a history entry: the address becomes the view shown.
     let list_place = use_list_place();
-    let drop_saved = UnsyncCallback::new(move |()| {
+    let drop_saved = UnsyncCallback::new(move |view: ViewQuery| {
         navigate(
-            &list_place.get_untracked(),
+            &format!("/{}", url_state::to_search(&view, DEFAULT_LIMIT)),
             NavigateOptions {
                 replace: true,
                 scroll: false,
@@ -160,37 +150,131 @@ pub fn ConnectionList() -> impl IntoView {
         .save();
     });
 
-    // The row the form just saved (`/?saved=<id>`): find its page, then mark it.
+    // The row the form just saved (`/?saved=<id>`): one async loop asks for pages until the
+    // `Locator` finds it (or says it is gone), then the view goes to its page once.
     let saved_param =
         move || query_map.with(|m| m.get("saved").and_then(|s| s.trim().parse::<i64>().ok()));
-    let locator = RwSignal::new(None::<Locator>);
     let highlight = RwSignal::new(None::<i64>);
+    // The saved row to focus once the table has drawn it (see `table.rs`).
+    let focus_saved = StoredValue::new(None::<i64>);
+    // The id searched for now; while it is, the view is the first guess and stays out of the
+    // address.
+    let locating = StoredValue::new(None::<i64>);
+    let locate_abort = StoredValue::new_local(None::<web_sys::AbortController>);
+    let unmark = StoredValue::new_local(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(Some(c)) = locate_abort.try_update_value(Option::take) {
+            c.abort();
+        }
+        if let Some(Some(t)) = unmark.try_update_value(Option::take) {
+            t.clear();
+        }
+    });
     // Everything said goes through the app's one live region (`crate::announce`); it is
     // emptied when the list goes, so a count of another screen is not read out later.
     let announce = crate::announce::use_announcer();
     on_cleanup(move || announce.say(String::new()));
-    let start_locating = move |id: i64| {
-        let l = Locator::new(id, query.with_untracked(|q| q.limit));
-        query.update(|q| {
-            *q = ViewQuery {
-                offset: l.first_offset(),
-                limit: q.limit,
+    let locate = {
+        let client = client.clone();
+        move |id: i64| {
+            let limit = query.with_untracked(|q| q.limit);
+            let mut locator = Locator::new(id, limit);
+            // The first guess is shown at once: right unless rows before it were deleted.
+            let guess = ViewQuery {
+                offset: locator.first_offset(),
+                limit,
                 ..ViewQuery::default()
+            };
+            query.set(guess.clone());
+            locating.set_value(Some(id));
+            let controller = web_sys::AbortController::new().ok();
+            if let Some(Some(old)) =
+                locate_abort.try_update_value(|c| std::mem::replace(c, controller.clone()))
+            {
+                old.abort();
             }
-        });
-        locator.set(Some(l));
+            let client = client.clone();
+            leptos::task::spawn_local(async move {
+                let mut offset = guess.offset;
+                let outcome = loop {
+                    let probe = ViewQuery {
+                        offset,
+                        ..guess.clone()
+                    };
+                    let page = client
+                        .list(&probe.to_list_query(), controller.as_ref())
+                        .await;
+                    let Ok(p) = page else { break None };
+                    let ids: Vec<i64> = p.items.iter().map(|c| c.id).collect();
+                    match locator.observe(p.offset, &ids, p.total) {
+                        Step::Probe(next) => offset = next,
+                        Step::Found => {
+                            let name = p.items.iter().find(|c| c.id == id).map(|c| c.name.clone());
+                            break Some((probe, name));
+                        }
+                        Step::Missing => {
+                            break Some((
+                                ViewQuery {
+                                    offset: 0,
+                                    ..guess.clone()
+                                },
+                                None,
+                            ))
+                        }
+                    }
+                };
+                // Superseded by another saved row, or the list went: nothing more to do.
+                if controller.as_ref().is_some_and(|c| c.signal().aborted()) {
+                    return;
+                }
+                if locating.try_update_value(Option::take).is_none() {
+                    return;
+                }
+                // The user moved the view meanwhile (sort, filter, page): theirs stays.
+                let moved = query.try_with_untracked(|q| *q != guess).unwrap_or(true);
+                let view = match outcome {
+                    Some((view, name)) if !moved => {
+                        if query.with_untracked(|q| *q != view) {
+                            query.set(view.clone());
+                        }
+                        if let Some(name) = name {
+                            highlight.set(Some(id));
+                            focus_saved.set_value(Some(id));
+                            announce.say(msg::saved_announce(locale.get_untracked(), &name));
+                            let timer = set_timeout_with_handle(
+                                move || {
+                                    if highlight.try_get_untracked() == Some(Some(id)) {
+                                        highlight.try_set(None);
+                                    }
+                                },
+                                std::time::Duration::from_millis(SAVED_MARK_MS as u64),
+                            )
+                            .ok();
+                            if let Some(Some(old)) =
+                                unmark.try_update_value(|t| std::mem::replace(t, timer))
+                            {
+                                old.clear();
+                            }
+                        }
+                        view
+                    }
+                    // A failed request shows in the list's own state; the view stays.
+                    _ => query.get_untracked(),
+                };
+                drop_saved.run(view);
+            });
+        }
     };
     if let Some(id) =
         query_map.with_untracked(|m| m.get("saved").and_then(|s| s.trim().parse::<i64>().ok()))
     {
-        start_locating(id);
+        locate(id);
     }
+    // A later `?saved=` (a host navigating to it while the list is shown).
     Effect::new(move |_| {
         if let Some(id) = saved_param() {
-            let busy = locator.with_untracked(|l| l.as_ref().map(|l| l.id)) == Some(id)
-                || highlight.get_untracked() == Some(id);
-            if !busy {
-                start_locating(id);
+            if locating.get_value() != Some(id) && highlight.get_untracked() != Some(id) {
+                locate(id);
             }
         }
     });
@@ -206,7 +290,7 @@ pub fn ConnectionList() -> impl IntoView {
         if list_place.get_untracked() != path {
             list_place.set(path.clone());
         }
-        if locator.with_untracked(Option::is_some) {
+        if locating.get_value().is_some() {
             return;
         }
         // Only when the address names another view: a host page's own query (or a page path
@@ -311,7 +395,7 @@ pub fn ConnectionList() -> impl IntoView {
     let list_ref = NodeRef::<html::Section>::new();
 
     // Each page that arrives: keep the selection of rows that still exist, go to the last
-    // page if the list shrank under this one, continue the search for a saved row, and
+    // page if the list shrank under this one (not while a saved row is searched for), and
     // tell the benchmark once the rows are drawn.
     Effect::new(move |_| {
         let Some(p) = current.get() else { return };
@@ -336,56 +420,8 @@ pub fn ConnectionList() -> impl IntoView {
             });
         }
 
-        if let Some(mut l) = locator.get_untracked() {
-            if !query.with_untracked(ViewQuery::is_by_id) {
-                locator.set(None);
-                return;
-            }
-            match l.observe(p.offset, &ids, p.total) {
-                query::Step::Probe(offset) => {
-                    locator.set(Some(l));
-                    query.update(|q| q.offset = offset);
-                }
-                query::Step::Found => {
-                    locator.set(None);
-                    highlight.set(Some(l.id));
-                    if let Some(c) = p.items.iter().find(|c| c.id == l.id) {
-                        announce.say(msg::saved_announce(locale.get_untracked(), &c.name));
-                    }
-                    let id = l.id;
-                    let frame = request_animation_frame_with_handle(move || {
-                        if let Some(tr) = row_element(id) {
-                            let _ = tr.focus();
-                            let opts = web_sys::ScrollIntoViewOptions::new();
-                            opts.set_block(web_sys::ScrollLogicalPosition::Center);
-                            tr.scroll_into_view_with_scroll_into_view_options(&opts);
-                        }
-                    });
-                    let unmark = set_timeout_with_handle(
-                        move || {
-                            if highlight.try_get_untracked() == Some(Some(id)) {
-                                highlight.try_set(None);
-                            }
-                        },
-                        std::time::Duration::from_millis(SAVED_MARK_MS as u64),
-                    );
-                    // Taken out before they fire: nothing of this list runs after it.
-                    on_cleanup(move || {
-                        if let Ok(f) = frame {
-                            f.cancel();
-                        }
-                        if let Ok(t) = unmark {
-                            t.clear();
-                        }
-                    });
-                    drop_saved.run(());
-                }
-                query::Step::Missing => {
-                    locator.set(None);
-                    query.update(|q| q.offset = 0);
-                    drop_saved.run(());
-                }
-            }
+        // The first guess of a saved row's page may lie past the end: the search goes on.
+        if locating.get_value().is_some() {
             return;
         }
         let clamped = clamp_offset(p.offset, p.total, p.limit);
@@ -681,6 +717,7 @@ pub fn ConnectionList() -> impl IntoView {
         tested,
         testing,
         highlight,
+        focus_saved,
         drivers: driver_names,
         body: StoredValue::new_local(None),
     };
@@ -773,54 +810,103 @@ pub fn ConnectionList() -> impl IntoView {
     let page_rows = Signal::derive(move || rows.with(|r| r.len() as u64));
     let page_offset = Signal::derive(move || current.with(|p| p.as_ref().map_or(0, |p| p.offset)));
 
+    // What the markup shows, named here so that rustfmt formats it (it leaves `view!` alone)
+    // and the markup stays short.
+    let refresh_busy = move || loading.get().to_string();
+    let refresh = move |_| page.refetch();
+    let columns_expanded = move || columns_open.get().to_string();
+    let toggle_columns = move |_| columns_open.update(|o| *o = !*o);
+    let columns_label = move || msg::columns(locale.get(), columns.with(ColumnState::shown_count));
+    let one_writable = move || only_selected.get().is_some() && can_write.get();
+    let running_text = move || running.get().to_string();
+    let test_busy = move || (!testing.with(HashSet::is_empty)).to_string();
+    let delete_busy = move || deleting().to_string();
+    let on_filter_key = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            apply_filter(filter_text.get_untracked());
+        }
+    };
+    let progress_max = move || bulk.with(|b| b.map_or(0, |b| b.total));
+    let progress_done = move || bulk.with(|b| b.map_or(0, |b| b.done()));
+    let progress_text = move || bulk.with(|b| b.map(|b| b.text(locale.get())));
+    let cancel = move |_| cancel_run.with_value(|c| c.set(true));
+    let has_results = move || results.with(|r| !r.is_empty());
+    let result_items = move || {
+        results
+            .get()
+            .into_iter()
+            .map(|(ok, line)| {
+                let class = if ok { "cc-result-ok" } else { "cc-result-bad" };
+                view! { <li class=class>{line}</li> }
+            })
+            .collect_view()
+    };
+    let dismiss_results = move |_| results.set(Vec::new());
+    let add = move |_| go.run("/new".into());
+
     view! {
         <section class="cc-list" aria-label=t(Msg::TabTitle) node_ref=list_ref>
             <div class="cc-topbar">
                 <div class="cc-toolbar" role="group" aria-label=t(Msg::TabTitle)>
-                    <button type="button" class="cc-btn" aria-busy=move || loading.get().to_string()
-                        on:click=move |_| page.refetch()>
+                    <button type="button" class="cc-btn" aria-busy=refresh_busy on:click=refresh>
                         <span aria-hidden="true" class="cc-icon">"⟳"</span>
                         {t(Msg::Refresh)}
                     </button>
-                    <button type="button" class="cc-btn"
-                        aria-expanded=move || columns_open.get().to_string()
+                    <button
+                        type="button"
+                        class="cc-btn"
+                        aria-expanded=columns_expanded
                         aria-controls="cc-columns-bar"
-                        on:click=move |_| columns_open.update(|o| *o = !*o)>
+                        on:click=toggle_columns
+                    >
                         <span aria-hidden="true" class="cc-icon">"▥"</span>
-                        {move || msg::columns(locale.get(), columns.with(ColumnState::shown_count))}
+                        {columns_label}
                     </button>
                 </div>
                 <Show when=move || { selected_count.get() > 0 }>
-                    <div class="cc-toolbar cc-selection-bar" role="group"
-                        aria-label=t(Msg::SelectionToolbar)>
+                    <div
+                        class="cc-toolbar cc-selection-bar"
+                        role="group"
+                        aria-label=t(Msg::SelectionToolbar)
+                    >
                         <span class="cc-count">{count_text}</span>
-                        <Show when=move || only_selected.get().is_some() && can_write.get()>
-                            <button type="button" class="cc-btn"
-                                on:click=move |_| open_only("")>
+                        <Show when=one_writable>
+                            <button type="button" class="cc-btn" on:click=move |_| open_only("")>
                                 <span aria-hidden="true" class="cc-icon">"✎"</span>
                                 {t(Msg::Edit)}
                             </button>
-                            <button type="button" class="cc-btn"
-                                on:click=move |_| open_only("/new?from=")>
+                            <button
+                                type="button"
+                                class="cc-btn"
+                                on:click=move |_| open_only("/new?from=")
+                            >
                                 <span aria-hidden="true" class="cc-icon">"⧉"</span>
                                 {t(Msg::Duplicate)}
                             </button>
                         </Show>
-                        <button type="button" class="cc-btn" node_ref=test_button
+                        <button
+                            type="button"
+                            class="cc-btn"
+                            node_ref=test_button
                             on:click=run_test.clone()
-                            aria-disabled=move || running.get().to_string()
-                            aria-busy=move || (!testing.with(HashSet::is_empty)).to_string()>
+                            aria-disabled=running_text
+                            aria-busy=test_busy
+                        >
                             <span aria-hidden="true" class="cc-icon">"✓"</span>
                             {t(Msg::Test)}
                         </button>
                         <Show when=move || can_write.get()>
-                        <button type="button" class="cc-btn cc-btn-danger" node_ref=delete_button
-                            aria-disabled=move || running.get().to_string()
-                            aria-busy=move || deleting().to_string()
-                            on:click=move |_| ask_delete()>
-                            <span aria-hidden="true" class="cc-icon">"✕"</span>
-                            {t(Msg::Delete)}
-                        </button>
+                            <button
+                                type="button"
+                                class="cc-btn cc-btn-danger"
+                                node_ref=delete_button
+                                aria-disabled=running_text
+                                aria-busy=delete_busy
+                                on:click=move |_| ask_delete()
+                            >
+                                <span aria-hidden="true" class="cc-icon">"✕"</span>
+                                {t(Msg::Delete)}
+                            </button>
                         </Show>
                     </div>
                 </Show>
@@ -833,11 +919,7 @@ pub fn ConnectionList() -> impl IntoView {
                         autocomplete="off"
                         prop:value=move || filter_text.get()
                         on:input=on_filter_input
-                        on:keydown=move |ev: web_sys::KeyboardEvent| {
-                            if ev.key() == "Enter" {
-                                apply_filter(filter_text.get_untracked());
-                            }
-                        }
+                        on:keydown=on_filter_key
                     />
                 </div>
             </div>
@@ -847,26 +929,18 @@ pub fn ConnectionList() -> impl IntoView {
             </Show>
             <Show when=move || running.get()>
                 <div class="cc-progress" role="group" aria-label=t(Msg::Progress)>
-                    <progress
-                        max=move || bulk.with(|b| b.map_or(0, |b| b.total))
-                        value=move || bulk.with(|b| b.map_or(0, |b| b.done()))
-                        aria-label=move || bulk.with(|b| b.map(|b| b.text(locale.get())))
-                    ></progress>
-                    <span>{move || bulk.with(|b| b.map(|b| b.text(locale.get())))}</span>
-                    <button type="button" class="cc-btn"
-                        on:click=move |_| cancel_run.with_value(|c| c.set(true))>
+                    <progress max=progress_max value=progress_done aria-label=progress_text>
+                    </progress>
+                    <span>{progress_text}</span>
+                    <button type="button" class="cc-btn" on:click=cancel>
                         {t(Msg::Cancel)}
                     </button>
                 </div>
             </Show>
-            <Show when=move || results.with(|r| !r.is_empty())>
+            <Show when=has_results>
                 <div class="cc-results" role="region" aria-label=t(Msg::Results)>
-                    <ul>
-                        {move || results.get().into_iter().map(|(ok, line)| view! {
-                            <li class=if ok { "cc-result-ok" } else { "cc-result-bad" }>{line}</li>
-                        }).collect_view()}
-                    </ul>
-                    <button type="button" class="cc-btn" on:click=move |_| results.set(Vec::new())>
+                    <ul>{result_items}</ul>
+                    <button type="button" class="cc-btn" on:click=dismiss_results>
                         {t(Msg::Dismiss)}
                     </button>
                 </div>
@@ -883,10 +957,10 @@ pub fn ConnectionList() -> impl IntoView {
                 />
             </Show>
             <Show when=move || can_write.get()>
-            <button type="button" class="cc-btn cc-add" on:click=move |_| go.run("/new".into())>
-                <span aria-hidden="true" class="cc-icon">"+"</span>
-                {t(Msg::Add)}
-            </button>
+                <button type="button" class="cc-btn cc-add" on:click=add>
+                    <span aria-hidden="true" class="cc-icon">"+"</span>
+                    {t(Msg::Add)}
+                </button>
             </Show>
             <DeleteDialog
                 targets=delete_targets

@@ -68,6 +68,13 @@ pub fn Pager(
     let locale = use_locale();
     let at_start = move || offset.get() == 0;
     let at_end = move || !has_next(offset.get(), limit.get(), total.get());
+    let (at_start, at_end) = (Signal::derive(at_start), Signal::derive(at_end));
+    let buttons = [
+        (PageMove::First, Msg::FirstPage, "«", at_start),
+        (PageMove::Previous, Msg::PreviousPage, "‹", at_start),
+        (PageMove::Next, Msg::NextPage, "›", at_end),
+        (PageMove::Last, Msg::LastPage, "»", at_end),
+    ];
     view! {
         <nav class="cc-pager" aria-label=t(Msg::Pager)>
             <label class="cc-page-size">
@@ -97,25 +104,23 @@ pub fn Pager(
                 {move || range_text(locale.get(), offset.get(), rows.get(), total.get())}
             </span>
             <span class="cc-pager-buttons">
-                <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::FirstPage) title=t(Msg::FirstPage)
-                    disabled=at_start on:click=move |_| on_move.run(PageMove::First)>
-                    <span aria-hidden="true">"«"</span>
-                </button>
-                <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::PreviousPage) title=t(Msg::PreviousPage)
-                    disabled=at_start
-                    on:click=move |_| on_move.run(PageMove::Previous)>
-                    <span aria-hidden="true">"‹"</span>
-                </button>
-                <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::NextPage) title=t(Msg::NextPage)
-                    disabled=at_end
-                    on:click=move |_| on_move.run(PageMove::Next)>
-                    <span aria-hidden="true">"›"</span>
-                </button>
-                <button type="button" class="cc-btn cc-btn-icon" aria-label=t(Msg::LastPage) title=t(Msg::LastPage)
-                    disabled=at_end
-                    on:click=move |_| on_move.run(PageMove::Last)>
-                    <span aria-hidden="true">"»"</span>
-                </button>
+                {buttons
+                    .into_iter()
+                    .map(|(m, name, icon, off)| {
+                        view! {
+                            <button
+                                type="button"
+                                class="cc-btn cc-btn-icon"
+                                aria-label=t(name)
+                                title=t(name)
+                                disabled=off
+                                on:click=move |_| on_move.run(m)
+                            >
+                                <span aria-hidden="true">{icon}</span>
+                            </button>
+                        }
+                    })
+                    .collect_view()}
             </span>
         </nav>
     }

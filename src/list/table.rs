@@ -27,6 +27,8 @@ pub struct TableState {
     pub testing: RwSignal<HashSet<i64>>,
     /// The row the form just saved.
     pub highlight: RwSignal<Option<i64>>,
+    /// The saved row to focus (and scroll to the middle) once, when it is drawn.
+    pub focus_saved: StoredValue<Option<i64>>,
     /// Driver names by id (`GET /api/drivers`; empty until it answers).
     pub drivers: Memo<Arc<Vec<(String, String)>>>,
     /// The drawn rows (kept by the list across mounts of the table).
@@ -65,6 +67,7 @@ pub fn Table(
         tested,
         testing,
         highlight,
+        focus_saved,
         drivers,
         body,
     } = state;
@@ -106,7 +109,7 @@ pub fn Table(
                         drivers: &names,
                     };
                     body.update_value(|b| {
-                        let el: web_sys::HtmlElement = el.into();
+                        let el: web_sys::HtmlElement = el.clone().into();
                         let b = match b {
                             Some(b) => {
                                 b.attach(el);
@@ -120,6 +123,23 @@ pub fn Table(
                 })
             })
         });
+        // The saved row, now on the page: the focus goes there once.
+        if let Some(id) = focus_saved
+            .get_value()
+            .filter(|id| page.iter().any(|c| c.id == *id))
+        {
+            focus_saved.set_value(None);
+            let tr = el
+                .query_selector(&format!("tr[data-id=\"{id}\"]"))
+                .ok()
+                .flatten();
+            if let Some(tr) = tr.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = tr.focus();
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Center);
+                tr.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
+        }
         // Tell the benchmark once a new page's rows are in the DOM.
         let new_page = drawn.with_value(|d| !d.as_ref().is_some_and(|d| Arc::ptr_eq(d, &page)));
         if new_page {
@@ -220,7 +240,12 @@ pub fn Table(
         };
         match col.sort_key() {
             Some(key) => view! {
-                <th scope="col" role="columnheader" class=class aria-sort=move || aria_sort(sort.get(), key)>
+                <th
+                    scope="col"
+                    role="columnheader"
+                    class=class
+                    aria-sort=move || aria_sort(sort.get(), key)
+                >
                     <button type="button" class="cc-sort" on:click=move |_| on_sort.run(key)>
                         {label}
                         <span class="cc-sort-icon" aria-hidden="true">
@@ -234,8 +259,18 @@ pub fn Table(
                 </th>
             }
             .into_any(),
-            None => view! { <th scope="col" role="columnheader" class=class>{label}</th> }.into_any(),
+            None => view! {
+                <th scope="col" role="columnheader" class=class>
+                    {label}
+                </th>
+            }
+            .into_any(),
         }
+    };
+
+    let toggle_all = move |_| {
+        ids.with_untracked(|ids| selection.update(|s| s.toggle_all(ids)));
+        show_selection();
     };
 
     view! {
@@ -243,7 +278,11 @@ pub fn Table(
             // Explicit roles: the stylesheet lays rows out as flex lines (see list.css), and
             // some browsers drop a table's semantics when its display changes.
             <table class="cc-table" role="table">
-                <caption class="cc-visually-hidden">{t(Msg::ListCaption)} ". " {t(Msg::TableHint)}</caption>
+                <caption class="cc-visually-hidden">
+                    {t(Msg::ListCaption)}
+                    ". "
+                    {t(Msg::TableHint)}
+                </caption>
                 <thead role="rowgroup">
                     <tr role="row">
                         <th scope="col" role="columnheader" class="cc-check">
@@ -253,16 +292,19 @@ pub fn Table(
                                 prop:checked=move || all_state.get() == AllState::All
                                 prop:indeterminate=move || all_state.get() == AllState::Some
                                 disabled=move || ids.with(Vec::is_empty)
-                                on:change=move |_| {
-                                    ids.with_untracked(|ids| selection.update(|s| s.toggle_all(ids)));
-                                    show_selection();
-                                }
+                                on:change=toggle_all
                             />
                         </th>
                         {move || columns.get().into_iter().map(header).collect_view()}
                     </tr>
                 </thead>
-                <tbody role="rowgroup" node_ref=tbody on:click=on_click on:keydown=on_keydown on:focusin=on_focusin></tbody>
+                <tbody
+                    role="rowgroup"
+                    node_ref=tbody
+                    on:click=on_click
+                    on:keydown=on_keydown
+                    on:focusin=on_focusin
+                ></tbody>
             </table>
         </div>
     }

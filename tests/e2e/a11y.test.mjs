@@ -1,30 +1,16 @@
 // The accessibility audit: axe-core (pinned in package.json) on every screen and state of
 // walk.mjs, in English and German, in the light and the dark colour scheme, with the WCAG 2.0,
 // 2.1 and 2.2 A and AA rules. Any violation fails, named by state, rule and element.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startServer, startFakeCloudinary, launchBrowser } from './harness.mjs';
-import { CATALOGUE, clear, openApp, seed, texts, walk, STATES } from './walk.mjs';
+import { setup, clearConnections, seedConnections } from './harness.mjs';
+import { CATALOGUE, openApp, texts, walk, STATES } from './walk.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-let server;
-let cloud;
-let chrome;
-
-before(async () => {
-  cloud = await startFakeCloudinary();
-  server = await startServer({ env: { CLOUDINARY_API_BASE: cloud.base } });
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-  await cloud?.stop();
-});
+const stack = setup();
 
 /** axe's violations on `page` now, as readable lines. */
 async function audit(page) {
@@ -38,8 +24,8 @@ async function audit(page) {
 }
 
 test('axe: the audit finds a planted violation (the check is wired up)', async () => {
-  const { page, context } = await openApp(chrome.browser);
-  await page.goto(server.url + '/');
+  const { page, context } = await openApp(stack.chrome.browser);
+  await page.goto(stack.server.url + '/');
   await page.locator('.cc-root').waitFor();
   await page.evaluate(() => {
     const p = document.createElement('p');
@@ -55,10 +41,10 @@ test('axe: the audit finds a planted violation (the check is wired up)', async (
 for (const lang of ['en', 'de']) {
   for (const colorScheme of ['light', 'dark']) {
     test(`axe: no WCAG 2.2 A/AA violation on any screen (${lang}, ${colorScheme})`, async () => {
-      const { page, context, errors } = await openApp(chrome.browser, { lang, colorScheme });
+      const { page, context, errors } = await openApp(stack.chrome.browser, { lang, colorScheme });
       const found = [];
       const seen = [];
-      await walk(page, server, lang, async (state) => {
+      await walk(page, stack.server, lang, async (state) => {
         seen.push(state);
         if (seen.length === 1) {
           const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.cc-root')).backgroundColor);
@@ -76,11 +62,11 @@ for (const lang of ['en', 'de']) {
 
 test('announcements: count, Test, saved, deleted — all through the one live region, kept across screens', async () => {
   const { t, tpl } = texts('en');
-  await clear(server);
-  await seed(server, 'Alpha', 'demo');
-  const { page, context, errors } = await openApp(chrome.browser);
+  await clearConnections(stack.server);
+  await seedConnections(stack.server, ['Alpha'], { region: 'eu' });
+  const { page, context, errors } = await openApp(stack.chrome.browser);
   page.setDefaultTimeout(20_000);
-  await page.goto(server.url + '/');
+  await page.goto(stack.server.url + '/');
   const region = page.locator('.cc-root > [role="status"][aria-live="polite"]');
   await region.waitFor({ state: 'attached' });
   await region.evaluate((el) => { el.ccProbe = true; });

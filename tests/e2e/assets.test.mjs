@@ -2,20 +2,17 @@
 // host pages import is revalidated on every load; the hashed module it names and that module's
 // wasm are sent precompressed (the .br/.gz `scripts/precompress.mjs` wrote) and cached for a
 // year; `index.html` is revalidated.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { startServer } from './harness.mjs';
+import { setup } from './harness.mjs';
 
-let server;
-
-before(async () => { server = await startServer(); });
-after(async () => { await server?.stop(); });
+const stack = setup({ cloud: false, browser: false });
 
 /** Status, headers and body bytes of GET `path` with `encoding` accepted, as sent. */
 function get(path, encoding) {
   return new Promise((ok, fail) => {
-    const req = request(server.url + path, { headers: { 'accept-encoding': encoding } }, (res) => {
+    const req = request(stack.server.url + path, { headers: { 'accept-encoding': encoding } }, (res) => {
       const chunks = [];
       res.on('data', (d) => chunks.push(d));
       res.on('end', () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));

@@ -1,12 +1,12 @@
 // The app inside a host page, end to end: the example shell (examples/shell/) served by the
 // real server with a token, the built module, a loopback stand-in for Cloudinary, Chromium.
 // Elements are found by role and accessible name; the shell records the app's events.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, startServer, startFakeCloudinary, launchBrowser, scriptErrors, listenerCounts,
+  ROOT, setup, scriptErrors, listenerCounts, clearConnections, seedConnections,
 } from './harness.mjs';
 
 // At least 32 characters, as the server requires of a token.
@@ -14,55 +14,24 @@ const TOKEN = 'e2e-shell-token-0123456789abcdef0123456789';
 const STALE = 'e2e-stale-token-fedcba9876543210fedcba9876';
 const SHELL = '/examples/shell/';
 
-let server;
-let cloud;
-let chrome;
+const stack = setup({ env: { CLOUDINARY_CONNECTIONS_TOKEN: TOKEN } });
 
-before(async () => {
-  cloud = await startFakeCloudinary();
-  server = await startServer({
-    env: { CLOUDINARY_API_BASE: cloud.base, CLOUDINARY_CONNECTIONS_TOKEN: TOKEN },
-  });
-  chrome = await launchBrowser();
-});
+const withToken = { headers: { authorization: `Bearer ${TOKEN}` } };
 
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-  await cloud?.stop();
-});
-
-const api = (path, init = {}) =>
-  server.api(path, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) } });
-
-beforeEach(async () => {
-  const res = await api('/api/connections?limit=500');
-  assert.equal(res.status, 200);
-  for (const c of res.body.items) {
-    assert.equal((await api(`/api/connections/${c.id}`, { method: 'DELETE' })).status, 204);
-  }
-});
+beforeEach(() => clearConnections(stack.server, withToken));
 
 async function seed(name) {
-  const res = await api('/api/connections', {
-    method: 'POST',
-    body: JSON.stringify({
-      name,
-      driver: 'cloudinary-default',
-      fields: { cloud_name: 'demo', api_key: '123456789012345', api_secret: 'seed-secret_1' },
-    }),
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body;
+  const [made] = await seedConnections(stack.server, [name], withToken);
+  return made;
 }
 
 /** The example shell in a fresh context; `query` adds its parameters (see shell.js). */
 async function openShell(query = {}, { colorScheme = 'light' } = {}) {
-  const context = await chrome.browser.newContext({ colorScheme, viewport: { width: 1100, height: 700 } });
+  const context = await stack.chrome.browser.newContext({ colorScheme, viewport: { width: 1100, height: 700 } });
   const page = await context.newPage();
   const errors = scriptErrors(page);
   const qs = new URLSearchParams({ token: TOKEN, ...query });
-  await page.goto(`${server.url}${SHELL}?${qs}`);
+  await page.goto(`${stack.server.url}${SHELL}?${qs}`);
   await page.locator('html[data-shell-ready="true"]').waitFor({ state: 'attached' });
   return { page, errors, close: () => context.close() };
 }
@@ -80,10 +49,10 @@ async function waitForEvent(page, type, count = 1) {
 }
 
 test('importing and initialising the module leaves a page untouched', async () => {
-  const context = await chrome.browser.newContext();
+  const context = await stack.chrome.browser.newContext();
   const page = await context.newPage();
   const errors = scriptErrors(page);
-  await page.goto(`${server.url}/examples/shell/bare.html`);
+  await page.goto(`${stack.server.url}/examples/shell/bare.html`);
   const before = await page.evaluate(() => ({ body: document.body.innerHTML, head: document.head.innerHTML }));
   const listenersBefore = await listenerCounts(page);
   await page.locator('html[data-initialised="true"]').waitFor({ state: 'attached' });

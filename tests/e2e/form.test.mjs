@@ -1,28 +1,14 @@
 // The Connection view end to end: real server, built app, loopback Cloudinary, Chromium.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startFakeCloudinary, launchBrowser, scriptErrors } from './harness.mjs';
+import { setup, scriptErrors } from './harness.mjs';
 
-let fake;
-let server;
-let chrome;
+const stack = setup();
 let page;
 let errors;
 
-before(async () => {
-  fake = await startFakeCloudinary();
-  server = await startServer({ env: { CLOUDINARY_API_BASE: fake.base } });
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-  await fake?.stop();
-});
-
 beforeEach(async () => {
-  page = await chrome.browser.newPage();
+  page = await stack.chrome.browser.newPage();
   errors = scriptErrors(page);
 });
 
@@ -44,7 +30,7 @@ async function createConnection(overrides = {}) {
     fields: { cloud_name: `stored-${seq}`, api_key: '123456789012345', api_secret: `Secret_${seq}`, region: 'eu' },
     ...overrides,
   };
-  const res = await server.api('/api/connections', { method: 'POST', body: JSON.stringify(body) });
+  const res = await stack.server.api('/api/connections', { method: 'POST', body: JSON.stringify(body) });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body;
 }
@@ -58,7 +44,7 @@ async function fillNew({ name, cloud, key, secret }) {
 }
 
 test('create: Add, fill the Credentials, Save, back at the list with the row', async () => {
-  await page.goto(server.url + '/');
+  await page.goto(stack.server.url + '/');
   await button('Add').first().click();
   await page.getByRole('heading', { name: 'Create connection' }).waitFor();
   assert.equal(await page.getByRole('group', { name: 'Credentials' }).count(), 0, 'no Credentials yet');
@@ -69,19 +55,19 @@ test('create: Add, fill the Credentials, Save, back at the list with the row', a
   await page.waitForURL((u) => u.pathname === '/');
   await page.getByRole('cell', { name: 'Shop EU', exact: true }).waitFor();
 
-  const list = await server.api('/api/connections?q=Shop%20EU');
+  const list = await stack.server.api('/api/connections?q=Shop%20EU');
   const saved = list.body.items.find((c) => c.name === 'Shop EU');
   assert.ok(saved, 'stored');
   assert.equal(saved.fields.region, 'eu');
   assert.equal(saved.status.state, 'ok', 'verified on save');
-  assert.ok(fake.calls.some((c) => c.url.startsWith('/v1_1/shop-eu/ping')
+  assert.ok(stack.cloud.calls.some((c) => c.url.startsWith('/v1_1/shop-eu/ping')
     && c.auth === basic('987654321', 'Very_s3cret-value')), 'verified with the typed secret');
   assert.ok(!(await page.content()).includes('Very_s3cret-value'), 'no secret in the DOM');
   assert.deepEqual(errors, []);
 });
 
 test('create: pasting the API environment variable fills the fields', async () => {
-  await page.goto(server.url + '/new');
+  await page.goto(stack.server.url + '/new');
   await field('Driver').selectOption({ label: 'Cloudinary default driver' });
   const env = field('API environment variable');
   await env.fill('cloudinary://123:@x');
@@ -110,7 +96,7 @@ test('create: pasting the API environment variable fills the fields', async () =
 
 test('validation: errors at their fields, first one focused, a taken name from the server', async () => {
   await createConnection({ name: 'Taken Name' });
-  await page.goto(server.url + '/new');
+  await page.goto(stack.server.url + '/new');
   await field('Driver').selectOption({ label: 'Cloudinary default driver' });
   await field('Cloud-Name').fill('9lives');
   await button('Save').click();
@@ -133,32 +119,32 @@ test('validation: errors at their fields, first one focused, a taken name from t
 
 test('edit without touching the secret: saved and still verified with the stored one', async () => {
   const c = await createConnection();
-  await page.goto(`${server.url}/${c.id}`);
+  await page.goto(`${stack.server.url}/${c.id}`);
   await page.getByRole('heading', { name: c.name, exact: true }).waitFor();
   await page.getByText(/^Created \S/).waitFor();
   assert.equal(await field('Driver').getAttribute('readonly'), '', 'driver read-only');
   assert.equal(await field('API-Secret').inputValue(), '');
   await page.getByText('Stored — leave empty to keep it').waitFor();
   await field('Name').fill(`${c.name} renamed`);
-  const before = fake.calls.length;
+  const before = stack.cloud.calls.length;
   await button('Save').click();
   await page.waitForURL((u) => u.pathname === '/');
-  const got = await server.api(`/api/connections/${c.id}`);
+  const got = await stack.server.api(`/api/connections/${c.id}`);
   assert.equal(got.body.name, `${c.name} renamed`);
   assert.equal(got.body.status.state, 'ok');
   assert.deepEqual(got.body.secrets_set, ['api_secret']);
-  const calls = fake.calls.slice(before);
+  const calls = stack.cloud.calls.slice(before);
   assert.ok(calls.length > 0 && calls.every((x) => x.auth === basic('123456789012345', `Secret_${seq}`)),
     'verified with the stored secret');
 });
 
 test('412: someone else saved first; the user keeps their values until Reload', async () => {
   const c = await createConnection();
-  await page.goto(`${server.url}/${c.id}`);
+  await page.goto(`${stack.server.url}/${c.id}`);
   await field('Name').waitFor();
   await field('Name').fill('My version');
   // Someone else changes the row between load and save.
-  const other = await server.api(`/api/connections/${c.id}`, {
+  const other = await stack.server.api(`/api/connections/${c.id}`, {
     method: 'PUT',
     headers: { 'if-match': `"${c.version}"` },
     body: JSON.stringify({ name: 'Their version', driver: c.driver, fields: { ...c.fields } }),
@@ -177,13 +163,13 @@ test('412: someone else saved first; the user keeps their values until Reload', 
 
 test('Back: leaves at once without changes, asks with changes', async () => {
   const c = await createConnection();
-  await page.goto(`${server.url}/${c.id}`);
+  await page.goto(`${stack.server.url}/${c.id}`);
   await field('Name').waitFor();
   await button('Back').click();
   await page.waitForURL((u) => u.pathname === '/');
   assert.equal(await page.getByRole('alertdialog').count(), 0);
 
-  await page.goto(`${server.url}/${c.id}`);
+  await page.goto(`${stack.server.url}/${c.id}`);
   await field('Cloud-Name').fill('changed-cloud');
   await button('Back').click();
   const dialog = page.getByRole('alertdialog', { name: 'Discard your changes?' });
@@ -196,7 +182,7 @@ test('Back: leaves at once without changes, asks with changes', async () => {
   await button('Back').click();
   await button('Discard changes').click();
   await page.waitForURL((u) => u.pathname === '/');
-  const got = await server.api(`/api/connections/${c.id}`);
+  const got = await stack.server.api(`/api/connections/${c.id}`);
   assert.equal(got.body.fields.cloud_name, c.fields.cloud_name, 'nothing saved');
 });
 
@@ -204,7 +190,7 @@ test('reloading the page with changes asks first; without changes it does not', 
   const c = await createConnection();
   const dialogs = [];
   page.on('dialog', (d) => { dialogs.push(d.type()); d.accept(); });
-  await page.goto(`${server.url}/${c.id}`);
+  await page.goto(`${stack.server.url}/${c.id}`);
   await field('Name').click();
   await page.reload();
   await field('Name').waitFor();
@@ -217,7 +203,7 @@ test('reloading the page with changes asks first; without changes it does not', 
 });
 
 test('Test connection: good and bad credentials, shown inline and at the field', async () => {
-  await page.goto(server.url + '/new');
+  await page.goto(stack.server.url + '/new');
   await fillNew({ name: 'Tested', cloud: 'good-cloud', key: '111', secret: 'abc' });
   await button('Test connection').click();
   await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
@@ -232,25 +218,25 @@ test('Test connection: good and bad credentials, shown inline and at the field',
   await button('Test connection').click();
   await page.getByText('Cloudinary rejected this API-Key').waitFor();
   assert.equal(await field('API-Key').getAttribute('aria-invalid'), 'true');
-  const list = await server.api('/api/connections?q=Tested');
+  const list = await stack.server.api('/api/connections?q=Tested');
   assert.equal(list.body.total, 0, 'testing saves nothing');
 });
 
 test('Test connection on edit uses the stored secret', async () => {
   const c = await createConnection();
-  await page.goto(`${server.url}/${c.id}`);
+  await page.goto(`${stack.server.url}/${c.id}`);
   await field('Name').waitFor();
-  const before = fake.calls.length;
+  const before = stack.cloud.calls.length;
   await button('Test connection').click();
   await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
-  const calls = fake.calls.slice(before);
+  const calls = stack.cloud.calls.slice(before);
   assert.equal(calls.length, 1);
   assert.equal(calls[0].auth, basic('123456789012345', `Secret_${seq}`));
 });
 
 test('Duplicate: /new?from=<id> prefills a copy without the secret', async () => {
   const c = await createConnection();
-  await page.goto(`${server.url}/new?from=${c.id}`);
+  await page.goto(`${stack.server.url}/new?from=${c.id}`);
   await page.getByRole('heading', { name: 'Create connection' }).waitFor();
   await field('Cloud-Name').waitFor();
   assert.equal(await field('Name').inputValue(), `${c.name} (copy)`);
@@ -262,15 +248,15 @@ test('Duplicate: /new?from=<id> prefills a copy without the secret', async () =>
   await field('API-Secret').fill('Copy_secret');
   await button('Save').click();
   await page.waitForURL((u) => u.pathname === '/');
-  const list = await server.api(`/api/connections?q=${encodeURIComponent(`${c.name} (copy)`)}`);
+  const list = await stack.server.api(`/api/connections?q=${encodeURIComponent(`${c.name} (copy)`)}`);
   assert.equal(list.body.total, 1);
 });
 
 test('deep links and the browser\'s Back', async () => {
   const c = await createConnection();
-  await page.goto(`${server.url}/${c.id}`);
+  await page.goto(`${stack.server.url}/${c.id}`);
   await page.getByRole('heading', { name: c.name, exact: true }).waitFor();
-  await page.goto(server.url + '/');
+  await page.goto(stack.server.url + '/');
   await button('Add').first().click();
   await page.getByRole('heading', { name: 'Create connection' }).waitFor();
   await page.goBack();
@@ -278,6 +264,6 @@ test('deep links and the browser\'s Back', async () => {
   assert.equal(new URL(page.url()).pathname, '/');
   await page.goBack();
   await page.getByRole('heading', { name: c.name, exact: true }).waitFor();
-  await page.goto(server.url + '/999999');
+  await page.goto(stack.server.url + '/999999');
   await page.getByText('This connection does not exist').waitFor();
 });

@@ -1,10 +1,14 @@
 // Shared end-to-end harness: the real server binary with the built app and a
-// temporary data dir, a loopback stand-in for Cloudinary, and headless Chromium.
+// temporary data dir, a loopback stand-in for Cloudinary, and headless Chromium; `setup`
+// starts them for a file's tests and stops them after; connections made and removed through
+// the API; a fresh page with its script errors collected.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -112,10 +116,16 @@ export async function startFakeCloudinary() {
   };
 }
 
-/** Collects `page`'s script errors (uncaught exceptions and console errors) into the array it returns. */
-export function scriptErrors(page) {
+/** Collects `page`'s uncaught exceptions into the array it returns. */
+export function pageErrors(page) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+/** Collects `page`'s script errors (uncaught exceptions and console errors) into the array it returns. */
+export function scriptErrors(page) {
+  const errors = pageErrors(page);
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   return errors;
 }
@@ -172,4 +182,77 @@ export async function heapAfterGc(page) {
   } finally {
     await cdp.detach();
   }
+}
+
+/**
+ * Starts, before the calling file's tests, the loopback Cloudinary (unless `cloud: false`;
+ * the server's `CLOUDINARY_API_BASE` points at it), the server with `env`, and Chromium
+ * (unless `browser: false`); stops them after. The returned object holds them (`server`,
+ * `cloud`, `chrome`) once the tests run.
+ */
+export function setup({ cloud = true, browser = true, env = {} } = {}) {
+  const stack = {};
+  before(async () => {
+    if (cloud) stack.cloud = await startFakeCloudinary();
+    const base = cloud ? { CLOUDINARY_API_BASE: stack.cloud.base } : {};
+    stack.server = await startServer({ env: { ...base, ...env } });
+    if (browser) stack.chrome = await launchBrowser();
+  });
+  after(async () => {
+    await stack.chrome?.close();
+    await stack.server?.stop();
+    await stack.cloud?.stop();
+  });
+  return stack;
+}
+
+/** A fresh context (fresh storage; `viewport` if given) with a page at `url`, its script errors collected. */
+export async function openPage(chrome, url, { viewport } = {}) {
+  const context = await chrome.browser.newContext(viewport ? { viewport } : {});
+  const page = await context.newPage();
+  const errors = scriptErrors(page);
+  await page.goto(url);
+  return { page, context, errors };
+}
+
+/** Deletes every connection of `server` (`headers`: a token, say), so a test starts from an empty list. */
+export async function clearConnections(server, { headers = {} } = {}) {
+  for (;;) {
+    const res = await server.api('/api/connections?limit=500', { headers });
+    assert.equal(res.status, 200);
+    if (res.body.items.length === 0) return;
+    for (const c of res.body.items) {
+      const del = await server.api(`/api/connections/${c.id}`, { method: 'DELETE', headers });
+      assert.equal(del.status, 204);
+    }
+  }
+}
+
+/**
+ * Creates a Cloudinary connection per name through the API (cloud `cloudName`, `region` if
+ * given); returns them as the server answered.
+ */
+export async function seedConnections(server, names, { cloudName = 'demo', region, headers = {} } = {}) {
+  const out = [];
+  for (const name of names) {
+    const fields = { cloud_name: cloudName, api_key: '123456789012345', api_secret: 'seed-secret_1' };
+    if (region) fields.region = region;
+    const res = await server.api('/api/connections', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name, driver: 'cloudinary-default', fields }),
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    out.push(res.body);
+  }
+  return out;
+}
+
+/** Polls `f` until it returns true (no fixed sleeps); fails naming `what` after 10 s. */
+export async function until(f, what) {
+  for (let i = 0; i < 400; i++) {
+    if (await f()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`timed out waiting for: ${what}`);
 }

@@ -1,75 +1,20 @@
 // The list screen end to end: real server binary, built app, SQLite in a temp dir, a loopback
 // stand-in for Cloudinary, headless Chromium. Elements are found by role and accessible name.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startFakeCloudinary, launchBrowser, scriptErrors } from './harness.mjs';
+import {
+  setup, startServer, clearConnections, seedConnections, openPage, until,
+} from './harness.mjs';
 
-let server;
-let cloud;
-let chrome;
+const stack = setup();
 
-before(async () => {
-  cloud = await startFakeCloudinary();
-  server = await startServer({ env: { CLOUDINARY_API_BASE: cloud.base } });
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-  await cloud?.stop();
-});
-
-/** Deletes every connection, so each test starts from an empty list. */
-async function clear() {
-  for (;;) {
-    const res = await server.api('/api/connections?limit=500');
-    assert.equal(res.status, 200);
-    if (res.body.items.length === 0) return;
-    for (const c of res.body.items) {
-      const del = await server.api(`/api/connections/${c.id}`, { method: 'DELETE' });
-      assert.equal(del.status, 204);
-    }
-  }
-}
-
-beforeEach(clear);
+beforeEach(() => clearConnections(stack.server));
 
 /** Creates connections through the API; returns them as the server answered. */
-async function seed(names, { cloudName = 'demo' } = {}) {
-  const out = [];
-  for (const name of names) {
-    const res = await server.api('/api/connections', {
-      method: 'POST',
-      body: JSON.stringify({
-        name,
-        driver: 'cloudinary-default',
-        fields: { cloud_name: cloudName, api_key: '123456789012345', api_secret: 'seed-secret_1' },
-      }),
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    out.push(res.body);
-  }
-  return out;
-}
+const seed = (names, options) => seedConnections(stack.server, names, options);
 
 /** A fresh page (fresh storage) with script errors collected. */
-async function open(path = '/') {
-  const context = await chrome.browser.newContext();
-  const page = await context.newPage();
-  const errors = scriptErrors(page);
-  await page.goto(server.url + path);
-  return { page, context, errors };
-}
-
-/** Polls `f` until it returns true (no fixed sleeps). */
-async function until(f, what) {
-  for (let i = 0; i < 400; i++) {
-    if (await f()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`timed out waiting for: ${what}`);
-}
+const open = (path = '/') => openPage(stack.chrome, stack.server.url + path);
 
 const rowCheckbox = (page, name) => page.getByRole('checkbox', { name: `Select ${name}`, exact: true });
 const headerNames = (page) =>
@@ -84,7 +29,7 @@ test('refresh keeps the selection of rows that still exist', async () => {
   await page.getByRole('group', { name: 'Selected connections' }).getByText('2 selected', { exact: true }).waitFor();
 
   // Someone else deletes Beta; Refresh shows it gone and keeps Alpha selected.
-  assert.equal((await server.api(`/api/connections/${b.id}`, { method: 'DELETE' })).status, 204);
+  assert.equal((await stack.server.api(`/api/connections/${b.id}`, { method: 'DELETE' })).status, 204);
   await page.getByRole('button', { name: 'Refresh' }).click();
   await rowCheckbox(page, 'Beta').waitFor({ state: 'detached' });
   await page.getByRole('group', { name: 'Selected connections' }).getByText('1 selected', { exact: true }).waitFor();
@@ -152,7 +97,7 @@ test('delete of two rows after confirming, with Escape cancelling first', async 
     'focus moves into the dialog');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
-  assert.equal((await server.api('/api/connections')).body.total, 3, 'Escape deletes nothing');
+  assert.equal((await stack.server.api('/api/connections')).body.total, 3, 'Escape deletes nothing');
 
   await page.getByRole('group', { name: 'Selected connections' }).getByRole('button', { name: 'Delete' }).click();
   await dialog.getByRole('button', { name: 'Delete' }).click();
@@ -161,7 +106,7 @@ test('delete of two rows after confirming, with Escape cancelling first', async 
   await rowCheckbox(page, 'Alpha').waitFor({ state: 'detached' });
   await rowCheckbox(page, 'Gamma').waitFor({ state: 'detached' });
   await page.getByText('1-1 of 1').waitFor();
-  const left = await server.api('/api/connections');
+  const left = await stack.server.api('/api/connections');
   assert.deepEqual(left.body.items.map((c) => c.name), ['Beta']);
   assert.deepEqual(errors, []);
   await context.close();
@@ -176,12 +121,12 @@ test('duplicate opens a prefilled form; edit and a row click open the connection
   await until(async () => (await page.getByRole('textbox', { name: 'Name', exact: true }).inputValue().catch(() => '')) === 'Shop EU (copy)',
     'the form prefilled with the copy name');
 
-  await page.goto(server.url + '/');
+  await page.goto(stack.server.url + '/');
   await rowCheckbox(page, 'Shop EU').check();
   await page.getByRole('button', { name: 'Edit', exact: true }).click();
   await page.waitForURL(`**/${a.id}`);
 
-  await page.goto(server.url + '/');
+  await page.goto(stack.server.url + '/');
   await page.getByRole('cell', { name: 'Shop EU', exact: true }).click();
   await page.waitForURL(`**/${a.id}`);
   assert.deepEqual(errors, []);
@@ -242,13 +187,13 @@ test('Test re-verifies the selected rows and updates their status in place', asy
   await seed(['Bad one'], { cloudName: 'bad-cloud' });
   const { page, context, errors } = await open();
   await page.getByRole('row', { name: /Bad one/ }).getByText('Invalid credentials').waitFor();
-  const calls = cloud.calls.length;
+  const calls = stack.cloud.calls.length;
   await rowCheckbox(page, 'Good one').check();
   await rowCheckbox(page, 'Bad one').check();
   await page.getByRole('button', { name: 'Test' }).click();
   await page.getByRole('listitem').filter({ hasText: 'Tested “Good one”: Connected.' }).waitFor();
   await page.getByRole('listitem').filter({ hasText: 'Tested “Bad one”: Invalid credentials.' }).waitFor();
-  assert.equal(cloud.calls.length - calls, 2, 'one verification per selected row');
+  assert.equal(stack.cloud.calls.length - calls, 2, 'one verification per selected row');
   await page.getByRole('row', { name: /Good one/ }).getByText('Connected').waitFor();
   assert.deepEqual(errors, []);
   await context.close();
@@ -260,7 +205,7 @@ test('after a save the list shows the saved row on its page, marked, and drops ?
   const { page, context, errors } = await open();
   await page.getByRole('combobox', { name: 'Rows per page' }).selectOption('5');
   await page.getByText('1-5 of 12').waitFor();
-  await page.goto(`${server.url}/?saved=${target.id}`);
+  await page.goto(`${stack.server.url}/?saved=${target.id}`);
   const row = page.locator(`tbody tr[data-id="${target.id}"]`);
   await row.waitFor();
   await until(async () => (await row.getAttribute('aria-current')) === 'true', 'the saved row is marked');
@@ -280,7 +225,7 @@ test('an empty list offers Add; a 401 says the session is not authorised', async
 
   const locked = await startServer({ env: { CLOUDINARY_CONNECTIONS_TOKEN: 'sekrit-token-of-at-least-32-characters' } });
   try {
-    const context2 = await chrome.browser.newContext();
+    const context2 = await stack.chrome.browser.newContext();
     const page2 = await context2.newPage();
     await page2.goto(locked.url + '/');
     await page2.getByRole('alert').getByText('not authorised').waitFor();

@@ -3,9 +3,9 @@
 // `title`, `placeholder` and `alt`. The catalogues come from src/i18n (catalogue.json, kept
 // current by a native test); a text identical in both catalogues ("Name", "Filter") is no
 // evidence either way and is left out.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startFakeCloudinary, launchBrowser } from './harness.mjs';
+import { setup } from './harness.mjs';
 import { CATALOGUE, openApp, walk, STATES } from './walk.mjs';
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -66,21 +66,7 @@ function foreignIn(units, matchers) {
   return hits;
 }
 
-let server;
-let cloud;
-let chrome;
-
-before(async () => {
-  cloud = await startFakeCloudinary();
-  server = await startServer({ env: { CLOUDINARY_API_BASE: cloud.base } });
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-  await cloud?.stop();
-});
+const stack = setup();
 
 test('the check finds a text of the other catalogue, plain or with parameters', () => {
   const de = foreignMatchers('de');
@@ -96,12 +82,12 @@ test('the check finds a text of the other catalogue, plain or with parameters', 
 
 for (const lang of ['de', 'en']) {
   test(`every screen in ${lang} shows no text of the other catalogue`, async () => {
-    const { page, context, errors } = await openApp(chrome.browser, { lang });
+    const { page, context, errors } = await openApp(stack.chrome.browser, { lang });
     const matchers = foreignMatchers(lang);
     const own = all(lang).filter((s) => !s.includes(CATALOGUE.placeholder) && !all(lang === 'en' ? 'de' : 'en').includes(s));
     const found = [];
     const seen = [];
-    await walk(page, server, lang, async (state) => {
+    await walk(page, stack.server, lang, async (state) => {
       seen.push(state);
       const units = await pieces(page);
       assert.ok(own.some((s) => units.includes(s.trim())), `${state}: no text of the ${lang} catalogue found`);

@@ -1,13 +1,13 @@
 // Who may write, and the History section, end to end: the real server in JWT mode with a
 // key set file and EdDSA tokens made here, the example shell carrying the token, the built
 // app, a loopback stand-in for Cloudinary, Chromium.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startFakeCloudinary, launchBrowser, scriptErrors } from './harness.mjs';
+import { setup, scriptErrors, seedConnections } from './harness.mjs';
 
 const ISSUER = 'https://id.e2e.test';
 const AUDIENCE = 'cloudinary-connections';
@@ -31,55 +31,32 @@ function token(sub, name, roles) {
 const WRITER = token('ada', 'Ada Writer', ['connections:write']);
 const READER = token('rita', 'Rita Reader', ['connections:read']);
 
-let server;
-let cloud;
-let chrome;
-
-before(async () => {
-  cloud = await startFakeCloudinary();
-  server = await startServer({
-    env: {
-      CLOUDINARY_API_BASE: cloud.base,
+const stack = setup({ env: {
       CLOUDINARY_CONNECTIONS_JWT_JWKS: JWKS,
       CLOUDINARY_CONNECTIONS_JWT_ISSUER: ISSUER,
       CLOUDINARY_CONNECTIONS_JWT_AUDIENCE: AUDIENCE,
       // Only the events of this test's own actions.
       CLOUDINARY_CONNECTIONS_RECHECK: '0',
-    },
-  });
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-  await cloud?.stop();
-  rmSync(keyDir, { recursive: true, force: true });
-});
+    } });
+after(() => rmSync(keyDir, { recursive: true, force: true }));
 
 const api = (path, bearer, init = {}) =>
-  server.api(path, { ...init, headers: { authorization: `Bearer ${bearer}`, ...(init.headers ?? {}) } });
+  stack.server.api(path, { ...init, headers: { authorization: `Bearer ${bearer}`, ...(init.headers ?? {}) } });
 
+/** A connection made by the writer. */
 async function seed(name) {
-  const res = await api('/api/connections', WRITER, {
-    method: 'POST',
-    body: JSON.stringify({
-      name,
-      driver: 'cloudinary-default',
-      fields: { cloud_name: 'demo', api_key: '123456789012345', api_secret: 'seed-secret_1' },
-    }),
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body;
+  const headers = { authorization: `Bearer ${WRITER}` };
+  const [made] = await seedConnections(stack.server, [name], { headers });
+  return made;
 }
 
 /** The example shell signed in with `bearer`. */
 async function openShell(bearer) {
-  const context = await chrome.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await stack.chrome.browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   const errors = scriptErrors(page);
   const qs = new URLSearchParams({ token: bearer });
-  await page.goto(`${server.url}/examples/shell/?${qs}`);
+  await page.goto(`${stack.server.url}/examples/shell/?${qs}`);
   await page.locator('html[data-shell-ready="true"]').waitFor({ state: 'attached' });
   return { page, errors, close: () => context.close() };
 }

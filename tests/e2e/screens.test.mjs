@@ -1,50 +1,14 @@
 // The screens as an administrator uses them (issue 14), end to end: the list's view in the
 // address, a narrow window, the edit view's health, pasting what Cloudinary's SDKs read.
 // Real server binary, built app, SQLite in a temp dir, loopback Cloudinary, Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startFakeCloudinary, launchBrowser, scriptErrors } from './harness.mjs';
+import { setup, seedConnections, openPage } from './harness.mjs';
 
-let server;
-let cloud;
-let chrome;
+const stack = setup();
 
-before(async () => {
-  cloud = await startFakeCloudinary();
-  server = await startServer({ env: { CLOUDINARY_API_BASE: cloud.base } });
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-  await cloud?.stop();
-});
-
-async function seed(names, cloudName = 'demo') {
-  const out = [];
-  for (const name of names) {
-    const res = await server.api('/api/connections', {
-      method: 'POST',
-      body: JSON.stringify({
-        name,
-        driver: 'cloudinary-default',
-        fields: { cloud_name: cloudName, api_key: '123456789012345', api_secret: 'seed-secret_1' },
-      }),
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    out.push(res.body);
-  }
-  return out;
-}
-
-async function open(path, viewport) {
-  const context = await chrome.browser.newContext(viewport ? { viewport } : {});
-  const page = await context.newPage();
-  const errors = scriptErrors(page);
-  await page.goto(server.url + path);
-  return { page, context, errors };
-}
+const seed = (names, options) => seedConnections(stack.server, names, options);
+const open = (path, viewport) => openPage(stack.chrome, stack.server.url + path, { viewport });
 
 const names = (page) => page.locator('tbody tr[data-id] td.cc-name').allInnerTexts();
 
@@ -112,8 +76,8 @@ test('at 360 px the toolbar wraps and Add covers neither a row nor the pager', a
 });
 
 test('the edit view is titled by the name and shows the connection health', async () => {
-  const [c] = await seed(['Shop EU Connection'], 'bad-cloud');
-  const verified = await server.api(`/api/connections/${c.id}/verify`, { method: 'POST', body: '{}' });
+  const [c] = await seed(['Shop EU Connection'], { cloudName: 'bad-cloud' });
+  const verified = await stack.server.api(`/api/connections/${c.id}/verify`, { method: 'POST', body: '{}' });
   assert.equal(verified.status, 200);
   const { page, context, errors } = await open(`/${c.id}`);
   await page.getByRole('heading', { name: 'Shop EU Connection', exact: true }).waitFor();

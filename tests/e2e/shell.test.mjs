@@ -1,25 +1,14 @@
 // The first slice, end to end: real server binary, built app, SQLite in a temp dir, Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, scriptErrors } from './harness.mjs';
+import { setup, startServer, scriptErrors } from './harness.mjs';
 
-let server;
-let chrome;
-
-before(async () => {
-  server = await startServer();
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const stack = setup({ cloud: false });
 
 test('the Connections tab shows its toolbar, Add and the empty state', async () => {
-  const page = await chrome.browser.newPage();
+  const page = await stack.chrome.browser.newPage();
   const errors = scriptErrors(page);
-  await page.goto(server.url + '/');
+  await page.goto(stack.server.url + '/');
 
   await page.getByRole('button', { name: 'Refresh' }).waitFor();
   await page.getByRole('button', { name: 'Columns (3)' }).waitFor();

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { clearConnections, pageErrors, seedConnections } from './harness.mjs';
 
 /** Both catalogues: `{ en: { texts, templates }, de: { … }, placeholder }`. */
 export const CATALOGUE = JSON.parse(readFileSync(join(import.meta.dirname, 'catalogue.json'), 'utf8'));
@@ -51,33 +52,8 @@ export async function openApp(browser, { lang = 'en', colorScheme = 'light' } = 
     return route.fulfill({ response: res, body: html, headers });
   });
   const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const errors = pageErrors(page);
   return { context, page, errors };
-}
-
-export async function clear(server) {
-  for (;;) {
-    const res = await server.api('/api/connections?limit=500');
-    assert.equal(res.status, 200);
-    if (res.body.items.length === 0) return;
-    for (const c of res.body.items) {
-      assert.equal((await server.api(`/api/connections/${c.id}`, { method: 'DELETE' })).status, 204);
-    }
-  }
-}
-
-export async function seed(server, name, cloud) {
-  const res = await server.api('/api/connections', {
-    method: 'POST',
-    body: JSON.stringify({
-      name,
-      driver: 'cloudinary-default',
-      fields: { cloud_name: cloud, api_key: '123456789012345', api_secret: 'seed-secret_1', region: 'eu' },
-    }),
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body;
 }
 
 /** The screens and states the walk visits, in order. */
@@ -99,7 +75,7 @@ export async function walk(page, server, lang, visit) {
   const dialog = (name) => page.getByRole('alertdialog', { name, exact: true })
     .or(page.getByRole('dialog', { name, exact: true }));
   page.setDefaultTimeout(20_000);
-  await clear(server);
+  await clearConnections(server);
 
   await page.goto(server.url + '/');
   await page.locator(`.cc-root[lang="${lang}"]`).waitFor();
@@ -107,9 +83,9 @@ export async function walk(page, server, lang, visit) {
   await visit('empty list');
 
   // Rows in three states: connected, rate limited, invalid credentials (see harness.mjs).
-  const alpha = await seed(server, 'Alpha', 'demo');
-  await seed(server, 'Limited', 'limited-cloud');
-  await seed(server, 'Rejected', 'bad-cloud');
+  const [alpha] = await seedConnections(server, ['Alpha'], { region: 'eu' });
+  await seedConnections(server, ['Limited'], { cloudName: 'limited-cloud', region: 'eu' });
+  await seedConnections(server, ['Rejected'], { cloudName: 'bad-cloud', region: 'eu' });
   await button(t('Refresh')).click();
   await page.getByRole('cell', { name: 'Rejected', exact: true }).waitFor();
   await page.getByText(t('StatusRateLimited'), { exact: true }).first().waitFor();

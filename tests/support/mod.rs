@@ -1,8 +1,11 @@
 //! Helpers shared by the browser tests (`mod support;` in each `tests/browser*.rs`): a host
 //! element to mount into, waiting for a condition, finding elements by role and accessible
-//! name as a user does, and acting on them with the events a user's input fires.
+//! name as a user does, and acting on them with the events a user's input fires; `fetch.rs`
+//! is the one stand-in for `window.fetch`.
 // Each test file uses its own share of these.
 #![allow(dead_code)]
+
+pub mod fetch;
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElement, Node};
@@ -82,12 +85,43 @@ pub fn accessible_text(node: &Node) -> String {
         .collect::<String>()
 }
 
-/// The button whose accessible name is `name`.
-pub fn button(root: &Element, name: &str) -> Option<HtmlElement> {
+/// The buttons a user can reach: not inside a closed dialog.
+fn reachable_buttons(root: &Element) -> Vec<Element> {
     all(root, "button")
+        .into_iter()
+        .filter(|b| b.closest("dialog:not([open])").ok().flatten().is_none())
+        .collect()
+}
+
+/// The button a user can reach (not in a closed dialog) whose accessible name is `name`.
+pub fn button(root: &Element, name: &str) -> Option<HtmlElement> {
+    reachable_buttons(root)
         .into_iter()
         .find(|b| accessible_text(b).trim() == name)
         .and_then(|b| b.dyn_into().ok())
+}
+
+/// The accessible names of the buttons a user can reach, in document order.
+pub fn button_names(root: &Element) -> Vec<String> {
+    reachable_buttons(root)
+        .iter()
+        .map(|b| accessible_text(b).trim().to_string())
+        .collect()
+}
+
+/// The checkbox whose accessible name is `name`: its `aria-label`, else its `<label>`'s text.
+pub fn checkbox(root: &Element, name: &str) -> Option<HtmlInputElement> {
+    all(root, "input[type=checkbox]")
+        .into_iter()
+        .find(|c| match c.get_attribute("aria-label") {
+            Some(label) => label == name,
+            None => c
+                .closest("label")
+                .ok()
+                .flatten()
+                .is_some_and(|l| accessible_text(&l).trim() == name),
+        })
+        .and_then(|c| c.dyn_into().ok())
 }
 
 /// The control labelled exactly `label` (through `<label for>`).
@@ -111,6 +145,16 @@ pub fn select(root: &Element, label: &str) -> HtmlSelectElement {
         .unwrap_or_else(|| panic!("no control labelled {label}"))
         .dyn_into()
         .unwrap_or_else(|_| panic!("{label} is not a select"))
+}
+
+/// The page's address: path and query.
+pub fn address() -> String {
+    let l = web_sys::window().expect("window").location();
+    format!(
+        "{}{}",
+        l.pathname().unwrap_or_default(),
+        l.search().unwrap_or_default()
+    )
 }
 
 /// The `id` of the focused element (empty when none).
