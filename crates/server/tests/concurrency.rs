@@ -139,16 +139,7 @@ async fn two_concurrent_updates_of_one_version_exactly_one_wins() {
             let router = h.router.clone();
             let uri = uri.clone();
             tokio::spawn(async move {
-                let a = send(
-                    &router,
-                    json_request(
-                        "PUT",
-                        &uri,
-                        &input(name, "demo", ""),
-                        &[("if-match", "\"1\"")],
-                    ),
-                )
-                .await;
+                let a = put(&router, &uri, &input(name, "demo", ""), 1).await;
                 (name, a)
             })
         })

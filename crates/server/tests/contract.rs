@@ -102,14 +102,11 @@ async fn a_malformed_if_match_is_a_400() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await;
     for bad in ["\"1", "abc", "\"1\",", "W/1"] {
-        let a = send(
+        let a = put_if(
             &h.router,
-            json_request(
-                "PUT",
-                &format!("/api/connections/{}", c["id"]),
-                &input("Shop", "demo", ""),
-                &[("if-match", bad)],
-            ),
+            &format!("/api/connections/{}", c["id"]),
+            &input("Shop", "demo", ""),
+            bad,
         )
         .await;
         assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
@@ -121,47 +118,38 @@ async fn if_match_follows_rfc_9110() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await;
     let uri = format!("/api/connections/{}", c["id"]);
-    let put = |tag: &'static str, name: &'static str| {
-        json_request("PUT", &uri, &input(name, "demo", ""), &[("if-match", tag)])
-    };
     for (tag, why) in [
         ("W/\"1\"", "a weak tag never matches"),
         ("\"2\"", "not the current version"),
         ("\"2\", \"3\"", "no tag of the list is current"),
         ("\"01\"", "entity tags compare exactly"),
     ] {
-        let a = send(&h.router, put(tag, "Shop 2")).await;
+        let a = put_if(&h.router, &uri, &input("Shop 2", "demo", ""), tag).await;
         assert_error(&a, StatusCode::PRECONDITION_FAILED, "conflict");
         assert_eq!(a.status, StatusCode::PRECONDITION_FAILED, "{why}");
     }
-    let a = send(&h.router, put("\"5\", \"1\"", "Shop 2")).await;
+    let a = put_if(
+        &h.router,
+        &uri,
+        &input("Shop 2", "demo", ""),
+        "\"5\", \"1\"",
+    )
+    .await;
     assert_eq!(a.status, StatusCode::OK, "any tag of a list: {}", a.text());
     assert_eq!(a.json()["version"], 2);
-    let a = send(&h.router, put("*", "Shop 3")).await;
+    let a = put_if(&h.router, &uri, &input("Shop 3", "demo", ""), "*").await;
     assert_eq!(a.status, StatusCode::OK, "* matches: {}", a.text());
     assert_eq!(a.json()["version"], 3);
-    let a = send(
+    let a = put_if(
         &h.router,
-        json_request(
-            "PUT",
-            "/api/connections/999",
-            &input("Shop", "demo", ""),
-            &[("if-match", "*")],
-        ),
+        "/api/connections/999",
+        &input("Shop", "demo", ""),
+        "*",
     )
     .await;
     assert_error(&a, StatusCode::NOT_FOUND, "not_found");
     // The precondition is judged before the content: a stale tag with an invalid body is a 412.
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("", "demo", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("", "demo", ""), 1).await;
     assert_error(&a, StatusCode::PRECONDITION_FAILED, "conflict");
 }
 

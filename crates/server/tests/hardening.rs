@@ -189,16 +189,7 @@ async fn a_changed_connection_is_verified_again_at_once() {
     let id = c["id"].as_i64().expect("id");
     let mut body = input("Shop", "demo2", SECRET);
     body["fields"]["api_secret"] = json!("");
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &format!("/api/connections/{id}"),
-            &body,
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &format!("/api/connections/{id}"), &body, 1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(h.fake.calls().len(), 2, "an update verifies the new values");
     assert_eq!(h.fake.calls()[1].path, "/v1_1/demo2/ping");
@@ -462,16 +453,7 @@ async fn an_idempotent_replay_returns_the_first_answer_after_a_rename_and_a_dele
     let id = first.json()["id"].as_i64().expect("id");
     let mut renamed = input("Shop US", "demo", "");
     renamed["fields"]["api_secret"] = json!("");
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &format!("/api/connections/{id}"),
-            &renamed,
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &format!("/api/connections/{id}"), &renamed, 1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let replay = send(
         &h.router,

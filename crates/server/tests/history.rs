@@ -47,29 +47,11 @@ async fn every_change_is_recorded_newest_first_without_secrets() {
     let uri = format!("/api/connections/{id}");
 
     // Rename and move to another cloud, keeping the secret.
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop 2", "demo2", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop 2", "demo2", ""), 1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     // A new secret only.
     let new_secret = "NEWsecretVALUE_0987654321zyx";
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop 2", "demo2", new_secret),
-            &[("if-match", "\"2\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop 2", "demo2", new_secret), 2).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     // Test, then delete.
     let a = send(
@@ -183,39 +165,12 @@ async fn a_put_that_changes_nothing_is_still_recorded_and_failed_writes_are_not(
     let c = created(&h.router, "Shop", "demo").await;
     let id = c["id"].as_i64().expect("id");
     let uri = format!("/api/connections/{id}");
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop", "demo", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop", "demo", ""), 1).await;
     assert_eq!(a.status, StatusCode::OK);
     // Stale and invalid writes leave no event.
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Other", "demo", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Other", "demo", ""), 1).await;
     assert_eq!(a.status, StatusCode::PRECONDITION_FAILED, "{}", a.text());
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("", "demo", ""),
-            &[("if-match", "\"2\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("", "demo", ""), 2).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     let p = history(&h.router, id, "").await.json();
     assert_eq!(actions(&p), ["verified", "updated", "verified", "created"]);

@@ -77,18 +77,7 @@ async fn the_secret_is_in_no_response_no_log_line_and_not_in_the_sqlite_files() 
     }
     answers.push(send(&h.router, get(&uri)).await);
     answers.push(send(&h.router, get("/api/connections")).await);
-    answers.push(
-        send(
-            &h.router,
-            json_request(
-                "PUT",
-                &uri,
-                &input("Shop", "demo", SECRET),
-                &[("if-match", "\"1\"")],
-            ),
-        )
-        .await,
-    );
+    answers.push(put(&h.router, &uri, &input("Shop", "demo", SECRET), 1).await);
     answers.push(
         send(
             &h.router,

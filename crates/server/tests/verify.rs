@@ -130,16 +130,7 @@ async fn a_new_status_is_stored_with_its_field() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await;
     let uri = format!("/api/connections/{}", c["id"]);
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop", "bad-json", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop", "bad-json", ""), 1).await;
     assert_eq!(a.json()["status"]["state"], "invalid_credentials");
     assert_eq!(a.json()["status"]["field"], "api_key");
     let stored = send(&h.router, get(&uri)).await.json();
@@ -242,16 +233,7 @@ async fn changing_the_region_needs_the_secret_again() {
     let router = app(state);
     let mut body = input("Shop", "demo", "");
     body["fields"]["region"] = json!("ap");
-    let a = send(
-        &router,
-        json_request(
-            "PUT",
-            &format!("/api/connections/{}", c["id"]),
-            &body,
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&router, &format!("/api/connections/{}", c["id"]), &body, 1).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
     assert!(a.json()["error"]["fields"]["fields.api_secret"]
         .as_str()

@@ -255,6 +255,20 @@ pub async fn created(router: &Router, name: &str, cloud: &str) -> Value {
     a.json()
 }
 
+/// `PUT uri` of `body` with `If-Match: if_match` as written.
+pub async fn put_if(router: &Router, uri: &str, body: &Value, if_match: &str) -> Answer {
+    send(
+        router,
+        json_request("PUT", uri, body, &[("if-match", if_match)]),
+    )
+    .await
+}
+
+/// `PUT uri` of `body` over `version` (`If-Match: "version"`).
+pub async fn put(router: &Router, uri: &str, body: &Value, version: i64) -> Answer {
+    put_if(router, uri, body, &format!("\"{version}\"")).await
+}
+
 /// `Basic base64(key:secret)` as Cloudinary receives it.
 pub fn basic(key: &str, secret: &str) -> String {
     format!(
