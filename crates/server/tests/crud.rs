@@ -128,19 +128,14 @@ async fn delete_answers_204_then_404() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await;
     let uri = format!("/api/connections/{}", c["id"]);
-    let del = |uri: String| {
-        axum::http::Request::delete(uri)
-            .body(axum::body::Body::empty())
-            .expect("request")
-    };
-    let a = send(&h.router, del(uri.clone())).await;
+    let a = delete(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
     assert!(a.body.is_empty());
     assert_eq!(
         send(&h.router, get(&uri)).await.status,
         StatusCode::NOT_FOUND
     );
-    let a = send(&h.router, del(uri)).await;
+    let a = delete(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_eq!(a.json()["error"]["code"], "not_found");
 }

@@ -351,16 +351,7 @@ async fn a_secret_swapped_between_rows_is_never_sent() {
     .await;
     assert_eq!(swapped, 1);
     let calls_before = h.fake.calls().len();
-    let r = send(
-        &h.router,
-        json_request(
-            "POST",
-            &format!("/api/connections/{}/verify", a["id"]),
-            &json!({}),
-            &[],
-        ),
-    )
-    .await;
+    let r = verify_stored(&h.router, &format!("/api/connections/{}", a["id"])).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.text());
     assert_eq!(h.fake.calls().len(), calls_before, "nothing was sent");
 }
@@ -468,13 +459,7 @@ async fn an_idempotent_replay_returns_the_first_answer_after_a_rename_and_a_dele
     );
     assert_eq!(replay.header("etag"), first.header("etag"));
     assert_eq!(replay.header("idempotent-replayed"), "true");
-    let a = send(
-        &h.router,
-        axum::http::Request::delete(format!("/api/connections/{id}"))
-            .body(axum::body::Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let a = delete(&h.router, &format!("/api/connections/{id}")).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
     let replay = send(
         &h.router,

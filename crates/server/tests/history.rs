@@ -54,17 +54,9 @@ async fn every_change_is_recorded_newest_first_without_secrets() {
     let a = put(&h.router, &uri, &input("Shop 2", "demo2", new_secret), 2).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     // Test, then delete.
-    let a = send(
-        &h.router,
-        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
-    )
-    .await;
+    let a = verify_stored(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let a = send(
-        &h.router,
-        Request::delete(&uri).body(Body::empty()).expect("request"),
-    )
-    .await;
+    let a = delete(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
 
     // The deleted connection's history still answers.
@@ -234,27 +226,12 @@ async fn concurrent_writers_lose_no_events() {
     for i in 0..12 {
         let router = h.router.clone();
         tasks.push(tokio::spawn(async move {
-            let a = send(
-                &router,
-                json_request(
-                    "POST",
-                    &format!("/api/connections/{id}/verify"),
-                    &json!({}),
-                    &[],
-                ),
-            )
-            .await;
+            let a = verify_stored(&router, &format!("/api/connections/{id}")).await;
             assert_eq!(a.status, StatusCode::OK, "{}", a.text());
             let other = create(&router, &input(&format!("Other {i}"), "demo", SECRET)).await;
             assert_eq!(other.status, StatusCode::CREATED, "{}", other.text());
             let oid = other.json()["id"].as_i64().expect("id");
-            let a = send(
-                &router,
-                Request::delete(format!("/api/connections/{oid}"))
-                    .body(Body::empty())
-                    .expect("request"),
-            )
-            .await;
+            let a = delete(&router, &format!("/api/connections/{oid}")).await;
             assert_eq!(a.status, StatusCode::NO_CONTENT);
             oid
         }));

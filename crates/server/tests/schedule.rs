@@ -414,16 +414,7 @@ async fn a_deleted_connection_is_no_longer_checked() {
         &account_input("Kept", "kept-shop", "888888888888888", SECRET),
     )
     .await;
-    let a = send(
-        &h.router,
-        json_request(
-            "DELETE",
-            &format!("/api/connections/{gone}"),
-            &Value::Null,
-            &[],
-        ),
-    )
-    .await;
+    let a = delete(&h.router, &format!("/api/connections/{gone}")).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
     cloud.clear();
     let scheduler = Scheduler::spawn(h.state.clone(), INTERVAL);

@@ -74,12 +74,7 @@ async fn rate_limited_keeps_the_reset_time_in_the_message() {
     // A stored connection's verification answers with it too; a later read has no retry_at.
     let c = created(&h.router, "Limited", "limited").await;
     let uri = format!("/api/connections/{}", c["id"]);
-    let v = send(
-        &h.router,
-        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
-    )
-    .await
-    .json();
+    let v = verify_stored(&h.router, &uri).await.json();
     assert_eq!(v["status"]["state"], "rate_limited", "{v}");
     assert_eq!(v["status"]["retry_at"], RESET_AT_RFC3339, "{v}");
     let read = send(&h.router, get(&uri)).await.json();
@@ -104,11 +99,7 @@ async fn stored_connection_is_verified_on_request_and_the_status_stored() {
     send(&h.router, get("/api/connections")).await;
     assert_eq!(h.fake.calls().len(), 1, "only the save verified");
 
-    let a = send(
-        &h.router,
-        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
-    )
-    .await;
+    let a = verify_stored(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let v = a.json();
     assert_eq!(v["status"]["state"], "ok");
@@ -116,11 +107,7 @@ async fn stored_connection_is_verified_on_request_and_the_status_stored() {
     assert_eq!(a.header("etag"), format!("\"{}\"", c["version"]));
     assert_eq!(h.fake.calls().len(), 2);
 
-    let a = send(
-        &h.router,
-        json_request("POST", "/api/connections/999/verify", &json!({}), &[]),
-    )
-    .await;
+    let a = verify_stored(&h.router, "/api/connections/999").await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_eq!(h.fake.calls().len(), 2);
 }

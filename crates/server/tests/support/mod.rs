@@ -269,6 +269,24 @@ pub async fn put(router: &Router, uri: &str, body: &Value, version: i64) -> Answ
     put_if(router, uri, body, &format!("\"{version}\"")).await
 }
 
+/// `POST {uri}/verify`: a Test of the stored connection at `uri`.
+pub async fn verify_stored(router: &Router, uri: &str) -> Answer {
+    send(
+        router,
+        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
+    )
+    .await
+}
+
+/// `DELETE uri`.
+pub async fn delete(router: &Router, uri: &str) -> Answer {
+    send(
+        router,
+        Request::delete(uri).body(Body::empty()).expect("request"),
+    )
+    .await
+}
+
 /// `Basic base64(key:secret)` as Cloudinary receives it.
 pub fn basic(key: &str, secret: &str) -> String {
     format!(
