@@ -90,37 +90,26 @@ async fn without_a_token_a_foreign_host_is_refused_and_a_foreign_origin_changes_
 async fn with_a_token_any_host_is_answered_but_a_foreign_origin_still_changes_nothing() {
     let h = harness_with(|s| s.token = Some(TOKEN.into())).await;
     let auth = format!("Bearer {TOKEN}");
-    let mut req = json_request(
-        "POST",
-        "/api/connections",
-        &input("Shop", "demo", SECRET),
-        &[("authorization", &auth), ("origin", "https://evil.example")],
-    );
-    req.headers_mut()
-        .insert("host", "connections.example.com".parse().expect("host"));
-    let a = send(&h.router, req).await;
-    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
-    let a = send(
+    let body = input("Shop", "demo", SECRET);
+    let a = create_with(
         &h.router,
-        json_request(
-            "POST",
-            "/api/connections",
-            &input("Shop", "demo", SECRET),
-            &[("authorization", &auth), ("sec-fetch-site", "cross-site")],
-        ),
+        &body,
+        &[
+            ("authorization", &auth),
+            ("origin", "https://evil.example"),
+            ("host", "connections.example.com"),
+        ],
     )
     .await;
     assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
-    let a = send(
+    let a = create_with(
         &h.router,
-        json_request(
-            "POST",
-            "/api/connections",
-            &input("Shop", "demo", SECRET),
-            &[("authorization", &auth)],
-        ),
+        &body,
+        &[("authorization", &auth), ("sec-fetch-site", "cross-site")],
     )
     .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
+    let a = create_with(&h.router, &body, &[("authorization", &auth)]).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
 }
 
@@ -131,18 +120,11 @@ async fn an_allowed_origin_may_change_connections() {
     })
     .await;
     let body = input("Shop", "demo", SECRET);
-    let a = create_from(&h, &body, "https://shell.example.com").await;
+    let a = create_with(&h.router, &body, &[("origin", "https://shell.example.com")]).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
-    let a = create_from(&h, &body, "https://shell.example.com.evil.example").await;
+    let evil = [("origin", "https://shell.example.com.evil.example")];
+    let a = create_with(&h.router, &body, &evil).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
-}
-
-async fn create_from(h: &Harness, body: &Value, origin: &str) -> Answer {
-    send(
-        &h.router,
-        json_request("POST", "/api/connections", body, &[("origin", origin)]),
-    )
-    .await
 }
 
 // 2. CSRF on verify: a body-less POST (what a cross-site form sends) is refused;
@@ -435,22 +417,14 @@ async fn an_idempotent_replay_returns_the_first_answer_after_a_rename_and_a_dele
     let h = harness().await;
     let body = input("Shop EU", "demo", SECRET);
     let key = [("idempotency-key", "create-1")];
-    let first = send(
-        &h.router,
-        json_request("POST", "/api/connections", &body, &key),
-    )
-    .await;
+    let first = create_with(&h.router, &body, &key).await;
     assert_eq!(first.status, StatusCode::CREATED);
     let id = first.json()["id"].as_i64().expect("id");
     let mut renamed = input("Shop US", "demo", "");
     renamed["fields"]["api_secret"] = json!("");
     let a = put(&h.router, &format!("/api/connections/{id}"), &renamed, 1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let replay = send(
-        &h.router,
-        json_request("POST", "/api/connections", &body, &key),
-    )
-    .await;
+    let replay = create_with(&h.router, &body, &key).await;
     assert_eq!(replay.status, StatusCode::CREATED);
     assert_eq!(
         replay.json(),
@@ -461,11 +435,7 @@ async fn an_idempotent_replay_returns_the_first_answer_after_a_rename_and_a_dele
     assert_eq!(replay.header("idempotent-replayed"), "true");
     let a = delete(&h.router, &format!("/api/connections/{id}")).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
-    let replay = send(
-        &h.router,
-        json_request("POST", "/api/connections", &body, &key),
-    )
-    .await;
+    let replay = create_with(&h.router, &body, &key).await;
     assert_eq!(replay.status, StatusCode::CREATED, "{}", replay.text());
     assert_eq!(replay.json(), first.json());
     assert_eq!(

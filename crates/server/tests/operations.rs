@@ -60,14 +60,10 @@ async fn metrics_count_requests_by_route_and_verifications_by_state() {
         StatusCode::UNAUTHORIZED,
         "behind the token"
     );
-    let a = send(
+    let a = create_with(
         &h.router,
-        json_request(
-            "POST",
-            "/api/connections",
-            &input("Shop", "demo", SECRET),
-            &[("authorization", &auth)],
-        ),
+        &input("Shop", "demo", SECRET),
+        &[("authorization", &auth)],
     )
     .await;
     assert_eq!(a.status, StatusCode::CREATED);

@@ -245,7 +245,16 @@ pub fn input(name: &str, cloud: &str, secret: &str) -> Value {
 }
 
 pub async fn create(router: &Router, body: &Value) -> Answer {
-    send(router, json_request("POST", "/api/connections", body, &[])).await
+    create_with(router, body, &[]).await
+}
+
+/// `POST /api/connections` of `body` with extra `headers`.
+pub async fn create_with(router: &Router, body: &Value, headers: &[(&str, &str)]) -> Answer {
+    send(
+        router,
+        json_request("POST", "/api/connections", body, headers),
+    )
+    .await
 }
 
 /// Creates a connection that must succeed; returns its JSON.
