@@ -4,7 +4,9 @@ mod support;
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
-use support::binary::{authority, command, raw, refused, start};
+use support::binary::{
+    authority, command, created_over_http, raw, refused, start, verify_over_http,
+};
 use support::*;
 
 const TOKEN: &str = "k7Qw2vR9xL4pN8sT1yU6zA3bC5dE0fGh";
@@ -155,15 +157,8 @@ async fn export_and_import_move_connections_with_their_secrets_sealed() {
     std::fs::write(&pass_file, "a long passphrase for moving\n").expect("write");
 
     let (mut child, url) = start(command(staging.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
-    let http = reqwest::Client::new();
     for (name, cloud) in [("Shop EU", "demo-eu"), ("Shop US", "demo-us")] {
-        let r = http
-            .post(format!("{url}/api/connections"))
-            .json(&input(name, cloud, SECRET))
-            .send()
-            .await
-            .expect("create");
-        assert_eq!(r.status().as_u16(), 201);
+        created_over_http(&url, name, cloud).await;
     }
     child.kill().expect("kill");
     child.wait().expect("reaped");
@@ -233,7 +228,7 @@ async fn export_and_import_move_connections_with_their_secrets_sealed() {
         "127.0.0.1:0",
     ))
     .await;
-    let page: Value = http
+    let page: Value = reqwest::Client::new()
         .get(format!("{url}/api/connections?sort=name"))
         .send()
         .await
@@ -245,15 +240,7 @@ async fn export_and_import_move_connections_with_their_secrets_sealed() {
     assert_eq!(page["items"][0]["status"]["state"], "unverified");
     let id = page["items"][0]["id"].as_i64().expect("id");
     let before = fake.calls().len();
-    let v: Value = http
-        .post(format!("{url}/api/connections/{id}/verify"))
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("verify")
-        .json()
-        .await
-        .expect("json");
+    let v = verify_over_http(&url, id).await;
     assert_eq!(v["status"]["state"], "ok");
     assert_eq!(fake.calls().len(), before + 1);
     assert_eq!(
@@ -273,19 +260,6 @@ fn subcommand(
     let mut cmd = command(dir, key_b64, &fake.base, "127.0.0.1:0");
     cmd.args(args);
     cmd
-}
-
-async fn create_over_http(url: &str, name: &str) -> i64 {
-    let r = reqwest::Client::new()
-        .post(format!("{url}/api/connections"))
-        .json(&input(name, "demo", SECRET))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(r.status().as_u16(), 201);
-    r.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id")
 }
 
 async fn names(url: &str) -> Vec<String> {
@@ -309,7 +283,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
     let dir = tempfile::tempdir().expect("dir");
     let copy = dir.path().join("backup.sqlite3");
     let (mut child, url) = start(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
-    create_over_http(&url, "Before").await;
+    created_over_http(&url, "Before", "demo").await;
     let (ok, _, err) = run(subcommand(
         dir.path(),
         &key(1),
@@ -338,7 +312,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
         !String::from_utf8_lossy(&bytes).contains(SECRET),
         "secrets stay encrypted"
     );
-    create_over_http(&url, "After").await;
+    created_over_http(&url, "After", "demo").await;
 
     let restore = || {
         subcommand(
@@ -381,8 +355,10 @@ async fn rotate_key_is_all_or_nothing_and_the_old_key_is_refused_after() {
     let fake = FakeCloudinary::start().await;
     let dir = tempfile::tempdir().expect("dir");
     let (mut child, url) = start(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
-    let a = create_over_http(&url, "A").await;
-    create_over_http(&url, "B").await;
+    let a = created_over_http(&url, "A", "demo").await["id"]
+        .as_i64()
+        .expect("id");
+    created_over_http(&url, "B", "demo").await;
     child.kill().expect("kill");
     child.wait().expect("reaped");
     let new_key_file = dir.path().join("new.key");
@@ -410,15 +386,7 @@ async fn rotate_key_is_all_or_nothing_and_the_old_key_is_refused_after() {
         let base = fake.base.clone();
         async move {
             let (mut child, url) = start(command(&dir, &key(k), &base, "127.0.0.1:0")).await;
-            let v: Value = reqwest::Client::new()
-                .post(format!("{url}/api/connections/{a}/verify"))
-                .json(&json!({}))
-                .send()
-                .await
-                .expect("verify")
-                .json()
-                .await
-                .expect("json");
+            let v = verify_over_http(&url, a).await;
             child.kill().expect("kill");
             child.wait().expect("reaped");
             v
@@ -465,7 +433,7 @@ async fn rotate_key_replaces_the_key_file_it_used() {
         cmd
     };
     let (mut child, url) = start(without_key(&[])).await;
-    create_over_http(&url, "A").await;
+    created_over_http(&url, "A", "demo").await;
     child.kill().expect("kill");
     child.wait().expect("reaped");
     let key_file = dir.path().join("connections.key");

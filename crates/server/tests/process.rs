@@ -5,8 +5,8 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::binary::{command, refused, start};
-use support::{basic, input, key, FakeCloudinary, SECRET};
+use support::binary::{command, created_over_http, refused, start, verify_over_http};
+use support::{basic, key, FakeCloudinary, SECRET};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_start() {
@@ -15,14 +15,7 @@ async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_st
     let http = reqwest::Client::new();
 
     let (mut child, url) = start(command(dir.path(), &key(3), &fake.base, "127.0.0.1:0")).await;
-    let resp = http
-        .post(format!("{url}/api/connections"))
-        .json(&input("Shop EU", "demo", SECRET))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(resp.status().as_u16(), 201);
-    let created: Value = resp.json().await.expect("json");
+    let created = created_over_http(&url, "Shop EU", "demo").await;
     let id = created["id"].as_i64().expect("id");
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
@@ -38,15 +31,7 @@ async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_st
         .expect("json");
     assert_eq!(got["name"], "Shop EU");
     assert_eq!(got["secrets_set"], json!(["api_secret"]));
-    let verified: Value = http
-        .post(format!("{url}/api/connections/{id}/verify"))
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("verify")
-        .json()
-        .await
-        .expect("json");
+    let verified = verify_over_http(&url, id).await;
     assert_eq!(verified["status"]["state"], "ok");
     assert_eq!(
         fake.calls().last().expect("call").authorization,
