@@ -392,6 +392,15 @@ async fn app_pages_carry_csp_nosniff_and_no_referrer() {
     assert_eq!(a.header("referrer-policy"), "no-referrer");
 }
 
+/// Tests unsaved values against the cloud that never answers; returns the result.
+async fn verify_slow(h: &Harness) -> serde_json::Value {
+    let body = json!({"driver": "cloudinary-default", "fields":
+        {"cloud_name": "slow", "api_key": "1", "api_secret": SECRET}});
+    send(&h.router, json_request("POST", "/api/verify", &body, &[]))
+        .await
+        .json()
+}
+
 /// Without a setting, a Cloudinary that does not answer is given up after 5 seconds (the
 /// server's own wait, not the test's: the answer says how long it waited).
 #[tokio::test]
@@ -408,18 +417,7 @@ async fn verification_waits_5_seconds_by_default() {
     );
     let default_wait = defaults.verify_timeout;
     let h = harness_with(|s| s.verify_timeout = default_wait).await;
-    let a = send(
-        &h.router,
-        json_request(
-            "POST",
-            "/api/verify",
-            &json!({"driver": "cloudinary-default", "fields":
-                {"cloud_name": "slow", "api_key": "1", "api_secret": SECRET}}),
-            &[],
-        ),
-    )
-    .await;
-    let r = a.json();
+    let r = verify_slow(&h).await;
     assert_eq!(r["state"], "unreachable");
     assert_eq!(
         r["message"],
@@ -430,18 +428,7 @@ async fn verification_waits_5_seconds_by_default() {
 #[tokio::test]
 async fn the_timeout_message_names_the_configured_wait() {
     let h = harness_with(|s| s.verify_timeout = std::time::Duration::from_millis(250)).await;
-    let a = send(
-        &h.router,
-        json_request(
-            "POST",
-            "/api/verify",
-            &json!({"driver": "cloudinary-default", "fields":
-                {"cloud_name": "slow", "api_key": "1", "api_secret": SECRET}}),
-            &[],
-        ),
-    )
-    .await;
-    let r = a.json();
+    let r = verify_slow(&h).await;
     assert_eq!(r["state"], "unreachable");
     assert_eq!(
         r["message"],
