@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use support::binary::{command, created_over_http, start, verify_over_http};
+use support::binary::{command, created_over_http, get_over_http, start, verify_over_http};
 use support::database::{fresh_database, require_postgres};
 use support::{input, key, FakeCloudinary, SECRET};
 
@@ -69,14 +69,7 @@ async fn post(url: &str, body: &Value, idempotency_key: Option<&str>) -> reqwest
 }
 
 async fn total(url: &str) -> u64 {
-    let page: Value = client()
-        .get(format!("{url}/api/connections"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let page = get_over_http(&format!("{url}/api/connections")).await;
     page["total"].as_u64().expect("total")
 }
 
@@ -197,14 +190,7 @@ async fn two_instances_accept_one_of_concurrent_puts_with_one_if_match() {
         answers.iter().all(|a| [200, 412].contains(&a.0)),
         "{answers:?}"
     );
-    let now: Value = client()
-        .get(format!("{}/api/connections/{id}", p.urls[1]))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let now = get_over_http(&format!("{}/api/connections/{id}", p.urls[1])).await;
     assert_eq!(now["version"], created["version"].as_i64().expect("v") + 1);
     assert_eq!(now["name"], ok[0].1["name"], "the accepted PUT is stored");
 }

@@ -5,7 +5,7 @@ mod support;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 use support::binary::{
-    authority, command, created_over_http, raw, refused, start, verify_over_http,
+    authority, command, created_over_http, get_over_http, raw, refused, start, verify_over_http,
 };
 use support::*;
 
@@ -228,14 +228,7 @@ async fn export_and_import_move_connections_with_their_secrets_sealed() {
         "127.0.0.1:0",
     ))
     .await;
-    let page: Value = reqwest::Client::new()
-        .get(format!("{url}/api/connections?sort=name"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let page = get_over_http(&format!("{url}/api/connections?sort=name")).await;
     assert_eq!(page["total"], 2);
     assert_eq!(page["items"][0]["status"]["state"], "unverified");
     let id = page["items"][0]["id"].as_i64().expect("id");
@@ -263,12 +256,7 @@ fn subcommand(
 }
 
 async fn names(url: &str) -> Vec<String> {
-    let page: Value = reqwest::get(format!("{url}/api/connections?sort=name"))
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let page = get_over_http(&format!("{url}/api/connections?sort=name")).await;
     page["items"]
         .as_array()
         .expect("items")

@@ -4,15 +4,16 @@
 
 mod support;
 
-use serde_json::{json, Value};
-use support::binary::{command, created_over_http, refused, start, verify_over_http};
+use serde_json::json;
+use support::binary::{
+    command, created_over_http, get_over_http, refused, start, verify_over_http,
+};
 use support::{basic, key, FakeCloudinary, SECRET};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_start() {
     let fake = FakeCloudinary::start().await;
     let dir = tempfile::tempdir().expect("dir");
-    let http = reqwest::Client::new();
 
     let (mut child, url) = start(command(dir.path(), &key(3), &fake.base, "127.0.0.1:0")).await;
     let created = created_over_http(&url, "Shop EU", "demo").await;
@@ -21,14 +22,7 @@ async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_st
     child.wait().expect("reaped");
 
     let (mut child, url) = start(command(dir.path(), &key(3), &fake.base, "127.0.0.1:0")).await;
-    let got: Value = http
-        .get(format!("{url}/api/connections/{id}"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let got = get_over_http(&format!("{url}/api/connections/{id}")).await;
     assert_eq!(got["name"], "Shop EU");
     assert_eq!(got["secrets_set"], json!(["api_secret"]));
     let verified = verify_over_http(&url, id).await;

@@ -121,6 +121,16 @@ pub async fn raw(authority: &str, head: &str, body: &str) -> Raw {
     .expect("join")
 }
 
+/// `GET url` over HTTP; returns the answer's JSON.
+pub async fn get_over_http(url: &str) -> Value {
+    reqwest::get(url)
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json")
+}
+
 /// Creates `input(name, cloud, SECRET)` over HTTP on the server at `url`,
 /// which must answer 201; returns the created connection.
 pub async fn created_over_http(url: &str, name: &str, cloud: &str) -> Value {
