@@ -53,16 +53,10 @@ pub struct FakeCloudinary {
 impl FakeCloudinary {
     pub async fn start() -> FakeCloudinary {
         let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind fake");
-        let addr: SocketAddr = listener.local_addr().expect("addr");
         let router = Router::new()
             .route("/v1_1/{cloud}/ping", routing::get(ping))
             .with_state(calls.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        let addr = serve_on_loopback(router).await;
         FakeCloudinary {
             base: format!("http://{addr}"),
             calls,
@@ -72,6 +66,18 @@ impl FakeCloudinary {
     pub fn calls(&self) -> Vec<Call> {
         self.calls.lock().expect("lock").clone()
     }
+}
+
+/// Serves `router` on a free port of 127.0.0.1 for the rest of the test; returns the address.
+pub async fn serve_on_loopback(router: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    addr
 }
 
 async fn ping(
