@@ -5,11 +5,10 @@ mod support;
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use connections_api::{Driver, ErrorBody, ErrorCode, Page};
 use connections_server::store::DB_FILE;
-use support::{get, harness, harness_with, send};
+use support::{get, get_with, harness, harness_with, send};
 
 #[tokio::test]
 async fn health_is_ok_and_database_file_is_created() {
@@ -54,19 +53,13 @@ async fn token_is_required_except_for_health() {
     let err: ErrorBody = serde_json::from_slice(&a.body).expect("error json");
     assert_eq!(err.error.code, ErrorCode::Unauthorized);
 
-    let wrong = Request::get("/api/drivers")
-        .header(header::AUTHORIZATION, "Bearer s3cret-tokeN")
-        .body(Body::empty())
-        .expect("request");
+    let wrong = get_with("/api/drivers", &[("authorization", "Bearer s3cret-tokeN")]);
     assert_eq!(
         send(&h.router, wrong).await.status,
         StatusCode::UNAUTHORIZED
     );
 
-    let right = Request::get("/api/drivers")
-        .header(header::AUTHORIZATION, "Bearer s3cret-token")
-        .body(Body::empty())
-        .expect("request");
+    let right = get_with("/api/drivers", &[("authorization", "Bearer s3cret-token")]);
     assert_eq!(send(&h.router, right).await.status, StatusCode::OK);
     assert_eq!(
         send(&h.router, get("/api/health")).await.status,

@@ -183,11 +183,7 @@ async fn call(h: &Harness, method: &str, uri: &str, body: &Value, token: &str) -
 
 async fn me(h: &Harness, token: &str) -> Answer {
     let auth = bearer(token);
-    let req = axum::http::Request::get("/api/me")
-        .header("authorization", auth)
-        .body(axum::body::Body::empty())
-        .expect("request");
-    send(&h.router, req).await
+    send(&h.router, get_with("/api/me", &[("authorization", &auth)])).await
 }
 
 #[tokio::test]

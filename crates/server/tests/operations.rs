@@ -51,12 +51,7 @@ async fn every_answer_has_a_request_id_and_errors_carry_it() {
 async fn metrics_count_requests_by_route_and_verifications_by_state() {
     let h = harness_with(|s| s.token = Some(TOKEN.into())).await;
     let auth = format!("Bearer {TOKEN}");
-    let with_token = |uri: &str| {
-        axum::http::Request::get(uri)
-            .header("authorization", &auth)
-            .body(axum::body::Body::empty())
-            .expect("request")
-    };
+    let with_token = |uri: &str| get_with(uri, &[("authorization", &auth)]);
     assert_eq!(
         send(&h.router, get("/api/metrics")).await.status,
         StatusCode::UNAUTHORIZED,

@@ -222,7 +222,16 @@ pub async fn send(router: &Router, req: Request<Body>) -> Answer {
 }
 
 pub fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("request")
+    get_with(uri, &[])
+}
+
+/// `GET uri` with `headers`.
+pub fn get_with(uri: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut b = Request::get(uri);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(Body::empty()).expect("request")
 }
 
 pub fn json_request(
