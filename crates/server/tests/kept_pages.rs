@@ -6,30 +6,11 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
 use connections_api::{ListQuery, State, Status};
-use connections_server::store::{Record, Store};
-use secrecy::SecretString;
+use connections_server::store::Store;
 use serde_json::Value;
 use support::database::{execute, fetch_text, open, Arg};
 use support::*;
-
-fn record(name: &str, cloud: &str, secret: &str) -> Record {
-    Record {
-        name: name.to_string(),
-        driver: "cloudinary-default".into(),
-        fields: BTreeMap::from([
-            ("cloud_name".to_string(), cloud.to_string()),
-            ("api_key".to_string(), "1234".to_string()),
-            ("region".to_string(), String::new()),
-        ]),
-        secrets: BTreeMap::from([(
-            "api_secret".to_string(),
-            SecretString::from(secret.to_string()),
-        )]),
-    }
-}
 
 async fn page(store: &Store, query: &ListQuery) -> Value {
     let body = store.list_json(query, false).await.expect("list");
@@ -67,7 +48,7 @@ async fn every_write_shows_in_the_next_list_of_any_instance() {
     };
 
     let first = a
-        .create(&record("Shop A", "alpha", "s1"), None, None)
+        .create(&record("Shop A", "alpha", Some("s1")), None, None)
         .await
         .expect("create")
         .row;
@@ -77,14 +58,14 @@ async fn every_write_shows_in_the_next_list_of_any_instance() {
     assert_eq!(page(&a, &search).await["total"], 1);
 
     // Created by the other instance.
-    b.create(&record("Shop B", "beta", "s2"), None, None)
+    b.create(&record("Shop B", "beta", Some("s2")), None, None)
         .await
         .expect("create");
     assert_eq!(names(&page(&a, &all).await), ["Shop A", "Shop B"]);
     assert_eq!(page(&a, &search).await["total"], 2);
 
     // Bulk create.
-    b.create_many(&[record("Shop C", "gamma", "s3")], None)
+    b.create_many(&[record("Shop C", "gamma", Some("s3"))], None)
         .await
         .expect("create_many");
     assert_eq!(page(&a, &all).await["total"], 3);
@@ -94,7 +75,7 @@ async fn every_write_shows_in_the_next_list_of_any_instance() {
         .update(
             first.id,
             first.version,
-            &record("Shop A2", "alpha", "s1"),
+            &record("Shop A2", "alpha", Some("s1")),
             &[],
             None,
         )
@@ -106,7 +87,7 @@ async fn every_write_shows_in_the_next_list_of_any_instance() {
     );
 
     // A field that is not searched (the API key), kept secret.
-    let mut changed = record("Shop A2", "alpha", "unused");
+    let mut changed = record("Shop A2", "alpha", Some("unused"));
     changed.fields.insert("api_key".into(), "5678".into());
     changed.secrets.clear();
     let refielded = b
@@ -160,7 +141,11 @@ async fn a_kept_page_is_the_page_the_rows_give() {
     let store = open(dir.path(), Some(&key)).await.expect("open");
     for n in 0..5 {
         store
-            .create(&record(&format!("Shop {n}"), "alpha", "s"), None, None)
+            .create(
+                &record(&format!("Shop {n}"), "alpha", Some("s")),
+                None,
+                None,
+            )
             .await
             .expect("create");
     }

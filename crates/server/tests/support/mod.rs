@@ -6,6 +6,7 @@
 pub mod binary;
 pub mod database;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -18,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing;
 use axum::Router;
 use base64::Engine;
+use connections_server::store::Record;
 use connections_server::{app, AppState};
 use http_body_util::BodyExt;
 use secrecy::SecretString;
@@ -270,6 +272,24 @@ pub async fn create_with(router: &Router, body: &Value, headers: &[(&str, &str)]
         json_request("POST", "/api/connections", body, headers),
     )
     .await
+}
+
+/// A record for the store of the default driver (API key 1234, no region),
+/// with `secret` as its API secret if given.
+pub fn record(name: &str, cloud: &str, secret: Option<&str>) -> Record {
+    Record {
+        name: name.to_string(),
+        driver: "cloudinary-default".into(),
+        fields: BTreeMap::from([
+            ("cloud_name".to_string(), cloud.to_string()),
+            ("api_key".to_string(), "1234".to_string()),
+            ("region".to_string(), String::new()),
+        ]),
+        secrets: secret
+            .map(|s| ("api_secret".to_string(), SecretString::from(s.to_string())))
+            .into_iter()
+            .collect(),
+    }
 }
 
 /// Creates a connection that must succeed; returns its JSON.
