@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 use support::database::{fetch_text, Arg};
 use support::*;
 
@@ -28,15 +28,6 @@ async fn history(router: &axum::Router, id: i64, query: &str) -> Answer {
         get(&format!("/api/connections/{id}/history{query}")),
     )
     .await
-}
-
-fn actions(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|e| e["action"].as_str().expect("action").to_string())
-        .collect()
 }
 
 #[tokio::test]
@@ -64,7 +55,7 @@ async fn every_change_is_recorded_newest_first_without_secrets() {
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let page = a.json();
     assert_eq!(
-        actions(&page),
+        item_texts(&page, "action"),
         [
             "deleted",
             "verified",
@@ -104,7 +95,10 @@ async fn every_change_is_recorded_newest_first_without_secrets() {
     let a = history(&h.router, id, "?offset=2&limit=3").await;
     assert_eq!(a.status, StatusCode::OK);
     let p = a.json();
-    assert_eq!(actions(&p), ["verified", "secret_replaced", "verified"]);
+    assert_eq!(
+        item_texts(&p, "action"),
+        ["verified", "secret_replaced", "verified"]
+    );
     assert_eq!(p["total"], 8);
     assert_eq!(p["offset"], 2);
     assert_eq!(p["limit"], 3);
@@ -165,7 +159,10 @@ async fn a_put_that_changes_nothing_is_still_recorded_and_failed_writes_are_not(
     let a = put(&h.router, &uri, &input("", "demo", ""), 2).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     let p = history(&h.router, id, "").await.json();
-    assert_eq!(actions(&p), ["verified", "updated", "verified", "created"]);
+    assert_eq!(
+        item_texts(&p, "action"),
+        ["verified", "updated", "verified", "created"]
+    );
     assert_eq!(p["items"][1]["changed"], json!([]));
 }
 
@@ -244,7 +241,11 @@ async fn concurrent_writers_lose_no_events() {
     assert_eq!(p["total"], 14, "created + its verify + 12 Tests");
     for oid in others {
         let p = history(&h.router, oid, "").await.json();
-        assert_eq!(actions(&p), ["deleted", "verified", "created"], "{oid}");
+        assert_eq!(
+            item_texts(&p, "action"),
+            ["deleted", "verified", "created"],
+            "{oid}"
+        );
     }
     let total = fetch_text(
         &h.state.store,

@@ -251,13 +251,10 @@ fn subcommand(
 }
 
 async fn names(url: &str) -> Vec<String> {
-    let page = get_over_http(&format!("{url}/api/connections?sort=name")).await;
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|c| c["name"].as_str().unwrap_or("").to_string())
-        .collect()
+    item_texts(
+        &get_over_http(&format!("{url}/api/connections?sort=name")).await,
+        "name",
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

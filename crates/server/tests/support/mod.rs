@@ -331,6 +331,16 @@ pub async fn delete(router: &Router, uri: &str) -> Answer {
     .await
 }
 
+/// The text `key` of each item of a page (`{"items": [...]}`), in order.
+pub fn item_texts(page: &Value, key: &str) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e[key].as_str().expect(key).to_string())
+        .collect()
+}
+
 /// `Basic base64(key:secret)` as Cloudinary receives it.
 pub fn basic(key: &str, secret: &str) -> String {
     format!(
