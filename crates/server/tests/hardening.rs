@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
-use support::binary::{authority, command, raw, refused, start};
+use support::binary::{authority, command, raw, refused, start, stop};
 use support::database::{execute, fetch_text, Arg};
 use support::*;
 
@@ -82,8 +82,7 @@ async fn without_a_token_a_foreign_host_is_refused_and_a_foreign_origin_changes_
     assert!(fake.calls().is_empty(), "nothing reached Cloudinary");
     let a = create(format!("http://127.0.0.1:{port}")).await;
     assert_eq!(a.status, 201, "the app's own origin: {}", a.body);
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 #[tokio::test]
@@ -235,8 +234,7 @@ async fn idle_sockets_cannot_take_the_server_down() {
     .expect("join");
     assert_eq!(closed, 141, "every idle socket was closed by the server");
     assert!(child.try_wait().expect("status").is_none(), "still running");
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 // 4. A secret sent in the wrong place or as the wrong type is not echoed.
@@ -460,8 +458,7 @@ async fn the_data_dir_is_created_private_and_an_open_one_is_tightened() {
         let (mut child, _url) = start(command(dir, &key(1), &fake.base, "127.0.0.1:0")).await;
         let mode = std::fs::metadata(dir).expect("dir").permissions().mode();
         assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
-        child.kill().expect("kill");
-        child.wait().expect("reaped");
+        stop(&mut child);
     }
 }
 
@@ -489,8 +486,7 @@ async fn a_panicking_handler_is_a_500_and_the_server_lives_on() {
     let a = raw(&at, &format!("GET /api/health HTTP/1.1\r\nHost: {at}"), "").await;
     assert_eq!(a.status, 200);
     assert!(child.try_wait().expect("status").is_none(), "still running");
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 // 13. Tokens: long enough, from the environment or a file; `Bearer` in any case.
@@ -532,6 +528,5 @@ async fn a_short_token_refuses_to_start_and_a_token_file_works() {
         .await;
         assert_eq!(a.status, 200, "{scheme}");
     }
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }

@@ -5,7 +5,8 @@ mod support;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 use support::binary::{
-    authority, command, created_over_http, get_over_http, raw, refused, start, verify_over_http,
+    authority, command, created_over_http, get_over_http, raw, refused, start, stop,
+    verify_over_http,
 };
 use support::*;
 
@@ -155,8 +156,7 @@ async fn export_and_import_move_connections_with_their_secrets_sealed() {
     for (name, cloud) in [("Shop EU", "demo-eu"), ("Shop US", "demo-us")] {
         created_over_http(&url, name, cloud).await;
     }
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 
     let mut export = command(staging.path(), &key(1), &fake.base, "127.0.0.1:0");
     export
@@ -235,8 +235,7 @@ async fn export_and_import_move_connections_with_their_secrets_sealed() {
         fake.calls().last().expect("call").authorization,
         basic("123456789012345", SECRET)
     );
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 fn subcommand(
@@ -276,8 +275,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
             !ok && err.contains("pg_dump"),
             "PostgreSQL has its own tools: {err}"
         );
-        child.kill().expect("kill");
-        child.wait().expect("reaped");
+        stop(&mut child);
         return;
     }
     assert!(ok, "online backup: {err}");
@@ -307,8 +305,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
         !ok && err.contains("stop the server first"),
         "refused while serving: {err}"
     );
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 
     let (ok, _, err) = run(subcommand(
         dir.path(),
@@ -326,8 +323,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
 
     let (mut child, url) = start(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
     assert_eq!(names(&url).await, ["Before"], "the state of the backup");
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -339,8 +335,7 @@ async fn rotate_key_is_all_or_nothing_and_the_old_key_is_refused_after() {
         .as_i64()
         .expect("id");
     created_over_http(&url, "B", "demo").await;
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
     let new_key_file = dir.path().join("new.key");
     std::fs::write(&new_key_file, secrecy::ExposeSecret::expose_secret(&key(2))).expect("write");
     let rotate = |k: u8| {
@@ -367,8 +362,7 @@ async fn rotate_key_is_all_or_nothing_and_the_old_key_is_refused_after() {
         async move {
             let (mut child, url) = start(command(&dir, &key(k), &base, "127.0.0.1:0")).await;
             let v = verify_over_http(&url, a).await;
-            child.kill().expect("kill");
-            child.wait().expect("reaped");
+            stop(&mut child);
             v
         }
     };
@@ -414,8 +408,7 @@ async fn rotate_key_replaces_the_key_file_it_used() {
     };
     let (mut child, url) = start(without_key(&[])).await;
     created_over_http(&url, "A", "demo").await;
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
     let key_file = dir.path().join("connections.key");
     let old = std::fs::read_to_string(&key_file).expect("key file");
     let new_key_file = dir.path().join("new.key");
@@ -432,6 +425,5 @@ async fn rotate_key_replaces_the_key_file_it_used() {
     assert_eq!(now.trim(), secrecy::ExposeSecret::expose_secret(&key(3)));
     let (mut child, url) = start(without_key(&[])).await;
     assert_eq!(names(&url).await, ["A"]);
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }

@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::json;
 use support::binary::{
-    command, created_over_http, get_over_http, refused, start, verify_over_http,
+    command, created_over_http, get_over_http, refused, start, stop, verify_over_http,
 };
 use support::{basic, key, FakeCloudinary, SECRET};
 
@@ -18,8 +18,7 @@ async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_st
     let (mut child, url) = start(command(dir.path(), &key(3), &fake.base, "127.0.0.1:0")).await;
     let created = created_over_http(&url, "Shop EU", "demo").await;
     let id = created["id"].as_i64().expect("id");
-    child.kill().expect("kill -9");
-    child.wait().expect("reaped");
+    stop(&mut child);
 
     let (mut child, url) = start(command(dir.path(), &key(3), &fake.base, "127.0.0.1:0")).await;
     let got = get_over_http(&format!("{url}/api/connections/{id}")).await;
@@ -32,8 +31,7 @@ async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_st
         basic("123456789012345", SECRET),
         "the secret was read back after kill -9"
     );
-    child.kill().expect("kill -9");
-    child.wait().expect("reaped");
+    stop(&mut child);
 
     let err = refused(command(dir.path(), &key(4), &fake.base, "127.0.0.1:0")).await;
     let line = err.trim();

@@ -61,6 +61,12 @@ pub async fn start(cmd: Command) -> (Child, String) {
     .expect("join")
 }
 
+/// Stops a started server as `kill -9` does (SIGKILL) and reaps it.
+pub fn stop(child: &mut Child) {
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+}
+
 /// Runs a server that must refuse to start; returns its stderr.
 pub async fn refused(mut cmd: Command) -> String {
     tokio::task::spawn_blocking(move || {
