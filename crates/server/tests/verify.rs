@@ -158,14 +158,19 @@ async fn connection_id_supplies_the_stored_secret() {
     assert_eq!(h.fake.calls().len(), before);
 }
 
+/// `h`'s app calling Cloudinary's real regional hosts instead of the stand-in.
+fn regional_hosts(h: &Harness) -> axum::Router {
+    let mut state = h.state.clone();
+    state.cloudinary_api_base = None;
+    app(state)
+}
+
 #[tokio::test]
 async fn a_stored_secret_is_never_sent_to_another_regions_host() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await; // region us
                                                       // the real regional hosts (no override): asking for EU must not send the US secret
-    let mut state = h.state.clone();
-    state.cloudinary_api_base = None;
-    let router = app(state);
+    let router = regional_hosts(&h);
     let body = json!({
         "driver": "cloudinary-default",
         "fields": {"cloud_name": "demo", "api_key": "123456789012345", "region": "eu"},
@@ -215,9 +220,7 @@ async fn unsaved_values_are_validated_first() {
 async fn changing_the_region_needs_the_secret_again() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await; // region us
-    let mut state = h.state.clone();
-    state.cloudinary_api_base = None;
-    let router = app(state);
+    let router = regional_hosts(&h);
     let mut body = input("Shop", "demo", "");
     body["fields"]["region"] = json!("ap");
     let a = put(&router, &format!("/api/connections/{}", c["id"]), &body, 1).await;
