@@ -3,7 +3,7 @@
 
 mod support;
 
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use support::*;
 
 const CSS: &str = "main-0123456789abcdef.css";
@@ -17,11 +17,7 @@ fn write_dist(h: &Harness) {
 }
 
 async fn fetch(h: &Harness, uri: &str, accept: &str) -> Answer {
-    let req = Request::get(uri)
-        .header("accept-encoding", accept)
-        .body(axum::body::Body::empty())
-        .expect("request");
-    send(&h.router, req).await
+    send(&h.router, get_with(uri, &[("accept-encoding", accept)])).await
 }
 
 #[tokio::test]

@@ -9,16 +9,7 @@ use support::database::{execute, Arg};
 use support::*;
 
 async fn create_with_key(h: &Harness, body: &serde_json::Value, key: &str) -> Answer {
-    send(
-        &h.router,
-        json_request(
-            "POST",
-            "/api/connections",
-            body,
-            &[("idempotency-key", key)],
-        ),
-    )
-    .await
+    create_with(&h.router, body, &[("idempotency-key", key)]).await
 }
 
 async fn total(h: &Harness) -> i64 {
@@ -105,16 +96,7 @@ async fn the_same_idempotency_key_sent_concurrently_makes_one_row() {
             let router = h.router.clone();
             let body = body.clone();
             tokio::spawn(async move {
-                send(
-                    &router,
-                    json_request(
-                        "POST",
-                        "/api/connections",
-                        &body,
-                        &[("idempotency-key", "same")],
-                    ),
-                )
-                .await
+                create_with(&router, &body, &[("idempotency-key", "same")]).await
             })
         })
         .collect();
@@ -139,16 +121,7 @@ async fn two_concurrent_updates_of_one_version_exactly_one_wins() {
             let router = h.router.clone();
             let uri = uri.clone();
             tokio::spawn(async move {
-                let a = send(
-                    &router,
-                    json_request(
-                        "PUT",
-                        &uri,
-                        &input(name, "demo", ""),
-                        &[("if-match", "\"1\"")],
-                    ),
-                )
-                .await;
+                let a = put(&router, &uri, &input(name, "demo", ""), 1).await;
                 (name, a)
             })
         })

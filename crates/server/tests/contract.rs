@@ -102,14 +102,11 @@ async fn a_malformed_if_match_is_a_400() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await;
     for bad in ["\"1", "abc", "\"1\",", "W/1"] {
-        let a = send(
+        let a = put_if(
             &h.router,
-            json_request(
-                "PUT",
-                &format!("/api/connections/{}", c["id"]),
-                &input("Shop", "demo", ""),
-                &[("if-match", bad)],
-            ),
+            &format!("/api/connections/{}", c["id"]),
+            &input("Shop", "demo", ""),
+            bad,
         )
         .await;
         assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
@@ -121,47 +118,38 @@ async fn if_match_follows_rfc_9110() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await;
     let uri = format!("/api/connections/{}", c["id"]);
-    let put = |tag: &'static str, name: &'static str| {
-        json_request("PUT", &uri, &input(name, "demo", ""), &[("if-match", tag)])
-    };
     for (tag, why) in [
         ("W/\"1\"", "a weak tag never matches"),
         ("\"2\"", "not the current version"),
         ("\"2\", \"3\"", "no tag of the list is current"),
         ("\"01\"", "entity tags compare exactly"),
     ] {
-        let a = send(&h.router, put(tag, "Shop 2")).await;
+        let a = put_if(&h.router, &uri, &input("Shop 2", "demo", ""), tag).await;
         assert_error(&a, StatusCode::PRECONDITION_FAILED, "conflict");
         assert_eq!(a.status, StatusCode::PRECONDITION_FAILED, "{why}");
     }
-    let a = send(&h.router, put("\"5\", \"1\"", "Shop 2")).await;
+    let a = put_if(
+        &h.router,
+        &uri,
+        &input("Shop 2", "demo", ""),
+        "\"5\", \"1\"",
+    )
+    .await;
     assert_eq!(a.status, StatusCode::OK, "any tag of a list: {}", a.text());
     assert_eq!(a.json()["version"], 2);
-    let a = send(&h.router, put("*", "Shop 3")).await;
+    let a = put_if(&h.router, &uri, &input("Shop 3", "demo", ""), "*").await;
     assert_eq!(a.status, StatusCode::OK, "* matches: {}", a.text());
     assert_eq!(a.json()["version"], 3);
-    let a = send(
+    let a = put_if(
         &h.router,
-        json_request(
-            "PUT",
-            "/api/connections/999",
-            &input("Shop", "demo", ""),
-            &[("if-match", "*")],
-        ),
+        "/api/connections/999",
+        &input("Shop", "demo", ""),
+        "*",
     )
     .await;
     assert_error(&a, StatusCode::NOT_FOUND, "not_found");
     // The precondition is judged before the content: a stale tag with an invalid body is a 412.
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("", "demo", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("", "demo", ""), 1).await;
     assert_error(&a, StatusCode::PRECONDITION_FAILED, "conflict");
 }
 
@@ -319,10 +307,7 @@ async fn openapi_describes_every_endpoint_and_needs_the_token() {
     assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");
     let a = send(
         &h.router,
-        Request::get("/api/openapi.json")
-            .header(header::AUTHORIZATION, "Bearer tok")
-            .body(Body::empty())
-            .expect("request"),
+        get_with("/api/openapi.json", &[("authorization", "Bearer tok")]),
     )
     .await;
     assert_eq!(a.status, StatusCode::OK);
@@ -367,10 +352,7 @@ async fn api_answers_are_not_cached_and_are_compressed_when_asked() {
     }
     let a = send(
         &h.router,
-        Request::get("/api/connections?limit=30")
-            .header(header::ACCEPT_ENCODING, "gzip")
-            .body(Body::empty())
-            .expect("request"),
+        get_with("/api/connections?limit=30", &[("accept-encoding", "gzip")]),
     )
     .await;
     assert_eq!(a.status, StatusCode::OK);
@@ -379,10 +361,7 @@ async fn api_answers_are_not_cached_and_are_compressed_when_asked() {
     assert_eq!(a.header("x-content-type-options"), "nosniff");
     let a = send(
         &h.router,
-        Request::get("/api/connections?limit=30")
-            .header(header::ACCEPT_ENCODING, "br")
-            .body(Body::empty())
-            .expect("request"),
+        get_with("/api/connections?limit=30", &[("accept-encoding", "br")]),
     )
     .await;
     assert_eq!(a.header("content-encoding"), "br");
@@ -404,6 +383,15 @@ async fn app_pages_carry_csp_nosniff_and_no_referrer() {
     assert_eq!(a.header("referrer-policy"), "no-referrer");
 }
 
+/// Tests unsaved values against the cloud that never answers; returns the result.
+async fn verify_slow(h: &Harness) -> serde_json::Value {
+    let body = json!({"driver": "cloudinary-default", "fields":
+        {"cloud_name": "slow", "api_key": "1", "api_secret": SECRET}});
+    send(&h.router, json_request("POST", "/api/verify", &body, &[]))
+        .await
+        .json()
+}
+
 /// Without a setting, a Cloudinary that does not answer is given up after 5 seconds (the
 /// server's own wait, not the test's: the answer says how long it waited).
 #[tokio::test]
@@ -420,18 +408,7 @@ async fn verification_waits_5_seconds_by_default() {
     );
     let default_wait = defaults.verify_timeout;
     let h = harness_with(|s| s.verify_timeout = default_wait).await;
-    let a = send(
-        &h.router,
-        json_request(
-            "POST",
-            "/api/verify",
-            &json!({"driver": "cloudinary-default", "fields":
-                {"cloud_name": "slow", "api_key": "1", "api_secret": SECRET}}),
-            &[],
-        ),
-    )
-    .await;
-    let r = a.json();
+    let r = verify_slow(&h).await;
     assert_eq!(r["state"], "unreachable");
     assert_eq!(
         r["message"],
@@ -442,18 +419,7 @@ async fn verification_waits_5_seconds_by_default() {
 #[tokio::test]
 async fn the_timeout_message_names_the_configured_wait() {
     let h = harness_with(|s| s.verify_timeout = std::time::Duration::from_millis(250)).await;
-    let a = send(
-        &h.router,
-        json_request(
-            "POST",
-            "/api/verify",
-            &json!({"driver": "cloudinary-default", "fields":
-                {"cloud_name": "slow", "api_key": "1", "api_secret": SECRET}}),
-            &[],
-        ),
-    )
-    .await;
-    let r = a.json();
+    let r = verify_slow(&h).await;
     assert_eq!(r["state"], "unreachable");
     assert_eq!(
         r["message"],

@@ -69,48 +69,22 @@ async fn update_needs_if_match_and_refuses_stale_versions() {
     assert_eq!(a.status, StatusCode::PRECONDITION_REQUIRED);
     assert_eq!(a.json()["error"]["code"], "precondition_required");
 
-    let a = send(
-        &h.router,
-        json_request("PUT", &uri, &body, &[("if-match", "\"1\"")]),
-    )
-    .await;
+    let a = put(&h.router, &uri, &body, 1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(a.header("etag"), "\"2\"");
     assert_eq!(a.json()["name"], "Shop 2");
     assert_eq!(a.json()["version"], 2);
 
-    let a = send(
-        &h.router,
-        json_request("PUT", &uri, &body, &[("if-match", "\"1\"")]),
-    )
-    .await;
+    let a = put(&h.router, &uri, &body, 1).await;
     assert_eq!(a.status, StatusCode::PRECONDITION_FAILED);
     assert_eq!(a.json()["error"]["code"], "conflict");
 
     // without quotes too
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop 3", "demo", ""),
-            &[("if-match", "2")],
-        ),
-    )
-    .await;
+    let a = put_if(&h.router, &uri, &input("Shop 3", "demo", ""), "2").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(a.json()["version"], 3);
 
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            "/api/connections/999",
-            &body,
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, "/api/connections/999", &body, 1).await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
 }
 
@@ -124,34 +98,12 @@ async fn update_keeps_the_stored_secret_when_left_out_or_empty_and_replaces_it_w
         .as_object_mut()
         .expect("object")
         .remove("api_secret");
-    let a = send(
-        &h.router,
-        json_request("PUT", &uri, &left_out, &[("if-match", "\"1\"")]),
-    )
-    .await;
+    let a = put(&h.router, &uri, &left_out, 1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(a.json()["secrets_set"], json!(["api_secret"]));
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop", "demo", ""),
-            &[("if-match", "\"2\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop", "demo", ""), 2).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop", "demo", "newSecret_1"),
-            &[("if-match", "\"3\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop", "demo", "newSecret_1"), 3).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let auths: Vec<String> = h
         .fake
@@ -176,19 +128,14 @@ async fn delete_answers_204_then_404() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await;
     let uri = format!("/api/connections/{}", c["id"]);
-    let del = |uri: String| {
-        axum::http::Request::delete(uri)
-            .body(axum::body::Body::empty())
-            .expect("request")
-    };
-    let a = send(&h.router, del(uri.clone())).await;
+    let a = delete(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
     assert!(a.body.is_empty());
     assert_eq!(
         send(&h.router, get(&uri)).await.status,
         StatusCode::NOT_FOUND
     );
-    let a = send(&h.router, del(uri)).await;
+    let a = delete(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_eq!(a.json()["error"]["code"], "not_found");
 }
@@ -208,14 +155,11 @@ async fn a_taken_name_is_a_422_on_the_name_field_case_insensitively() {
     assert_eq!(e["error"]["details"]["name"]["code"], "taken");
     // renaming onto a taken name too
     let other = created(&h.router, "Other", "demo").await;
-    let a = send(
+    let a = put(
         &h.router,
-        json_request(
-            "PUT",
-            &format!("/api/connections/{}", other["id"]),
-            &input("SHOP EU", "demo", ""),
-            &[("if-match", "\"1\"")],
-        ),
+        &format!("/api/connections/{}", other["id"]),
+        &input("SHOP EU", "demo", ""),
+        1,
     )
     .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -1,56 +1,21 @@
 //! The first slice of the API, driven through `app().oneshot(...)` against a
 //! real SQLite file in a temporary directory.
 
-use std::sync::Arc;
-
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use connections_api::{Driver, ErrorBody, ErrorCode, Page};
-use connections_server::store::DB_FILE;
-use connections_server::{app, AppState};
-
 mod support;
 
-struct Harness {
-    dir: tempfile::TempDir,
-    router: Router,
-}
+use std::sync::Arc;
 
-async fn harness(token: Option<&str>) -> Harness {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).expect("dist");
-    std::fs::write(
-        dist.join("index.html"),
-        "<html><body><script type=\"module\">init()</script></body></html>",
-    )
-    .expect("index");
-    let store = support::database::open(dir.path(), None)
-        .await
-        .expect("store opens");
-    let mut state = AppState::new(store, dist).expect("state");
-    state.token = token.map(Arc::from);
-    Harness {
-        router: app(state),
-        dir,
-    }
-}
-
-/// The shared harness's `send` (`support::send`), as the parts these tests take apart.
-async fn send(router: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let a = support::send(router, req).await;
-    (a.status, a.headers, a.body)
-}
-
-use support::get;
+use axum::http::{header, StatusCode};
+use connections_api::{Driver, ErrorBody, ErrorCode, Page};
+use connections_server::store::DB_FILE;
+use support::{get, get_with, harness, harness_with, send};
 
 #[tokio::test]
 async fn health_is_ok_and_database_file_is_created() {
-    let h = harness(None).await;
-    let (status, _, body) = send(&h.router, get("/api/health")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, br#"{"status":"ok"}"#);
+    let h = harness().await;
+    let a = send(&h.router, get("/api/health")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.body, br#"{"status":"ok"}"#);
     // The SQLite file, unless the tests run on PostgreSQL.
     let on_sqlite = support::database::postgres().is_none();
     assert_eq!(h.dir.path().join(DB_FILE).is_file(), on_sqlite);
@@ -58,10 +23,10 @@ async fn health_is_ok_and_database_file_is_created() {
 
 #[tokio::test]
 async fn drivers_lists_the_default_driver() {
-    let h = harness(None).await;
-    let (status, _, body) = send(&h.router, get("/api/drivers")).await;
-    assert_eq!(status, StatusCode::OK);
-    let drivers: Vec<Driver> = serde_json::from_slice(&body).expect("drivers json");
+    let h = harness().await;
+    let a = send(&h.router, get("/api/drivers")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let drivers: Vec<Driver> = serde_json::from_slice(&a.body).expect("drivers json");
     assert_eq!(drivers[0].id, "cloudinary-default");
     assert_eq!(drivers[0].name, "Cloudinary default driver");
     let labels: Vec<_> = drivers[0].fields.iter().map(|f| f.label.as_str()).collect();
@@ -70,10 +35,10 @@ async fn drivers_lists_the_default_driver() {
 
 #[tokio::test]
 async fn list_is_empty_on_first_start() {
-    let h = harness(None).await;
-    let (status, _, body) = send(&h.router, get("/api/connections")).await;
-    assert_eq!(status, StatusCode::OK);
-    let page: Page = serde_json::from_slice(&body).expect("page json");
+    let h = harness().await;
+    let a = send(&h.router, get("/api/connections")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let page: Page = serde_json::from_slice(&a.body).expect("page json");
     assert_eq!(
         (page.items.len(), page.total, page.offset, page.limit),
         (0, 0, 0, 25)
@@ -82,63 +47,63 @@ async fn list_is_empty_on_first_start() {
 
 #[tokio::test]
 async fn token_is_required_except_for_health() {
-    let h = harness(Some("s3cret-token")).await;
-    let (status, _, body) = send(&h.router, get("/api/connections")).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let err: ErrorBody = serde_json::from_slice(&body).expect("error json");
+    let h = harness_with(|s| s.token = Some(Arc::from("s3cret-token"))).await;
+    let a = send(&h.router, get("/api/connections")).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    let err: ErrorBody = serde_json::from_slice(&a.body).expect("error json");
     assert_eq!(err.error.code, ErrorCode::Unauthorized);
 
-    let wrong = Request::get("/api/drivers")
-        .header(header::AUTHORIZATION, "Bearer s3cret-tokeN")
-        .body(Body::empty())
-        .expect("request");
-    assert_eq!(send(&h.router, wrong).await.0, StatusCode::UNAUTHORIZED);
+    let wrong = get_with("/api/drivers", &[("authorization", "Bearer s3cret-tokeN")]);
+    assert_eq!(
+        send(&h.router, wrong).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
-    let right = Request::get("/api/drivers")
-        .header(header::AUTHORIZATION, "Bearer s3cret-token")
-        .body(Body::empty())
-        .expect("request");
-    assert_eq!(send(&h.router, right).await.0, StatusCode::OK);
-    assert_eq!(send(&h.router, get("/api/health")).await.0, StatusCode::OK);
+    let right = get_with("/api/drivers", &[("authorization", "Bearer s3cret-token")]);
+    assert_eq!(send(&h.router, right).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&h.router, get("/api/health")).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn unknown_api_path_is_a_json_404_not_the_app() {
-    let h = harness(None).await;
-    let (status, _, body) = send(&h.router, get("/api/nope")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let err: ErrorBody = serde_json::from_slice(&body).expect("error json");
+    let h = harness().await;
+    let a = send(&h.router, get("/api/nope")).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    let err: ErrorBody = serde_json::from_slice(&a.body).expect("error json");
     assert_eq!(err.error.code, ErrorCode::NotFound);
 }
 
 #[tokio::test]
 async fn bad_list_query_is_a_400_with_the_error_body() {
-    let h = harness(None).await;
+    let h = harness().await;
     for uri in [
         "/api/connections?sort=colour",
         "/api/connections?limit=501",
         "/api/connections?offset=-1",
     ] {
-        let (status, _, body) = send(&h.router, get(uri)).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
-        let err: ErrorBody = serde_json::from_slice(&body).expect("error json");
+        let a = send(&h.router, get(uri)).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{uri}");
+        let err: ErrorBody = serde_json::from_slice(&a.body).expect("error json");
         assert_eq!(err.error.code, ErrorCode::BadRequest);
     }
 }
 
 #[tokio::test]
 async fn app_routes_fall_back_to_index_with_security_headers() {
-    let h = harness(None).await;
-    let (status, headers, body) = send(&h.router, get("/17")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(String::from_utf8_lossy(&body).contains("init()"));
-    let csp = headers[header::CONTENT_SECURITY_POLICY]
+    let h = harness().await;
+    let a = send(&h.router, get("/17")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.text().contains("init()"));
+    let csp = a.headers[header::CONTENT_SECURITY_POLICY]
         .to_str()
         .expect("ascii");
     assert!(
         csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
         "{csp}"
     );
-    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(a.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(a.headers[header::REFERRER_POLICY], "no-referrer");
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
-use support::binary::{authority, command, raw, refused, start};
+use support::binary::{authority, command, raw, refused, start, stop};
 use support::database::{execute, fetch_text, Arg};
 use support::*;
 
@@ -82,45 +82,33 @@ async fn without_a_token_a_foreign_host_is_refused_and_a_foreign_origin_changes_
     assert!(fake.calls().is_empty(), "nothing reached Cloudinary");
     let a = create(format!("http://127.0.0.1:{port}")).await;
     assert_eq!(a.status, 201, "the app's own origin: {}", a.body);
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 #[tokio::test]
 async fn with_a_token_any_host_is_answered_but_a_foreign_origin_still_changes_nothing() {
     let h = harness_with(|s| s.token = Some(TOKEN.into())).await;
     let auth = format!("Bearer {TOKEN}");
-    let mut req = json_request(
-        "POST",
-        "/api/connections",
-        &input("Shop", "demo", SECRET),
-        &[("authorization", &auth), ("origin", "https://evil.example")],
-    );
-    req.headers_mut()
-        .insert("host", "connections.example.com".parse().expect("host"));
-    let a = send(&h.router, req).await;
-    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
-    let a = send(
+    let body = input("Shop", "demo", SECRET);
+    let a = create_with(
         &h.router,
-        json_request(
-            "POST",
-            "/api/connections",
-            &input("Shop", "demo", SECRET),
-            &[("authorization", &auth), ("sec-fetch-site", "cross-site")],
-        ),
+        &body,
+        &[
+            ("authorization", &auth),
+            ("origin", "https://evil.example"),
+            ("host", "connections.example.com"),
+        ],
     )
     .await;
     assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
-    let a = send(
+    let a = create_with(
         &h.router,
-        json_request(
-            "POST",
-            "/api/connections",
-            &input("Shop", "demo", SECRET),
-            &[("authorization", &auth)],
-        ),
+        &body,
+        &[("authorization", &auth), ("sec-fetch-site", "cross-site")],
     )
     .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
+    let a = create_with(&h.router, &body, &[("authorization", &auth)]).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
 }
 
@@ -131,18 +119,11 @@ async fn an_allowed_origin_may_change_connections() {
     })
     .await;
     let body = input("Shop", "demo", SECRET);
-    let a = create_from(&h, &body, "https://shell.example.com").await;
+    let a = create_with(&h.router, &body, &[("origin", "https://shell.example.com")]).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
-    let a = create_from(&h, &body, "https://shell.example.com.evil.example").await;
+    let evil = [("origin", "https://shell.example.com.evil.example")];
+    let a = create_with(&h.router, &body, &evil).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
-}
-
-async fn create_from(h: &Harness, body: &Value, origin: &str) -> Answer {
-    send(
-        &h.router,
-        json_request("POST", "/api/connections", body, &[("origin", origin)]),
-    )
-    .await
 }
 
 // 2. CSRF on verify: a body-less POST (what a cross-site form sends) is refused;
@@ -189,16 +170,7 @@ async fn a_changed_connection_is_verified_again_at_once() {
     let id = c["id"].as_i64().expect("id");
     let mut body = input("Shop", "demo2", SECRET);
     body["fields"]["api_secret"] = json!("");
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &format!("/api/connections/{id}"),
-            &body,
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &format!("/api/connections/{id}"), &body, 1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(h.fake.calls().len(), 2, "an update verifies the new values");
     assert_eq!(h.fake.calls()[1].path, "/v1_1/demo2/ping");
@@ -262,8 +234,7 @@ async fn idle_sockets_cannot_take_the_server_down() {
     .expect("join");
     assert_eq!(closed, 141, "every idle socket was closed by the server");
     assert!(child.try_wait().expect("status").is_none(), "still running");
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 // 4. A secret sent in the wrong place or as the wrong type is not echoed.
@@ -360,16 +331,7 @@ async fn a_secret_swapped_between_rows_is_never_sent() {
     .await;
     assert_eq!(swapped, 1);
     let calls_before = h.fake.calls().len();
-    let r = send(
-        &h.router,
-        json_request(
-            "POST",
-            &format!("/api/connections/{}/verify", a["id"]),
-            &json!({}),
-            &[],
-        ),
-    )
-    .await;
+    let r = verify_stored(&h.router, &format!("/api/connections/{}", a["id"])).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.text());
     assert_eq!(h.fake.calls().len(), calls_before, "nothing was sent");
 }
@@ -453,31 +415,14 @@ async fn an_idempotent_replay_returns_the_first_answer_after_a_rename_and_a_dele
     let h = harness().await;
     let body = input("Shop EU", "demo", SECRET);
     let key = [("idempotency-key", "create-1")];
-    let first = send(
-        &h.router,
-        json_request("POST", "/api/connections", &body, &key),
-    )
-    .await;
+    let first = create_with(&h.router, &body, &key).await;
     assert_eq!(first.status, StatusCode::CREATED);
     let id = first.json()["id"].as_i64().expect("id");
     let mut renamed = input("Shop US", "demo", "");
     renamed["fields"]["api_secret"] = json!("");
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &format!("/api/connections/{id}"),
-            &renamed,
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &format!("/api/connections/{id}"), &renamed, 1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let replay = send(
-        &h.router,
-        json_request("POST", "/api/connections", &body, &key),
-    )
-    .await;
+    let replay = create_with(&h.router, &body, &key).await;
     assert_eq!(replay.status, StatusCode::CREATED);
     assert_eq!(
         replay.json(),
@@ -486,19 +431,9 @@ async fn an_idempotent_replay_returns_the_first_answer_after_a_rename_and_a_dele
     );
     assert_eq!(replay.header("etag"), first.header("etag"));
     assert_eq!(replay.header("idempotent-replayed"), "true");
-    let a = send(
-        &h.router,
-        axum::http::Request::delete(format!("/api/connections/{id}"))
-            .body(axum::body::Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let a = delete(&h.router, &format!("/api/connections/{id}")).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
-    let replay = send(
-        &h.router,
-        json_request("POST", "/api/connections", &body, &key),
-    )
-    .await;
+    let replay = create_with(&h.router, &body, &key).await;
     assert_eq!(replay.status, StatusCode::CREATED, "{}", replay.text());
     assert_eq!(replay.json(), first.json());
     assert_eq!(
@@ -523,8 +458,7 @@ async fn the_data_dir_is_created_private_and_an_open_one_is_tightened() {
         let (mut child, _url) = start(command(dir, &key(1), &fake.base, "127.0.0.1:0")).await;
         let mode = std::fs::metadata(dir).expect("dir").permissions().mode();
         assert_eq!(mode & 0o777, 0o700, "{}", dir.display());
-        child.kill().expect("kill");
-        child.wait().expect("reaped");
+        stop(&mut child);
     }
 }
 
@@ -552,8 +486,7 @@ async fn a_panicking_handler_is_a_500_and_the_server_lives_on() {
     let a = raw(&at, &format!("GET /api/health HTTP/1.1\r\nHost: {at}"), "").await;
     assert_eq!(a.status, 200);
     assert!(child.try_wait().expect("status").is_none(), "still running");
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 // 13. Tokens: long enough, from the environment or a file; `Bearer` in any case.
@@ -595,6 +528,5 @@ async fn a_short_token_refuses_to_start_and_a_token_file_works() {
         .await;
         assert_eq!(a.status, 200, "{scheme}");
     }
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }

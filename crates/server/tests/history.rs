@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 use support::database::{fetch_text, Arg};
 use support::*;
 
@@ -30,15 +30,6 @@ async fn history(router: &axum::Router, id: i64, query: &str) -> Answer {
     .await
 }
 
-fn actions(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|e| e["action"].as_str().expect("action").to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn every_change_is_recorded_newest_first_without_secrets() {
     let h = harness().await;
@@ -47,42 +38,16 @@ async fn every_change_is_recorded_newest_first_without_secrets() {
     let uri = format!("/api/connections/{id}");
 
     // Rename and move to another cloud, keeping the secret.
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop 2", "demo2", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop 2", "demo2", ""), 1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     // A new secret only.
     let new_secret = "NEWsecretVALUE_0987654321zyx";
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop 2", "demo2", new_secret),
-            &[("if-match", "\"2\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop 2", "demo2", new_secret), 2).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     // Test, then delete.
-    let a = send(
-        &h.router,
-        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
-    )
-    .await;
+    let a = verify_stored(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let a = send(
-        &h.router,
-        Request::delete(&uri).body(Body::empty()).expect("request"),
-    )
-    .await;
+    let a = delete(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
 
     // The deleted connection's history still answers.
@@ -90,7 +55,7 @@ async fn every_change_is_recorded_newest_first_without_secrets() {
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let page = a.json();
     assert_eq!(
-        actions(&page),
+        item_texts(&page, "action"),
         [
             "deleted",
             "verified",
@@ -130,7 +95,10 @@ async fn every_change_is_recorded_newest_first_without_secrets() {
     let a = history(&h.router, id, "?offset=2&limit=3").await;
     assert_eq!(a.status, StatusCode::OK);
     let p = a.json();
-    assert_eq!(actions(&p), ["verified", "secret_replaced", "verified"]);
+    assert_eq!(
+        item_texts(&p, "action"),
+        ["verified", "secret_replaced", "verified"]
+    );
     assert_eq!(p["total"], 8);
     assert_eq!(p["offset"], 2);
     assert_eq!(p["limit"], 3);
@@ -183,42 +151,18 @@ async fn a_put_that_changes_nothing_is_still_recorded_and_failed_writes_are_not(
     let c = created(&h.router, "Shop", "demo").await;
     let id = c["id"].as_i64().expect("id");
     let uri = format!("/api/connections/{id}");
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop", "demo", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop", "demo", ""), 1).await;
     assert_eq!(a.status, StatusCode::OK);
     // Stale and invalid writes leave no event.
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Other", "demo", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Other", "demo", ""), 1).await;
     assert_eq!(a.status, StatusCode::PRECONDITION_FAILED, "{}", a.text());
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("", "demo", ""),
-            &[("if-match", "\"2\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("", "demo", ""), 2).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     let p = history(&h.router, id, "").await.json();
-    assert_eq!(actions(&p), ["verified", "updated", "verified", "created"]);
+    assert_eq!(
+        item_texts(&p, "action"),
+        ["verified", "updated", "verified", "created"]
+    );
     assert_eq!(p["items"][1]["changed"], json!([]));
 }
 
@@ -279,27 +223,12 @@ async fn concurrent_writers_lose_no_events() {
     for i in 0..12 {
         let router = h.router.clone();
         tasks.push(tokio::spawn(async move {
-            let a = send(
-                &router,
-                json_request(
-                    "POST",
-                    &format!("/api/connections/{id}/verify"),
-                    &json!({}),
-                    &[],
-                ),
-            )
-            .await;
+            let a = verify_stored(&router, &format!("/api/connections/{id}")).await;
             assert_eq!(a.status, StatusCode::OK, "{}", a.text());
             let other = create(&router, &input(&format!("Other {i}"), "demo", SECRET)).await;
             assert_eq!(other.status, StatusCode::CREATED, "{}", other.text());
             let oid = other.json()["id"].as_i64().expect("id");
-            let a = send(
-                &router,
-                Request::delete(format!("/api/connections/{oid}"))
-                    .body(Body::empty())
-                    .expect("request"),
-            )
-            .await;
+            let a = delete(&router, &format!("/api/connections/{oid}")).await;
             assert_eq!(a.status, StatusCode::NO_CONTENT);
             oid
         }));
@@ -312,7 +241,11 @@ async fn concurrent_writers_lose_no_events() {
     assert_eq!(p["total"], 14, "created + its verify + 12 Tests");
     for oid in others {
         let p = history(&h.router, oid, "").await.json();
-        assert_eq!(actions(&p), ["deleted", "verified", "created"], "{oid}");
+        assert_eq!(
+            item_texts(&p, "action"),
+            ["deleted", "verified", "created"],
+            "{oid}"
+        );
     }
     let total = fetch_text(
         &h.state.store,

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use support::binary::{command, start};
+use support::binary::{command, created_over_http, get_over_http, start, verify_over_http};
 use support::database::{fresh_database, require_postgres};
 use support::{input, key, FakeCloudinary, SECRET};
 
@@ -69,14 +69,7 @@ async fn post(url: &str, body: &Value, idempotency_key: Option<&str>) -> reqwest
 }
 
 async fn total(url: &str) -> u64 {
-    let page: Value = client()
-        .get(format!("{url}/api/connections"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let page = get_over_http(&format!("{url}/api/connections")).await;
     page["total"].as_u64().expect("total")
 }
 
@@ -102,15 +95,7 @@ async fn two_instances_read_each_others_writes_with_the_same_etag() {
     assert_eq!(other, body, "the same connection on both instances");
     assert_eq!(other["secrets_set"], json!(["api_secret"]));
     // The secret written by one instance is read back by the other.
-    let verified: Value = client()
-        .post(format!("{}/api/connections/{id}/verify", p.urls[1]))
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("verify")
-        .json()
-        .await
-        .expect("json");
+    let verified = verify_over_http(&p.urls[1], id).await;
     assert_eq!(verified["status"]["state"], "ok");
     assert_eq!(
         p.fake.calls().last().expect("call").authorization,
@@ -183,11 +168,7 @@ async fn two_instances_make_one_row_for_concurrent_creates_with_one_idempotency_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_accept_one_of_concurrent_puts_with_one_if_match() {
     let p = pair().await;
-    let created: Value = post(&p.urls[0], &input("Shop", "demo", SECRET), None)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let created = created_over_http(&p.urls[0], "Shop", "demo").await;
     let id = created["id"].as_i64().expect("id");
     let etag = format!("\"{}\"", created["version"]);
     let answers = at_once(&p, 16, |url, i| {
@@ -209,14 +190,7 @@ async fn two_instances_accept_one_of_concurrent_puts_with_one_if_match() {
         answers.iter().all(|a| [200, 412].contains(&a.0)),
         "{answers:?}"
     );
-    let now: Value = client()
-        .get(format!("{}/api/connections/{id}", p.urls[1]))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let now = get_over_http(&format!("{}/api/connections/{id}", p.urls[1])).await;
     assert_eq!(now["version"], created["version"].as_i64().expect("v") + 1);
     assert_eq!(now["name"], ok[0].1["name"], "the accepted PUT is stored");
 }

@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -139,16 +138,10 @@ impl JwksServer {
             hits: Arc::default(),
             down: Arc::default(),
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr: SocketAddr = listener.local_addr().expect("addr");
         let router = axum::Router::new()
             .route("/jwks.json", axum::routing::get(serve_jwks))
             .with_state(served.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        let addr = serve_on_loopback(router).await;
         JwksServer {
             url: format!("http://{addr}/jwks.json"),
             jwks: served.jwks,
@@ -190,11 +183,7 @@ async fn call(h: &Harness, method: &str, uri: &str, body: &Value, token: &str) -
 
 async fn me(h: &Harness, token: &str) -> Answer {
     let auth = bearer(token);
-    let req = axum::http::Request::get("/api/me")
-        .header("authorization", auth)
-        .body(axum::body::Body::empty())
-        .expect("request");
-    send(&h.router, req).await
+    send(&h.router, get_with("/api/me", &[("authorization", &auth)])).await
 }
 
 #[tokio::test]

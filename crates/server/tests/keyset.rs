@@ -6,29 +6,16 @@
 
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
 use connections_api::{ListQuery, Order, SortKey, State, Status, CURSOR_END};
-use connections_server::store::{Record, Store};
+use connections_server::store::Store;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use support::*;
 
 const CLOUDS: [&str; 4] = ["alpha", "Alpha", "beta-one", "gamma"];
-
-fn record(name: &str, cloud: &str) -> Record {
-    Record {
-        name: name.to_string(),
-        driver: "cloudinary-default".into(),
-        fields: BTreeMap::from([
-            ("cloud_name".to_string(), cloud.to_string()),
-            ("api_key".to_string(), "1234".to_string()),
-            ("region".to_string(), String::new()),
-        ]),
-        secrets: BTreeMap::new(),
-    }
-}
 
 /// Adds a row; every third one gets a check time (the "last verified" sort
 /// then mixes never-checked rows with checked ones, and ties).
@@ -46,7 +33,11 @@ async fn add(store: &Store, serial: &std::cell::Cell<u32>, name_seed: u8, cloud:
         serial.get()
     );
     let created = store
-        .create(&record(&name, CLOUDS[cloud % CLOUDS.len()]), None, None)
+        .create(
+            &record(&name, CLOUDS[cloud % CLOUDS.len()], None),
+            None,
+            None,
+        )
         .await
         .expect("create");
     let row = created.row;

@@ -4,7 +4,10 @@ mod support;
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
-use support::binary::{authority, command, raw, refused, start};
+use support::binary::{
+    authority, command, created_over_http, get_over_http, raw, refused, start, stop,
+    verify_over_http,
+};
 use support::*;
 
 const TOKEN: &str = "k7Qw2vR9xL4pN8sT1yU6zA3bC5dE0fGh";
@@ -49,25 +52,16 @@ async fn every_answer_has_a_request_id_and_errors_carry_it() {
 async fn metrics_count_requests_by_route_and_verifications_by_state() {
     let h = harness_with(|s| s.token = Some(TOKEN.into())).await;
     let auth = format!("Bearer {TOKEN}");
-    let with_token = |uri: &str| {
-        axum::http::Request::get(uri)
-            .header("authorization", &auth)
-            .body(axum::body::Body::empty())
-            .expect("request")
-    };
+    let with_token = |uri: &str| get_with(uri, &[("authorization", &auth)]);
     assert_eq!(
         send(&h.router, get("/api/metrics")).await.status,
         StatusCode::UNAUTHORIZED,
         "behind the token"
     );
-    let a = send(
+    let a = create_with(
         &h.router,
-        json_request(
-            "POST",
-            "/api/connections",
-            &input("Shop", "demo", SECRET),
-            &[("authorization", &auth)],
-        ),
+        &input("Shop", "demo", SECRET),
+        &[("authorization", &auth)],
     )
     .await;
     assert_eq!(a.status, StatusCode::CREATED);
@@ -159,18 +153,10 @@ async fn export_and_import_move_connections_with_their_secrets_sealed() {
     std::fs::write(&pass_file, "a long passphrase for moving\n").expect("write");
 
     let (mut child, url) = start(command(staging.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
-    let http = reqwest::Client::new();
     for (name, cloud) in [("Shop EU", "demo-eu"), ("Shop US", "demo-us")] {
-        let r = http
-            .post(format!("{url}/api/connections"))
-            .json(&input(name, cloud, SECRET))
-            .send()
-            .await
-            .expect("create");
-        assert_eq!(r.status().as_u16(), 201);
+        created_over_http(&url, name, cloud).await;
     }
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 
     let mut export = command(staging.path(), &key(1), &fake.base, "127.0.0.1:0");
     export
@@ -237,35 +223,19 @@ async fn export_and_import_move_connections_with_their_secrets_sealed() {
         "127.0.0.1:0",
     ))
     .await;
-    let page: Value = http
-        .get(format!("{url}/api/connections?sort=name"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let page = get_over_http(&format!("{url}/api/connections?sort=name")).await;
     assert_eq!(page["total"], 2);
     assert_eq!(page["items"][0]["status"]["state"], "unverified");
     let id = page["items"][0]["id"].as_i64().expect("id");
     let before = fake.calls().len();
-    let v: Value = http
-        .post(format!("{url}/api/connections/{id}/verify"))
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("verify")
-        .json()
-        .await
-        .expect("json");
+    let v = verify_over_http(&url, id).await;
     assert_eq!(v["status"]["state"], "ok");
     assert_eq!(fake.calls().len(), before + 1);
     assert_eq!(
         fake.calls().last().expect("call").authorization,
         basic("123456789012345", SECRET)
     );
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 fn subcommand(
@@ -279,32 +249,11 @@ fn subcommand(
     cmd
 }
 
-async fn create_over_http(url: &str, name: &str) -> i64 {
-    let r = reqwest::Client::new()
-        .post(format!("{url}/api/connections"))
-        .json(&input(name, "demo", SECRET))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(r.status().as_u16(), 201);
-    r.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id")
-}
-
 async fn names(url: &str) -> Vec<String> {
-    let page: Value = reqwest::get(format!("{url}/api/connections?sort=name"))
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|c| c["name"].as_str().unwrap_or("").to_string())
-        .collect()
+    item_texts(
+        &get_over_http(&format!("{url}/api/connections?sort=name")).await,
+        "name",
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -313,7 +262,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
     let dir = tempfile::tempdir().expect("dir");
     let copy = dir.path().join("backup.sqlite3");
     let (mut child, url) = start(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
-    create_over_http(&url, "Before").await;
+    created_over_http(&url, "Before", "demo").await;
     let (ok, _, err) = run(subcommand(
         dir.path(),
         &key(1),
@@ -326,8 +275,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
             !ok && err.contains("pg_dump"),
             "PostgreSQL has its own tools: {err}"
         );
-        child.kill().expect("kill");
-        child.wait().expect("reaped");
+        stop(&mut child);
         return;
     }
     assert!(ok, "online backup: {err}");
@@ -342,7 +290,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
         !String::from_utf8_lossy(&bytes).contains(SECRET),
         "secrets stay encrypted"
     );
-    create_over_http(&url, "After").await;
+    created_over_http(&url, "After", "demo").await;
 
     let restore = || {
         subcommand(
@@ -357,8 +305,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
         !ok && err.contains("stop the server first"),
         "refused while serving: {err}"
     );
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 
     let (ok, _, err) = run(subcommand(
         dir.path(),
@@ -376,8 +323,7 @@ async fn a_backup_taken_while_serving_restores_after_the_server_stops() {
 
     let (mut child, url) = start(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
     assert_eq!(names(&url).await, ["Before"], "the state of the backup");
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -385,10 +331,11 @@ async fn rotate_key_is_all_or_nothing_and_the_old_key_is_refused_after() {
     let fake = FakeCloudinary::start().await;
     let dir = tempfile::tempdir().expect("dir");
     let (mut child, url) = start(command(dir.path(), &key(1), &fake.base, "127.0.0.1:0")).await;
-    let a = create_over_http(&url, "A").await;
-    create_over_http(&url, "B").await;
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    let a = created_over_http(&url, "A", "demo").await["id"]
+        .as_i64()
+        .expect("id");
+    created_over_http(&url, "B", "demo").await;
+    stop(&mut child);
     let new_key_file = dir.path().join("new.key");
     std::fs::write(&new_key_file, secrecy::ExposeSecret::expose_secret(&key(2))).expect("write");
     let rotate = |k: u8| {
@@ -414,17 +361,8 @@ async fn rotate_key_is_all_or_nothing_and_the_old_key_is_refused_after() {
         let base = fake.base.clone();
         async move {
             let (mut child, url) = start(command(&dir, &key(k), &base, "127.0.0.1:0")).await;
-            let v: Value = reqwest::Client::new()
-                .post(format!("{url}/api/connections/{a}/verify"))
-                .json(&json!({}))
-                .send()
-                .await
-                .expect("verify")
-                .json()
-                .await
-                .expect("json");
-            child.kill().expect("kill");
-            child.wait().expect("reaped");
+            let v = verify_over_http(&url, a).await;
+            stop(&mut child);
             v
         }
     };
@@ -469,9 +407,8 @@ async fn rotate_key_replaces_the_key_file_it_used() {
         cmd
     };
     let (mut child, url) = start(without_key(&[])).await;
-    create_over_http(&url, "A").await;
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    created_over_http(&url, "A", "demo").await;
+    stop(&mut child);
     let key_file = dir.path().join("connections.key");
     let old = std::fs::read_to_string(&key_file).expect("key file");
     let new_key_file = dir.path().join("new.key");
@@ -488,6 +425,5 @@ async fn rotate_key_replaces_the_key_file_it_used() {
     assert_eq!(now.trim(), secrecy::ExposeSecret::expose_secret(&key(3)));
     let (mut child, url) = start(without_key(&[])).await;
     assert_eq!(names(&url).await, ["A"]);
-    child.kill().expect("kill");
-    child.wait().expect("reaped");
+    stop(&mut child);
 }

@@ -4,57 +4,34 @@
 
 mod support;
 
-use serde_json::{json, Value};
-use support::binary::{command, refused, start};
-use support::{basic, input, key, FakeCloudinary, SECRET};
+use serde_json::json;
+use support::binary::{
+    command, created_over_http, get_over_http, refused, start, stop, verify_over_http,
+};
+use support::{basic, key, FakeCloudinary, SECRET};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_acknowledged_write_survives_kill_9_and_a_different_key_refuses_to_start() {
     let fake = FakeCloudinary::start().await;
     let dir = tempfile::tempdir().expect("dir");
-    let http = reqwest::Client::new();
 
     let (mut child, url) = start(command(dir.path(), &key(3), &fake.base, "127.0.0.1:0")).await;
-    let resp = http
-        .post(format!("{url}/api/connections"))
-        .json(&input("Shop EU", "demo", SECRET))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(resp.status().as_u16(), 201);
-    let created: Value = resp.json().await.expect("json");
+    let created = created_over_http(&url, "Shop EU", "demo").await;
     let id = created["id"].as_i64().expect("id");
-    child.kill().expect("kill -9");
-    child.wait().expect("reaped");
+    stop(&mut child);
 
     let (mut child, url) = start(command(dir.path(), &key(3), &fake.base, "127.0.0.1:0")).await;
-    let got: Value = http
-        .get(format!("{url}/api/connections/{id}"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let got = get_over_http(&format!("{url}/api/connections/{id}")).await;
     assert_eq!(got["name"], "Shop EU");
     assert_eq!(got["secrets_set"], json!(["api_secret"]));
-    let verified: Value = http
-        .post(format!("{url}/api/connections/{id}/verify"))
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("verify")
-        .json()
-        .await
-        .expect("json");
+    let verified = verify_over_http(&url, id).await;
     assert_eq!(verified["status"]["state"], "ok");
     assert_eq!(
         fake.calls().last().expect("call").authorization,
         basic("123456789012345", SECRET),
         "the secret was read back after kill -9"
     );
-    child.kill().expect("kill -9");
-    child.wait().expect("reaped");
+    stop(&mut child);
 
     let err = refused(command(dir.path(), &key(4), &fake.base, "127.0.0.1:0")).await;
     let line = err.trim();

@@ -8,7 +8,6 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -47,16 +46,10 @@ struct StandIn {
 impl StandIn {
     async fn start() -> (StandIn, String) {
         let s = StandIn::default();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr: SocketAddr = listener.local_addr().expect("addr");
         let router = axum::Router::new()
             .route("/v1_1/{cloud}/ping", axum::routing::get(ping))
             .with_state(s.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        let addr = serve_on_loopback(router).await;
         (s, format!("http://{addr}"))
     }
 
@@ -414,16 +407,7 @@ async fn a_deleted_connection_is_no_longer_checked() {
         &account_input("Kept", "kept-shop", "888888888888888", SECRET),
     )
     .await;
-    let a = send(
-        &h.router,
-        json_request(
-            "DELETE",
-            &format!("/api/connections/{gone}"),
-            &Value::Null,
-            &[],
-        ),
-    )
-    .await;
+    let a = delete(&h.router, &format!("/api/connections/{gone}")).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
     cloud.clear();
     let scheduler = Scheduler::spawn(h.state.clone(), INTERVAL);

@@ -77,25 +77,8 @@ async fn the_secret_is_in_no_response_no_log_line_and_not_in_the_sqlite_files() 
     }
     answers.push(send(&h.router, get(&uri)).await);
     answers.push(send(&h.router, get("/api/connections")).await);
-    answers.push(
-        send(
-            &h.router,
-            json_request(
-                "PUT",
-                &uri,
-                &input("Shop", "demo", SECRET),
-                &[("if-match", "\"1\"")],
-            ),
-        )
-        .await,
-    );
-    answers.push(
-        send(
-            &h.router,
-            json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
-        )
-        .await,
-    );
+    answers.push(put(&h.router, &uri, &input("Shop", "demo", SECRET), 1).await);
+    answers.push(verify_stored(&h.router, &uri).await);
     // errors that carry the secret in their request
     answers.push(create(&h.router, &input("Shop", "demo", SECRET)).await); // name taken
     let mut bad = input("Other", "demo", &format!("{SECRET} !"));
@@ -196,16 +179,7 @@ async fn a_restart_with_the_same_data_dir_reads_the_secret_back() {
         c["id"].clone()
     };
     let state = state_in(dir.path(), &key(7), &fake).await;
-    let a = send(
-        &app(state),
-        json_request(
-            "POST",
-            &format!("/api/connections/{id}/verify"),
-            &json!({}),
-            &[],
-        ),
-    )
-    .await;
+    let a = verify_stored(&app(state), &format!("/api/connections/{id}")).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(a.json()["status"]["state"], "ok");
     let calls = fake.calls();

@@ -74,12 +74,7 @@ async fn rate_limited_keeps_the_reset_time_in_the_message() {
     // A stored connection's verification answers with it too; a later read has no retry_at.
     let c = created(&h.router, "Limited", "limited").await;
     let uri = format!("/api/connections/{}", c["id"]);
-    let v = send(
-        &h.router,
-        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
-    )
-    .await
-    .json();
+    let v = verify_stored(&h.router, &uri).await.json();
     assert_eq!(v["status"]["state"], "rate_limited", "{v}");
     assert_eq!(v["status"]["retry_at"], RESET_AT_RFC3339, "{v}");
     let read = send(&h.router, get(&uri)).await.json();
@@ -104,11 +99,7 @@ async fn stored_connection_is_verified_on_request_and_the_status_stored() {
     send(&h.router, get("/api/connections")).await;
     assert_eq!(h.fake.calls().len(), 1, "only the save verified");
 
-    let a = send(
-        &h.router,
-        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
-    )
-    .await;
+    let a = verify_stored(&h.router, &uri).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let v = a.json();
     assert_eq!(v["status"]["state"], "ok");
@@ -116,11 +107,7 @@ async fn stored_connection_is_verified_on_request_and_the_status_stored() {
     assert_eq!(a.header("etag"), format!("\"{}\"", c["version"]));
     assert_eq!(h.fake.calls().len(), 2);
 
-    let a = send(
-        &h.router,
-        json_request("POST", "/api/connections/999/verify", &json!({}), &[]),
-    )
-    .await;
+    let a = verify_stored(&h.router, "/api/connections/999").await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_eq!(h.fake.calls().len(), 2);
 }
@@ -130,16 +117,7 @@ async fn a_new_status_is_stored_with_its_field() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await;
     let uri = format!("/api/connections/{}", c["id"]);
-    let a = send(
-        &h.router,
-        json_request(
-            "PUT",
-            &uri,
-            &input("Shop", "bad-json", ""),
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&h.router, &uri, &input("Shop", "bad-json", ""), 1).await;
     assert_eq!(a.json()["status"]["state"], "invalid_credentials");
     assert_eq!(a.json()["status"]["field"], "api_key");
     let stored = send(&h.router, get(&uri)).await.json();
@@ -180,14 +158,19 @@ async fn connection_id_supplies_the_stored_secret() {
     assert_eq!(h.fake.calls().len(), before);
 }
 
+/// `h`'s app calling Cloudinary's real regional hosts instead of the stand-in.
+fn regional_hosts(h: &Harness) -> axum::Router {
+    let mut state = h.state.clone();
+    state.cloudinary_api_base = None;
+    app(state)
+}
+
 #[tokio::test]
 async fn a_stored_secret_is_never_sent_to_another_regions_host() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await; // region us
                                                       // the real regional hosts (no override): asking for EU must not send the US secret
-    let mut state = h.state.clone();
-    state.cloudinary_api_base = None;
-    let router = app(state);
+    let router = regional_hosts(&h);
     let body = json!({
         "driver": "cloudinary-default",
         "fields": {"cloud_name": "demo", "api_key": "123456789012345", "region": "eu"},
@@ -237,21 +220,10 @@ async fn unsaved_values_are_validated_first() {
 async fn changing_the_region_needs_the_secret_again() {
     let h = harness().await;
     let c = created(&h.router, "Shop", "demo").await; // region us
-    let mut state = h.state.clone();
-    state.cloudinary_api_base = None;
-    let router = app(state);
+    let router = regional_hosts(&h);
     let mut body = input("Shop", "demo", "");
     body["fields"]["region"] = json!("ap");
-    let a = send(
-        &router,
-        json_request(
-            "PUT",
-            &format!("/api/connections/{}", c["id"]),
-            &body,
-            &[("if-match", "\"1\"")],
-        ),
-    )
-    .await;
+    let a = put(&router, &format!("/api/connections/{}", c["id"]), &body, 1).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
     assert!(a.json()["error"]["fields"]["fields.api_secret"]
         .as_str()

@@ -6,6 +6,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use serde_json::{json, Value};
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_connections-server");
 
 /// The binary with a clean environment: data in `dir` (and its database on
@@ -57,6 +59,12 @@ pub async fn start(cmd: Command) -> (Child, String) {
     })
     .await
     .expect("join")
+}
+
+/// Stops a started server as `kill -9` does (SIGKILL) and reaps it.
+pub fn stop(child: &mut Child) {
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
 }
 
 /// Runs a server that must refuse to start; returns its stderr.
@@ -117,4 +125,40 @@ pub async fn raw(authority: &str, head: &str, body: &str) -> Raw {
     })
     .await
     .expect("join")
+}
+
+/// `GET url` over HTTP; returns the answer's JSON.
+pub async fn get_over_http(url: &str) -> Value {
+    reqwest::get(url)
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json")
+}
+
+/// Creates `input(name, cloud, SECRET)` over HTTP on the server at `url`,
+/// which must answer 201; returns the created connection.
+pub async fn created_over_http(url: &str, name: &str, cloud: &str) -> Value {
+    let r = reqwest::Client::new()
+        .post(format!("{url}/api/connections"))
+        .json(&super::input(name, cloud, super::SECRET))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(r.status().as_u16(), 201);
+    r.json().await.expect("json")
+}
+
+/// Tests the stored connection `id` over HTTP on the server at `url`; returns the answer.
+pub async fn verify_over_http(url: &str, id: i64) -> Value {
+    reqwest::Client::new()
+        .post(format!("{url}/api/connections/{id}/verify"))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("verify")
+        .json()
+        .await
+        .expect("json")
 }

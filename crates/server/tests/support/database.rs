@@ -128,27 +128,30 @@ fn dialect(store: &Store, sql: &str) -> String {
     }
 }
 
+/// The query `$q` with `$args` (a slice of [`Arg`]) bound in order; a macro,
+/// as each backend's query is a type of its own.
+macro_rules! bound {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(t) => q.bind(*t),
+            };
+        }
+        q
+    }};
+}
+
 /// Runs a statement written with `?1`, `?2`… on either backend; returns rows affected.
 pub async fn execute(store: &Store, sql: &str, args: &[Arg<'_>]) -> u64 {
     let sql = dialect(store, sql);
-    macro_rules! bound {
-        ($q:expr) => {{
-            let mut q = $q;
-            for a in args {
-                q = match a {
-                    Arg::Int(i) => q.bind(*i),
-                    Arg::Text(t) => q.bind(*t),
-                };
-            }
-            q
-        }};
-    }
     let done = match store.pool() {
-        Pool::Sqlite(p) => bound!(sqlx::query(&sql))
+        Pool::Sqlite(p) => bound!(sqlx::query(&sql), args)
             .execute(p)
             .await
             .map(|d| d.rows_affected()),
-        Pool::Postgres(p) => bound!(sqlx::query(&sql))
+        Pool::Postgres(p) => bound!(sqlx::query(&sql), args)
             .execute(p)
             .await
             .map(|d| d.rows_affected()),
@@ -159,21 +162,9 @@ pub async fn execute(store: &Store, sql: &str, args: &[Arg<'_>]) -> u64 {
 /// The one text value a query written with `?1`, `?2`… returns, on either backend.
 pub async fn fetch_text(store: &Store, sql: &str, args: &[Arg<'_>]) -> String {
     let sql = dialect(store, sql);
-    macro_rules! bound {
-        ($q:expr) => {{
-            let mut q = $q;
-            for a in args {
-                q = match a {
-                    Arg::Int(i) => q.bind(*i),
-                    Arg::Text(t) => q.bind(*t),
-                };
-            }
-            q
-        }};
-    }
     let value: Result<String, sqlx::Error> = match store.pool() {
-        Pool::Sqlite(p) => bound!(sqlx::query_scalar(&sql)).fetch_one(p).await,
-        Pool::Postgres(p) => bound!(sqlx::query_scalar(&sql)).fetch_one(p).await,
+        Pool::Sqlite(p) => bound!(sqlx::query_scalar(&sql), args).fetch_one(p).await,
+        Pool::Postgres(p) => bound!(sqlx::query_scalar(&sql), args).fetch_one(p).await,
     };
     value.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }

@@ -6,6 +6,7 @@
 pub mod binary;
 pub mod database;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -18,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing;
 use axum::Router;
 use base64::Engine;
+use connections_server::store::Record;
 use connections_server::{app, AppState};
 use http_body_util::BodyExt;
 use secrecy::SecretString;
@@ -53,16 +55,10 @@ pub struct FakeCloudinary {
 impl FakeCloudinary {
     pub async fn start() -> FakeCloudinary {
         let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind fake");
-        let addr: SocketAddr = listener.local_addr().expect("addr");
         let router = Router::new()
             .route("/v1_1/{cloud}/ping", routing::get(ping))
             .with_state(calls.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        let addr = serve_on_loopback(router).await;
         FakeCloudinary {
             base: format!("http://{addr}"),
             calls,
@@ -72,6 +68,18 @@ impl FakeCloudinary {
     pub fn calls(&self) -> Vec<Call> {
         self.calls.lock().expect("lock").clone()
     }
+}
+
+/// Serves `router` on a free port of 127.0.0.1 for the rest of the test; returns the address.
+pub async fn serve_on_loopback(router: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    addr
 }
 
 async fn ping(
@@ -216,7 +224,16 @@ pub async fn send(router: &Router, req: Request<Body>) -> Answer {
 }
 
 pub fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("request")
+    get_with(uri, &[])
+}
+
+/// `GET uri` with `headers`.
+pub fn get_with(uri: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut b = Request::get(uri);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(Body::empty()).expect("request")
 }
 
 pub fn json_request(
@@ -245,7 +262,34 @@ pub fn input(name: &str, cloud: &str, secret: &str) -> Value {
 }
 
 pub async fn create(router: &Router, body: &Value) -> Answer {
-    send(router, json_request("POST", "/api/connections", body, &[])).await
+    create_with(router, body, &[]).await
+}
+
+/// `POST /api/connections` of `body` with extra `headers`.
+pub async fn create_with(router: &Router, body: &Value, headers: &[(&str, &str)]) -> Answer {
+    send(
+        router,
+        json_request("POST", "/api/connections", body, headers),
+    )
+    .await
+}
+
+/// A record for the store of the default driver (API key 1234, no region),
+/// with `secret` as its API secret if given.
+pub fn record(name: &str, cloud: &str, secret: Option<&str>) -> Record {
+    Record {
+        name: name.to_string(),
+        driver: "cloudinary-default".into(),
+        fields: BTreeMap::from([
+            ("cloud_name".to_string(), cloud.to_string()),
+            ("api_key".to_string(), "1234".to_string()),
+            ("region".to_string(), String::new()),
+        ]),
+        secrets: secret
+            .map(|s| ("api_secret".to_string(), SecretString::from(s.to_string())))
+            .into_iter()
+            .collect(),
+    }
 }
 
 /// Creates a connection that must succeed; returns its JSON.
@@ -253,6 +297,48 @@ pub async fn created(router: &Router, name: &str, cloud: &str) -> Value {
     let a = create(router, &input(name, cloud, SECRET)).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
     a.json()
+}
+
+/// `PUT uri` of `body` with `If-Match: if_match` as written.
+pub async fn put_if(router: &Router, uri: &str, body: &Value, if_match: &str) -> Answer {
+    send(
+        router,
+        json_request("PUT", uri, body, &[("if-match", if_match)]),
+    )
+    .await
+}
+
+/// `PUT uri` of `body` over `version` (`If-Match: "version"`).
+pub async fn put(router: &Router, uri: &str, body: &Value, version: i64) -> Answer {
+    put_if(router, uri, body, &format!("\"{version}\"")).await
+}
+
+/// `POST {uri}/verify`: a Test of the stored connection at `uri`.
+pub async fn verify_stored(router: &Router, uri: &str) -> Answer {
+    send(
+        router,
+        json_request("POST", &format!("{uri}/verify"), &json!({}), &[]),
+    )
+    .await
+}
+
+/// `DELETE uri`.
+pub async fn delete(router: &Router, uri: &str) -> Answer {
+    send(
+        router,
+        Request::delete(uri).body(Body::empty()).expect("request"),
+    )
+    .await
+}
+
+/// The text `key` of each item of a page (`{"items": [...]}`), in order.
+pub fn item_texts(page: &Value, key: &str) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e[key].as_str().expect(key).to_string())
+        .collect()
 }
 
 /// `Basic base64(key:secret)` as Cloudinary receives it.
