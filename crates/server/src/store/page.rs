@@ -137,7 +137,19 @@ pub(super) trait Dialect {
     /// How `sort_key`, the sort expression taken out of a subquery, sorts.
     fn sorted_key(sort: SortKey) -> &'static str;
     /// The condition of a search, binding its values through `bind`.
-    fn search(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String;
+    fn search(spec: &PageSpec, how: Probe, bind: &mut dyn FnMut(Arg) -> String) -> String;
+}
+
+/// How a search's condition is met: by the rows the index finds, or row by row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Probe {
+    /// All matches are wanted (a count, or the matches read first and sorted):
+    /// the index finds them.
+    Index,
+    /// The rows are read in the sort order and each is tested, until a page is
+    /// full: an index lookup of every match first would read them all, however
+    /// few rows the page needs.
+    EachRow,
 }
 
 /// A statement and its values, in order.
@@ -150,7 +162,7 @@ pub(super) struct Sql {
 /// the total is the counter the writes keep).
 pub(super) fn count_sql<D: Dialect>(spec: &PageSpec) -> Sql {
     let mut args = Vec::new();
-    let filter = filter::<D>(spec, &mut args);
+    let filter = filter::<D>(spec, Probe::Index, &mut args);
     Sql {
         text: format!("SELECT COUNT(*) FROM connections WHERE {filter}"),
         args,
@@ -162,7 +174,12 @@ pub(super) fn count_sql<D: Dialect>(spec: &PageSpec) -> Sql {
 /// cursor's text as `sort_value`.
 pub(super) fn page_sql<D: Dialect>(spec: &PageSpec, columns: &str) -> Sql {
     let mut args = Vec::new();
-    let filter = filter::<D>(spec, &mut args);
+    let how = if spec.hits_first {
+        Probe::Index
+    } else {
+        Probe::EachRow
+    };
+    let filter = filter::<D>(spec, how, &mut args);
     let forward = spec.ascending != spec.reversed();
     let expr = D::sort_expr(spec.sort);
     let (cmp, dir) = if forward { (">", "ASC") } else { ("<", "DESC") };
@@ -219,7 +236,7 @@ pub(super) fn page_sql<D: Dialect>(spec: &PageSpec, columns: &str) -> Sql {
     Sql { text, args }
 }
 
-fn filter<D: Dialect>(spec: &PageSpec, args: &mut Vec<Arg>) -> String {
+fn filter<D: Dialect>(spec: &PageSpec, how: Probe, args: &mut Vec<Arg>) -> String {
     if spec.q.is_none() {
         return "TRUE".into();
     }
@@ -227,7 +244,7 @@ fn filter<D: Dialect>(spec: &PageSpec, args: &mut Vec<Arg>) -> String {
         args.push(a);
         D::placeholder(args.len())
     };
-    D::search(spec, &mut bind)
+    D::search(spec, how, &mut bind)
 }
 
 fn escape_like(s: &str) -> String {

@@ -11,7 +11,7 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
-use super::page::{self, Arg, Dialect};
+use super::page::{self, Arg, Dialect, Probe};
 use super::{
     idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, EventRow, ListRow, NewEvent,
     PageSpec, Rebind, Row, Seal, StoreError, Values, COLUMNS, EVENT_COLUMNS,
@@ -419,8 +419,9 @@ impl Dialect for Pg {
         "sort_key"
     }
 
-    fn search(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String {
-        // The pg_trgm indexes (migration 0004) serve LIKE '%…%' of three characters or more.
+    fn search(spec: &PageSpec, _: Probe, bind: &mut dyn FnMut(Arg) -> String) -> String {
+        // The pg_trgm indexes (migration 0004) serve LIKE '%…%' of three characters or more;
+        // the planner weighs them against reading in the sort order and testing each row.
         // lower() of "C" text folds ASCII, as SQLite's LIKE does; name_key is lower case.
         let p = bind(Arg::Text(spec.pattern.clone().unwrap_or_default()));
         let id = bind(Arg::Int(spec.id));

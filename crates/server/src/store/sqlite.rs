@@ -13,7 +13,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{FromRow, SqlitePool};
 
-use super::page::{self, Arg, Dialect};
+use super::page::{self, Arg, Dialect, Probe};
 use super::{
     idempotency_cutoff, json, migrations_applied, now_rfc3339, Claim, EventRow, ListRow, NewEvent,
     PageSpec, Rebind, Row, Seal, StoreError, Values, COLUMNS, EVENT_COLUMNS,
@@ -398,10 +398,12 @@ impl Dialect for Lite {
         }
     }
 
-    fn search(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String {
+    fn search(spec: &PageSpec, how: Probe, bind: &mut dyn FnMut(Arg) -> String) -> String {
         let q = spec.q.as_deref().unwrap_or_default();
         let id = bind(Arg::Int(spec.id));
-        if q.chars().count() >= 3 {
+        // Row by row, the index would first list every match (all 100,000 rows for a text
+        // each name holds) before the page's few rows are read: LIKE tests each row instead.
+        if how == Probe::Index && q.chars().count() >= 3 {
             // The trigram index (migration 0005): a quoted phrase matches as a substring,
             // case folded; name_key and the search are lower case already.
             let phrase = bind(Arg::Text(format!("\"{}\"", q.replace('"', "\"\""))));
@@ -410,7 +412,8 @@ impl Dialect for Lite {
                  OR id = {id})"
             )
         } else {
-            // Too short for trigrams. LIKE ignores ASCII case; name_key is lower case already.
+            // Row by row, or too short for trigrams. LIKE ignores ASCII case; name_key is
+            // lower case already, and so is the search.
             let p = bind(Arg::Text(spec.pattern.clone().unwrap_or_default()));
             format!(
                 "(name_key LIKE {p} ESCAPE '\\' OR cloud_name LIKE {p} ESCAPE '\\' OR id = {id})"
