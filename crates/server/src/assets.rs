@@ -19,11 +19,10 @@ pub fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| {
-            (1..=16).contains(&hash.len())
-                && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        })
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (1..=16).contains(&hash.len())
+            && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
 }
 
 /// Sets `Cache-Control` and `Vary: Accept-Encoding` on a file answer.
@@ -74,7 +73,10 @@ mod tests {
         assert!(is_hashed("/main-a.css"), "one digit");
         assert!(!is_hashed("/main-6fe6901d2de14bb4a.css"), "17 digits");
         assert!(!is_hashed("/main-6fe6901d2de14bbx.css"), "not hex");
-        assert!(!is_hashed("/main-6FE6901D2DE14BB4.css"), "Trunk writes lowercase");
+        assert!(
+            !is_hashed("/main-6FE6901D2DE14BB4.css"),
+            "Trunk writes lowercase"
+        );
         assert!(!is_hashed("/main-.css"), "no digits");
         assert!(!is_hashed("/cloudinary-connections.css"), "a stable name");
     }
