@@ -17,6 +17,7 @@ pub mod form;
 pub mod history_guard;
 pub mod host;
 pub mod i18n;
+pub mod inserted;
 pub mod list;
 pub mod locale;
 pub mod session;

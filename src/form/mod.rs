@@ -527,8 +527,9 @@ fn shown_keys(
     form: RwSignal<FormState>,
     drivers: StoredValue<Vec<Driver>>,
 ) -> std::collections::BTreeSet<FieldKey> {
-    let mut keys: std::collections::BTreeSet<FieldKey> =
-        [FieldKey::Name, FieldKey::Driver].into_iter().collect();
+    // Inserted, not collected: `collect()` would bring a sort for `FieldKey` (src/inserted.rs).
+    let mut keys = std::collections::BTreeSet::new();
+    keys.extend([FieldKey::Name, FieldKey::Driver]);
     drivers.with_value(|ds| {
         form.with_untracked(|f| {
             if let Some(d) = f.current_driver(ds) {

@@ -16,6 +16,7 @@ use connections_api::{
 };
 
 use crate::i18n::{self as msg, Locale, Msg};
+use crate::inserted::Inserted;
 
 /// A place in the form an error can be shown at.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -267,7 +268,7 @@ impl FormState {
                 .iter()
                 .filter(|(_, v)| !v.is_empty())
                 .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+                .into_map(),
         }
     }
 
@@ -357,7 +358,7 @@ impl FormState {
                         let key = FieldKey::from_server(&k)?;
                         Some((key, ErrorText::problem(&k, p, driver)))
                     })
-                    .collect()
+                    .into_map()
             }
         }
     }
@@ -367,7 +368,7 @@ impl FormState {
         self.validate(drivers)
             .into_iter()
             .filter(|(k, _)| matches!(k, FieldKey::Driver | FieldKey::Field(_)))
-            .collect()
+            .into_map()
     }
 
     /// The error of one field, as checked when the user leaves it.
@@ -405,7 +406,7 @@ impl FormState {
         let creds = parse_env_var(text)?;
         let declared: BTreeSet<String> = self
             .current_driver(drivers)
-            .map(|d| d.fields.iter().map(|f| f.key.clone()).collect())
+            .map(|d| d.fields.iter().map(|f| f.key.clone()).into_set())
             .unwrap_or_default();
         let mut filled = Vec::new();
         for (key, value) in [
@@ -452,7 +453,7 @@ fn non_secret_values(conn: &Connection, drivers: &[Driver]) -> BTreeMap<String, 
         .iter()
         .filter(|(k, _)| !secret(k))
         .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+        .into_map()
 }
 
 /// Splits server field errors (`name`, `driver`, `fields.<key>`) into errors at
