@@ -5,7 +5,7 @@
 //! checked-in file is stale, so the walk always checks the catalogues as they are.
 //! Texts with parameters are rendered with `{}` in each parameter's place.
 
-use connections_api::{default_driver, EnvVarError, State};
+use connections_api::{default_driver, EnvVarError, Problem, State};
 use serde_json::{json, Map, Value};
 
 use super::*;
@@ -55,7 +55,7 @@ fn texts(l: Locale) -> Map<String, Value> {
     for &k in Msg::ALL {
         m.insert(format!("{k:?}"), json!(k.text(l)));
     }
-    for p in super::problems::tests::every_problem() {
+    for p in Problem::examples() {
         m.insert(
             format!("problem.{}", p.code()),
             json!(problem(l, &p, Some(P))),
@@ -65,19 +65,7 @@ fn texts(l: Locale) -> Map<String, Value> {
             json!(problem(l, &p, None)),
         );
     }
-    for (i, e) in [
-        EnvVarError::Empty,
-        EnvVarError::WrongScheme,
-        EnvVarError::MissingAt,
-        EnvVarError::MissingKey,
-        EnvVarError::MissingSecret,
-        EnvVarError::MissingCloudName,
-        EnvVarError::UnknownUploadPrefix(P.into()),
-        EnvVarError::UnknownParameter(P.into()),
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (i, e) in EnvVarError::examples(P).iter().enumerate() {
         m.insert(format!("env_var.{i}"), json!(env_var_error(l, e)));
     }
     let d = default_driver();

@@ -140,37 +140,10 @@ pub(super) mod tests {
     use connections_api::{default_driver, PROBLEM_CODES};
 
     /// One problem of every code (also for the catalogue file).
-    pub(crate) fn every_problem() -> Vec<Problem> {
-        vec![
-            Problem::Required,
-            Problem::TooLong { len: 101, max: 100 },
-            Problem::TooShort { min: 2 },
-            Problem::StartsWithLetter,
-            Problem::CloudNameCharacters {
-                found: BadChar::Space,
-            },
-            Problem::DigitsOnly {
-                found: BadChar::Char('x'),
-            },
-            Problem::TokenCharacters,
-            Problem::NotAChoice {
-                choices: vec!["EU".into(), "AP".into()],
-            },
-            Problem::ControlCharacters,
-            Problem::InvisibleCharacters,
-            Problem::DriverRequired,
-            Problem::UnknownDriver,
-            Problem::UnknownField {
-                driver: "D".into(),
-                key: "k".into(),
-            },
-            Problem::Taken,
-        ]
-    }
 
     #[test]
     fn every_validation_code_renders_in_both_locales() {
-        let all = every_problem();
+        let all = Problem::examples();
         let codes: Vec<_> = all.iter().map(Problem::code).collect();
         assert_eq!(codes, PROBLEM_CODES, "a code without a test case");
         for p in &all {
@@ -189,16 +162,7 @@ pub(super) mod tests {
 
     #[test]
     fn env_var_errors_render_in_both_locales() {
-        let all = [
-            EnvVarError::Empty,
-            EnvVarError::WrongScheme,
-            EnvVarError::MissingAt,
-            EnvVarError::MissingKey,
-            EnvVarError::MissingSecret,
-            EnvVarError::MissingCloudName,
-            EnvVarError::UnknownUploadPrefix("x.example".into()),
-            EnvVarError::UnknownParameter("p".into()),
-        ];
+        let all = EnvVarError::examples("x.example");
         for e in &all {
             let (en, de) = (env_var_error(Locale::En, e), env_var_error(Locale::De, e));
             assert_eq!(en, e.to_string());

@@ -67,6 +67,35 @@ impl fmt::Display for EnvVarError {
 impl std::error::Error for EnvVarError {}
 
 impl EnvVarError {
+    /// One error of each kind, with `param` as the host or the parameter's
+    /// name: for the tests and catalogues that must cover every code.
+    pub fn examples(param: &str) -> Vec<EnvVarError> {
+        let all = vec![
+            EnvVarError::Empty,
+            EnvVarError::WrongScheme,
+            EnvVarError::MissingAt,
+            EnvVarError::MissingKey,
+            EnvVarError::MissingSecret,
+            EnvVarError::MissingCloudName,
+            EnvVarError::UnknownUploadPrefix(param.into()),
+            EnvVarError::UnknownParameter(param.into()),
+        ];
+        // A new kind does not compile here until it is in the list above.
+        for e in &all {
+            match e {
+                EnvVarError::Empty
+                | EnvVarError::WrongScheme
+                | EnvVarError::MissingAt
+                | EnvVarError::MissingKey
+                | EnvVarError::MissingSecret
+                | EnvVarError::MissingCloudName
+                | EnvVarError::UnknownUploadPrefix(_)
+                | EnvVarError::UnknownParameter(_) => {}
+            }
+        }
+        all
+    }
+
     /// The stable code (`snake_case`), for a user interface to say it in its language.
     pub fn code(&self) -> &'static str {
         match self {
@@ -289,16 +318,7 @@ mod tests {
 
     #[test]
     fn errors_have_distinct_codes() {
-        let all = [
-            EnvVarError::Empty,
-            EnvVarError::WrongScheme,
-            EnvVarError::MissingAt,
-            EnvVarError::MissingKey,
-            EnvVarError::MissingSecret,
-            EnvVarError::MissingCloudName,
-            EnvVarError::UnknownUploadPrefix("h".into()),
-            EnvVarError::UnknownParameter("p".into()),
-        ];
+        let all = EnvVarError::examples("h");
         let codes: std::collections::BTreeSet<_> = all.iter().map(EnvVarError::code).collect();
         assert_eq!(codes.len(), all.len());
         assert_eq!(

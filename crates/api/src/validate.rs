@@ -137,6 +137,36 @@ pub const PROBLEM_CODES: &[&str] = &[
 ];
 
 impl Problem {
+    /// One problem of each code, in the order of [`PROBLEM_CODES`], with sample
+    /// parameters: for the tests and catalogues that must cover every code.
+    pub fn examples() -> Vec<Problem> {
+        vec![
+            Problem::Required,
+            Problem::TooLong { len: 101, max: 100 },
+            Problem::TooShort { min: 2 },
+            Problem::StartsWithLetter,
+            Problem::CloudNameCharacters {
+                found: BadChar::Space,
+            },
+            Problem::DigitsOnly {
+                found: BadChar::Char('x'),
+            },
+            Problem::TokenCharacters,
+            Problem::NotAChoice {
+                choices: vec!["EU".into(), "AP".into()],
+            },
+            Problem::ControlCharacters,
+            Problem::InvisibleCharacters,
+            Problem::DriverRequired,
+            Problem::UnknownDriver,
+            Problem::UnknownField {
+                driver: "D".into(),
+                key: "k".into(),
+            },
+            Problem::Taken,
+        ]
+    }
+
     /// The stable code (`snake_case`).
     pub fn code(&self) -> &'static str {
         match self {
@@ -540,37 +570,9 @@ mod tests {
         }
     }
 
-    fn every_problem() -> Vec<Problem> {
-        vec![
-            Problem::Required,
-            Problem::TooLong { len: 101, max: 100 },
-            Problem::TooShort { min: 2 },
-            Problem::StartsWithLetter,
-            Problem::CloudNameCharacters {
-                found: BadChar::Space,
-            },
-            Problem::DigitsOnly {
-                found: BadChar::Char('x'),
-            },
-            Problem::TokenCharacters,
-            Problem::NotAChoice {
-                choices: vec!["US (default)".into(), "EU".into()],
-            },
-            Problem::ControlCharacters,
-            Problem::InvisibleCharacters,
-            Problem::DriverRequired,
-            Problem::UnknownDriver,
-            Problem::UnknownField {
-                driver: "D".into(),
-                key: "k".into(),
-            },
-            Problem::Taken,
-        ]
-    }
-
     #[test]
     fn problems_round_trip_through_details_and_cover_every_code() {
-        let all = every_problem();
+        let all = Problem::examples();
         let codes: Vec<_> = all.iter().map(Problem::code).collect();
         assert_eq!(codes, PROBLEM_CODES);
         for p in all {
