@@ -183,6 +183,14 @@ async fn list_shows_created_connections_without_secrets() {
     assert!(!a.text().contains(SECRET));
 }
 
+/// The database's plan of a list page, its steps joined by ` | `.
+async fn plan(
+    store: &connections_server::store::Store,
+    query: &connections_api::ListQuery,
+) -> String {
+    store.list_plan(query).await.expect("plan").join(" | ")
+}
+
 #[tokio::test]
 async fn every_sort_order_reads_an_index_instead_of_sorting() {
     use connections_api::{ListQuery, Order, SortKey};
@@ -201,13 +209,7 @@ async fn every_sort_order_reads_an_index_instead_of_sorting() {
                 limit: Some(5),
                 ..ListQuery::default()
             };
-            let plan = h
-                .state
-                .store
-                .list_plan(&query)
-                .await
-                .expect("plan")
-                .join(" | ");
+            let plan = plan(&h.state.store, &query).await;
             // SQLite sorts in a temp b-tree; PostgreSQL in a Sort step, which
             // its plan shows only when no index gives the order.
             let sorts = if postgres { "Sort" } else { "TEMP B-TREE" };
@@ -239,13 +241,7 @@ async fn a_broad_search_walks_the_sort_order_without_listing_every_match() {
             limit: Some(5),
             ..ListQuery::default()
         };
-        let plan = h
-            .state
-            .store
-            .list_plan(&query)
-            .await
-            .expect("plan")
-            .join(" | ");
+        let plan = plan(&h.state.store, &query).await;
         let sorts = if postgres { "Sort" } else { "TEMP B-TREE" };
         assert!(!plan.contains(sorts), "{sort:?} sorts: {plan}");
         if !postgres {
