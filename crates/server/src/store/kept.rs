@@ -41,12 +41,10 @@ impl<V: Clone> Kept<V> {
     /// reaches their generation again.
     pub fn get(&self, key: &str, generation: i64) -> Option<V> {
         let mut inner = self.inner.lock().ok()?;
-        if inner.generation != generation {
-            if generation < inner.generation {
-                inner.generation = generation;
-                inner.values.clear();
-                inner.weight = 0;
-            }
+        if generation < inner.generation {
+            inner.start(generation);
+        }
+        if generation != inner.generation {
             return None;
         }
         inner.values.get(key).cloned()
@@ -62,21 +60,27 @@ impl<V: Clone> Kept<V> {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
-        if inner.generation != generation {
-            if generation < inner.generation {
-                return;
-            }
-            inner.generation = generation;
-            inner.values.clear();
-            inner.weight = 0;
+        if generation < inner.generation {
+            return;
+        }
+        if generation > inner.generation {
+            inner.start(generation);
         }
         if inner.values.len() >= self.max_entries || inner.weight + weight > self.max_weight {
-            inner.values.clear();
-            inner.weight = 0;
+            inner.start(generation);
         }
         if inner.values.insert(key.to_string(), value).is_none() {
             inner.weight += weight;
         }
+    }
+}
+
+impl<V> Inner<V> {
+    /// Forgets every value; what is kept from now on is of `generation`.
+    fn start(&mut self, generation: i64) {
+        self.generation = generation;
+        self.values.clear();
+        self.weight = 0;
     }
 }
 
@@ -150,6 +154,8 @@ mod tests {
     #[test]
     fn a_value_heavier_than_the_limit_is_not_kept() {
         let kept = Kept::new(8, 10);
+        kept.put("exact", 1, 0, 10);
+        assert_eq!(kept.get("exact", 1), Some(0), "as heavy as the limit");
         kept.put("a", 1, 1, 3);
         kept.put("big", 1, 2, 11);
         assert_eq!(kept.get("big", 1), None);
