@@ -2,9 +2,9 @@
 //! is the API's own error, so handlers take the value itself (as `ApiJson` does
 //! for bodies).
 
-use axum::extract::{FromRequestParts, Path, Query};
 use std::convert::Infallible;
 
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use serde::de::DeserializeOwned;
