@@ -233,3 +233,64 @@ async fn no_cache_reads_the_rows_instead_of_the_kept_page() {
         "read from the rows"
     );
 }
+
+/// White-box, through HTTP: a search with few matches keeps their ids until
+/// the next write, and its pages, also with `Cache-Control: no-cache`, read
+/// those rows instead of asking the index again (each page then costs the
+/// same at any size of the table). The test renames a matching row and sets
+/// the generation back, which no write of the server does: the row is still
+/// listed under the search, with its new name, read from the rows. A write
+/// of the server ends it.
+#[tokio::test]
+async fn a_search_with_few_matches_reads_its_kept_ids_until_the_next_write() {
+    let h = harness().await;
+    let a = created(&h.router, "Shop A", "alpha").await["id"]
+        .as_i64()
+        .expect("id");
+    created(&h.router, "Shop B", "beta").await;
+    created(&h.router, "Other", "gamma").await;
+    let search = || {
+        let mut req = get("/api/connections?q=shop");
+        req.headers_mut()
+            .insert("cache-control", "no-cache".parse().expect("header"));
+        send(&h.router, req)
+    };
+    assert_eq!(
+        item_texts(&search().await.json(), "name"),
+        ["Shop A", "Shop B"]
+    );
+    let store = &h.state.store;
+    let generation: i64 = fetch_text(
+        store,
+        "SELECT CAST(generation AS TEXT) FROM connection_count WHERE id = 1",
+        &[],
+    )
+    .await
+    .parse()
+    .expect("a number");
+    execute(
+        store,
+        "UPDATE connections SET name = 'Renamed', name_key = 'renamed' WHERE id = ?1",
+        &[Arg::Int(a)],
+    )
+    .await;
+    execute(
+        store,
+        "UPDATE connection_count SET generation = ?1 WHERE id = 1",
+        &[Arg::Int(generation)],
+    )
+    .await;
+    let page = search().await.json();
+    assert_eq!(
+        item_texts(&page, "name"),
+        ["Renamed", "Shop B"],
+        "the kept ids, rows read"
+    );
+    assert_eq!(page["total"], 2);
+
+    // A write of the server (a new connection) bumps the generation: the index again.
+    created(&h.router, "Shop C", "delta").await;
+    let page = search().await.json();
+    assert_eq!(item_texts(&page, "name"), ["Shop B", "Shop C"]);
+    assert_eq!(page["total"], 2);
+}

@@ -14,6 +14,7 @@ mod backup;
 mod cursor;
 mod kept;
 mod location;
+mod narrow;
 mod page;
 mod postgres;
 mod render;
@@ -22,6 +23,7 @@ mod sqlite;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -50,6 +52,11 @@ const KEY_CHECK_TEXT: &str = "cloudinary-connections key check v1";
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 /// Searches whose totals are kept between two writes.
 const MAX_KEPT_COUNTS: usize = 512;
+/// A search's matching ids are kept between two writes when there are at most
+/// this many (each page of it then reads only those rows); all searches' ids
+/// at most [`MAX_KEPT_HIT_IDS`].
+const MAX_HITS_KEPT: i64 = 1_000;
+const MAX_KEPT_HIT_IDS: usize = 200_000;
 /// List pages whose JSON is kept between two writes, and their bytes at most
 /// (a 500-row page is about 250 KB).
 const MAX_KEPT_PAGES: usize = 256;
@@ -61,8 +68,12 @@ pub struct Store {
     cipher: Cipher,
     /// Totals of searches, until the next write.
     counts: Kept<i64>,
+    /// The ids a search matches (when few), until the next write.
+    hits: Kept<Arc<Vec<i64>>>,
     /// List pages' JSON, until the next write.
     pages: Kept<Bytes>,
+    /// How many rows hold each trigram searched for (narrow.rs).
+    grams: narrow::GramCounts,
 }
 
 #[derive(Clone)]
@@ -428,7 +439,9 @@ impl Store {
             backend,
             cipher,
             counts: Kept::new(MAX_KEPT_COUNTS, usize::MAX),
+            hits: Kept::new(MAX_KEPT_COUNTS, MAX_KEPT_HIT_IDS),
             pages: Kept::new(MAX_KEPT_PAGES, MAX_KEPT_PAGE_BYTES),
+            grams: narrow::GramCounts::default(),
         };
         store
             .bind_secrets_to_rows()
@@ -576,16 +589,10 @@ impl Store {
         mut spec: PageSpec,
         (all, generation): (i64, i64),
     ) -> Result<Listing, sqlx::Error> {
-        let total = match &spec.q {
+        self.narrow(&mut spec, all).await?;
+        let total = match spec.q.clone() {
             None => all,
-            Some(q) => match self.counts.get(q, generation) {
-                Some(n) => n,
-                None => {
-                    let n = on_backend!(&self.backend, b => b.count(&spec).await)?;
-                    self.counts.put(q, generation, n, 1);
-                    n
-                }
-            },
+            Some(q) => self.matches(&mut spec, &q, generation).await?,
         };
         spec.choose_plan(total, all);
         let mut rows = on_backend!(&self.backend, b => b.page(&spec).await)?;
@@ -623,13 +630,86 @@ impl Store {
         })
     }
 
+    /// How many rows the search `q` of `spec` matches, counted once per write
+    /// generation. When they are few, their ids are kept too, and `spec` reads
+    /// its page from them: every page of that search, until the next write,
+    /// costs the same at any size of the table.
+    async fn matches(
+        &self,
+        spec: &mut PageSpec,
+        q: &str,
+        generation: i64,
+    ) -> Result<i64, sqlx::Error> {
+        if let Some(ids) = self.hits.get(q, generation) {
+            let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+            spec.hits = Some(ids);
+            return Ok(n);
+        }
+        let n = match self.counts.get(q, generation) {
+            Some(n) => n,
+            None => {
+                let n = on_backend!(&self.backend, b => b.count(spec).await)?;
+                self.counts.put(q, generation, n, 1);
+                n
+            }
+        };
+        if n <= MAX_HITS_KEPT {
+            let ids = Arc::new(on_backend!(&self.backend, b => b.hits(spec).await)?);
+            self.hits.put(q, generation, ids.clone(), ids.len());
+            spec.hits = Some(ids);
+        }
+        Ok(n)
+    }
+
+    /// Has the trigram index read the part of the search that costs least
+    /// (narrow.rs), given how many of the `all` rows hold each of its trigrams:
+    /// each trigram is counted once, and again when the table's size has moved
+    /// by more than a quarter.
+    async fn narrow(&self, spec: &mut PageSpec, all: i64) -> Result<(), sqlx::Error> {
+        let Some(q) = spec.q.clone() else {
+            return Ok(());
+        };
+        let grams = narrow::trigrams(&q);
+        if grams.len() < 2 {
+            return Ok(());
+        }
+        let all = u64::try_from(all).unwrap_or(0);
+        let mut rows = Vec::with_capacity(grams.len());
+        for gram in &grams {
+            let n = match self.grams.get(gram, all) {
+                Some(n) => n,
+                None => {
+                    let one = PageSpec::searching(gram);
+                    let n = on_backend!(&self.backend, b => b.count(&one).await)?;
+                    let n = u64::try_from(n).unwrap_or(0);
+                    self.grams.put(gram, all, n);
+                    n
+                }
+            };
+            rows.push(n);
+        }
+        let run = narrow::cheapest_run(&q, &rows, all);
+        spec.narrow(&narrow::chars_of(&q, run));
+        Ok(())
+    }
+
     /// The database's plan of the page query, one line per step: tests check
     /// that every sort order reads an index instead of sorting. SQLite:
     /// `EXPLAIN QUERY PLAN`; PostgreSQL: `EXPLAIN` with sorts and sequential
     /// scans made a last resort, so a `Sort` step means no index gives the order.
+    /// With a search the index reads only part of (narrow.rs), the first line
+    /// names that part: `index reads: …`.
     pub async fn list_plan(&self, query: &ListQuery) -> Result<Vec<String>, sqlx::Error> {
-        let spec = PageSpec::new(query);
-        on_backend!(&self.backend, b => b.list_plan(&spec).await)
+        let mut spec = PageSpec::new(query);
+        let (all, _) = on_backend!(&self.backend, b => b.counter().await)?;
+        self.narrow(&mut spec, all).await?;
+        let mut lines: Vec<String> = spec
+            .probe
+            .iter()
+            .map(|p| format!("index reads: {p}"))
+            .collect();
+        lines.extend(on_backend!(&self.backend, b => b.list_plan(&spec).await)?);
+        Ok(lines)
     }
 
     pub async fn get(&self, id: i64) -> Result<Option<Row>, sqlx::Error> {

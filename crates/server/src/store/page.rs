@@ -4,6 +4,7 @@
 
 use connections_api::{ListQuery, Order, SortKey, CURSOR_END, MAX_CURSOR_LEN};
 use connections_api::{DEFAULT_LIMIT, MAX_LIMIT};
+use std::sync::Arc;
 
 use super::cursor::Cursor;
 
@@ -28,6 +29,14 @@ pub(super) struct PageSpec {
     pub q: Option<String>,
     /// `%…%` LIKE pattern of the lower-cased search text (escaped with `\`), if any.
     pub pattern: Option<String>,
+    /// The part of the search text the trigram index reads, when it is not all
+    /// of it (chosen by [`PageSpec::narrow`]): the rows found are then tested
+    /// against the whole text.
+    pub probe: Option<String>,
+    /// The ids of every row the search matches, when they were found before
+    /// under the same write generation (see `Store::list_rows`): the page is
+    /// read from these rows alone, without the index.
+    pub hits: Option<Arc<Vec<i64>>>,
     /// The search text as an id, or -1.
     pub id: i64,
     pub limit: u64,
@@ -96,7 +105,35 @@ impl PageSpec {
             offset: query.offset.unwrap_or(0),
             seek,
             hits_first: false,
+            probe: None,
+            hits: None,
         }
+    }
+
+    /// A count of the rows holding `text` as it is (not trimmed: a trigram may
+    /// start or end with a space).
+    pub fn searching(text: &str) -> PageSpec {
+        let mut spec = PageSpec::new(&ListQuery::default());
+        spec.pattern = Some(format!("%{}%", escape_like(text)));
+        spec.q = Some(text.to_owned());
+        spec
+    }
+
+    /// Has the trigram index read `run` of the search text instead of all of it
+    /// (see `narrow.rs`); the whole text when `run` is all of it.
+    pub fn narrow(&mut self, run: &str) {
+        self.probe = self
+            .q
+            .as_deref()
+            .filter(|q| *q != run)
+            .map(|_| run.to_owned());
+    }
+
+    /// With a probe, the `%…%` LIKE pattern of the probe.
+    pub fn probe_pattern(&self) -> Option<String> {
+        self.probe
+            .as_deref()
+            .map(|p| format!("%{}%", escape_like(p)))
     }
 
     /// With a search matching `matches` of `all` rows: walking the sort order reads
@@ -138,6 +175,8 @@ pub(super) trait Dialect {
     fn sorted_key(sort: SortKey) -> &'static str;
     /// The condition of a search, binding its values through `bind`.
     fn search(spec: &PageSpec, how: Probe, bind: &mut dyn FnMut(Arg) -> String) -> String;
+    /// The condition "id is one of `ids`", binding them as one value.
+    fn among(ids: &[i64], bind: &mut dyn FnMut(Arg) -> String) -> String;
 }
 
 /// How a search's condition is met: by the rows the index finds, or row by row.
@@ -165,6 +204,16 @@ pub(super) fn count_sql<D: Dialect>(spec: &PageSpec) -> Sql {
     let filter = filter::<D>(spec, Probe::Index, &mut args);
     Sql {
         text: format!("SELECT COUNT(*) FROM connections WHERE {filter}"),
+        args,
+    }
+}
+
+/// The ids of every row matching the search, in no order.
+pub(super) fn hits_sql<D: Dialect>(spec: &PageSpec) -> Sql {
+    let mut args = Vec::new();
+    let filter = filter::<D>(spec, Probe::Index, &mut args);
+    Sql {
+        text: format!("SELECT id FROM connections WHERE {filter}"),
         args,
     }
 }
@@ -244,7 +293,10 @@ fn filter<D: Dialect>(spec: &PageSpec, how: Probe, args: &mut Vec<Arg>) -> Strin
         args.push(a);
         D::placeholder(args.len())
     };
-    D::search(spec, how, &mut bind)
+    match &spec.hits {
+        Some(ids) => D::among(ids, &mut bind),
+        None => D::search(spec, how, &mut bind),
+    }
 }
 
 fn escape_like(s: &str) -> String {

@@ -138,6 +138,14 @@ impl Postgres {
         Ok(n)
     }
 
+    pub async fn hits(&self, spec: &PageSpec) -> Result<Vec<i64>, sqlx::Error> {
+        let sql = page::hits_sql::<Pg>(spec);
+        let rows: Vec<(i64,)> = bind(sqlx::query_as(&sql.text), &sql.args)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     pub async fn page(&self, spec: &PageSpec) -> Result<Vec<ListRow>, sqlx::Error> {
         let sql = page::page_sql::<Pg>(spec, COLUMNS);
         bind(sqlx::query_as(&sql.text), &sql.args)
@@ -419,15 +427,34 @@ impl Dialect for Pg {
         "sort_key"
     }
 
+    fn among(ids: &[i64], bind: &mut dyn FnMut(Arg) -> String) -> String {
+        let items: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let list = bind(Arg::Text(format!("{{{}}}", items.join(","))));
+        format!("id = ANY(CAST({list} AS BIGINT[]))")
+    }
+
     fn search(spec: &PageSpec, _: Probe, bind: &mut dyn FnMut(Arg) -> String) -> String {
         // The pg_trgm indexes (migration 0004) serve LIKE '%…%' of three characters or more;
         // the planner weighs them against reading in the sort order and testing each row.
         // lower() of "C" text folds ASCII, as SQLite's LIKE does; name_key is lower case.
         let p = bind(Arg::Text(spec.pattern.clone().unwrap_or_default()));
         let id = bind(Arg::Int(spec.id));
-        format!(
-            "(name_key LIKE {p} ESCAPE '\\' OR lower(cloud_name) LIKE {p} ESCAPE '\\' OR id = {id})"
-        )
+        match spec.probe_pattern() {
+            None => format!(
+                "(name_key LIKE {p} ESCAPE '\\' OR lower(cloud_name) LIKE {p} ESCAPE '\\' OR id = {id})"
+            ),
+            // With a probe (narrow.rs), the indexes read that part of the text; the whole
+            // text is tested on expressions no index serves (`|| ''`), so its trigrams
+            // are not read too.
+            Some(w) => {
+                let w = bind(Arg::Text(w));
+                format!(
+                    "(((name_key LIKE {w} ESCAPE '\\' OR lower(cloud_name) LIKE {w} ESCAPE '\\') \
+                     AND ((name_key || '') LIKE {p} ESCAPE '\\' \
+                     OR (lower(cloud_name) || '') LIKE {p} ESCAPE '\\')) OR id = {id})"
+                )
+            }
+        }
     }
 }
 

@@ -138,6 +138,14 @@ impl Sqlite {
         Ok(n)
     }
 
+    pub async fn hits(&self, spec: &PageSpec) -> Result<Vec<i64>, sqlx::Error> {
+        let sql = page::hits_sql::<Lite>(spec);
+        let rows: Vec<(i64,)> = bind(sqlx::query_as(&sql.text), &sql.args)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     pub async fn page(&self, spec: &PageSpec) -> Result<Vec<ListRow>, sqlx::Error> {
         let sql = page::page_sql::<Lite>(spec, COLUMNS);
         bind(sqlx::query_as(&sql.text), &sql.args)
@@ -398,6 +406,11 @@ impl Dialect for Lite {
         }
     }
 
+    fn among(ids: &[i64], bind: &mut dyn FnMut(Arg) -> String) -> String {
+        let list = bind(Arg::Text(json(&ids)));
+        format!("id IN (SELECT value FROM json_each({list}))")
+    }
+
     fn search(spec: &PageSpec, how: Probe, bind: &mut dyn FnMut(Arg) -> String) -> String {
         let q = spec.q.as_deref().unwrap_or_default();
         let id = bind(Arg::Int(spec.id));
@@ -406,11 +419,23 @@ impl Dialect for Lite {
         if how == Probe::Index && q.chars().count() >= 3 {
             // The trigram index (migration 0005): a quoted phrase matches as a substring,
             // case folded; name_key and the search are lower case already.
-            let phrase = bind(Arg::Text(format!("\"{}\"", q.replace('"', "\"\""))));
-            format!(
-                "(id IN (SELECT rowid FROM connections_search WHERE connections_search MATCH {phrase}) \
-                 OR id = {id})"
-            )
+            // With a probe (narrow.rs), the index reads that part of the text and each row
+            // it finds is tested against the whole text.
+            let text = spec.probe.as_deref().unwrap_or(q);
+            let phrase = bind(Arg::Text(format!("\"{}\"", text.replace('"', "\"\""))));
+            let hits = format!(
+                "id IN (SELECT rowid FROM connections_search WHERE connections_search MATCH {phrase})"
+            );
+            match spec.probe {
+                None => format!("({hits} OR id = {id})"),
+                Some(_) => {
+                    let p = bind(Arg::Text(spec.pattern.clone().unwrap_or_default()));
+                    format!(
+                        "(({hits} AND (name_key LIKE {p} ESCAPE '\\' \
+                         OR cloud_name LIKE {p} ESCAPE '\\')) OR id = {id})"
+                    )
+                }
+            }
         } else {
             // Row by row, or too short for trigrams. LIKE ignores ASCII case; name_key is
             // lower case already, and so is the search.
