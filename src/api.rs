@@ -141,6 +141,10 @@ impl Client {
             format!("/connections?{qs}")
         };
         let url = self.url(&path);
+        // The standalone page may have asked for this very page while the app loaded.
+        if let Some(raw) = crate::early::take(&url).await {
+            return decode(Response::from(raw)).await;
+        }
         let signal = match abort {
             Some(c) => Some(c.signal()),
             None => self.session.abort_signal(),

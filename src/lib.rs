@@ -13,6 +13,7 @@ pub mod auth;
 pub mod caller;
 pub mod context;
 pub mod dialog;
+pub mod early;
 pub mod form;
 pub mod history_guard;
 pub mod host;

@@ -1,0 +1,41 @@
+//! The list's first page, asked for by the standalone page while the app loads: a script at
+//! the end of `index.html` works out the list's first address from the page's own (as
+//! `list/url_state.rs` and `list/prefs.rs` do) and starts `fetch` for it, leaving
+//! `window.ccEarly = { url, response }`. The app's first list request takes that answer over
+//! when it asks for the very same address, instead of asking again once the wasm has started.
+//! It is taken once, by the first list request, whether it fits or not; an answer that failed
+//! or is not a 200 is dropped and the app asks itself.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+const GLOBAL: &str = "ccEarly";
+
+/// The early answer, if the page asked for `url` early and it came back as a 200.
+pub async fn take(url: &str) -> Option<web_sys::Response> {
+    let promise = take_promise(url)?;
+    let response: web_sys::Response = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+    (response.status() == 200).then_some(response)
+}
+
+/// Takes `window.ccEarly` away (whatever it holds) and gives its answer's promise if its
+/// address is `url`.
+fn take_promise(url: &str) -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str(GLOBAL);
+    let early = js_sys::Reflect::get(&window, &key).ok()?;
+    if early.is_undefined() || early.is_null() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let asked = js_sys::Reflect::get(&early, &JsValue::from_str("url"))
+        .ok()?
+        .as_string()?;
+    if asked != url {
+        return None;
+    }
+    js_sys::Reflect::get(&early, &JsValue::from_str("response"))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
