@@ -39,3 +39,37 @@ fn take_promise(url: &str) -> Option<js_sys::Promise> {
         .dyn_into()
         .ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use connections_api::{SortKey, DEFAULT_LIMIT};
+
+    use crate::list::{PAGE_SIZES, STORAGE_KEY};
+
+    const PAGE: &str = include_str!("../index.html");
+
+    /// The JS array literal after `var <name> = ` in `index.html`'s script.
+    fn array(name: &str) -> String {
+        let start = PAGE.find(&format!("var {name} = [")).expect(name) + name.len() + 8;
+        let end = start + PAGE[start..].find(']').expect("]");
+        PAGE[start..end].to_string()
+    }
+
+    /// The script works the first address out from the same facts as the list.
+    #[test]
+    fn the_page_script_knows_the_sorts_sizes_and_storage_of_the_list() {
+        let sorts: Vec<String> = SortKey::ALL
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        assert_eq!(array("sorts"), sorts.join(", "));
+        let sizes: Vec<String> = PAGE_SIZES.iter().map(u64::to_string).collect();
+        assert_eq!(array("sizes"), sizes.join(", "));
+        assert!(PAGE.contains(&format!("localStorage.getItem('{STORAGE_KEY}')")));
+        assert!(PAGE.contains(&format!("var limit = {DEFAULT_LIMIT};")));
+        assert!(PAGE.contains(&format!(
+            "window.{} = {{ url: url, response: ",
+            super::GLOBAL
+        )));
+    }
+}

@@ -98,3 +98,39 @@ async fn a_text_without_a_common_trigram_is_read_whole() {
         .expect("page");
     assert_eq!(names(&page), ["SHOP 0012X"]);
 }
+
+/// A search that is also an id matches that row, whether or not the row holds
+/// the text, when the index reads only part of it too.
+#[tokio::test]
+async fn a_narrowed_search_still_matches_the_row_with_that_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path(), Some(&key(3))).await.expect("store");
+    // Every name holds "123"; few hold "234".
+    let records: Vec<_> = (0..3_000)
+        .map(|i| record(&format!("123-{i:04}"), &format!("cloud{i}"), None))
+        .collect();
+    let ids = store.create_many(&records, None).await.expect("seed");
+    let by_id = ids[1_233];
+    let text = by_id.to_string();
+    let query = ListQuery {
+        q: Some(text.clone()),
+        ..ListQuery::default()
+    };
+    if text == "1234" {
+        let plan = store.list_plan(&query).await.expect("plan");
+        assert_eq!(plan[0], "index reads: 234", "{plan:?}");
+    }
+    let page = store.list(&query).await.expect("page");
+    let mut expected: Vec<i64> = records
+        .iter()
+        .zip(&ids)
+        .filter(|(r, _)| r.name.contains(&text))
+        .map(|(_, id)| *id)
+        .chain([by_id])
+        .collect();
+    expected.sort_unstable();
+    expected.dedup();
+    let got: Vec<i64> = page.items.iter().map(|c| c.id).collect();
+    assert_eq!(got, expected);
+    assert_eq!(page.total, expected.len() as u64);
+}

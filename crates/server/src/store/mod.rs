@@ -589,10 +589,9 @@ impl Store {
         mut spec: PageSpec,
         (all, generation): (i64, i64),
     ) -> Result<Listing, sqlx::Error> {
-        self.narrow(&mut spec, all).await?;
         let total = match spec.q.clone() {
             None => all,
-            Some(q) => self.matches(&mut spec, &q, generation).await?,
+            Some(q) => self.matches(&mut spec, &q, (all, generation)).await?,
         };
         spec.choose_plan(total, all);
         let mut rows = on_backend!(&self.backend, b => b.page(&spec).await)?;
@@ -638,13 +637,15 @@ impl Store {
         &self,
         spec: &mut PageSpec,
         q: &str,
-        generation: i64,
+        (all, generation): (i64, i64),
     ) -> Result<i64, sqlx::Error> {
         if let Some(ids) = self.hits.get(q, generation) {
             let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
             spec.hits = Some(ids);
             return Ok(n);
         }
+        // The index is read below, or by the page.
+        self.narrow(spec, all).await?;
         let n = match self.counts.get(q, generation) {
             Some(n) => n,
             None => {
@@ -670,7 +671,7 @@ impl Store {
             return Ok(());
         };
         let grams = narrow::trigrams(&q);
-        if grams.len() < 2 {
+        if !(2..=narrow::MAX_GRAMS).contains(&grams.len()) {
             return Ok(());
         }
         let all = u64::try_from(all).unwrap_or(0);
@@ -697,8 +698,9 @@ impl Store {
     /// that every sort order reads an index instead of sorting. SQLite:
     /// `EXPLAIN QUERY PLAN`; PostgreSQL: `EXPLAIN` with sorts and sequential
     /// scans made a last resort, so a `Sort` step means no index gives the order.
-    /// With a search the index reads only part of (narrow.rs), the first line
-    /// names that part: `index reads: …`.
+    /// With a search the index would read only part of (narrow.rs), the first
+    /// line names that part, `index reads: …` (used where the plan reads the
+    /// index).
     pub async fn list_plan(&self, query: &ListQuery) -> Result<Vec<String>, sqlx::Error> {
         let mut spec = PageSpec::new(query);
         let (all, _) = on_backend!(&self.backend, b => b.counter().await)?;

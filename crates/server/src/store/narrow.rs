@@ -21,6 +21,10 @@ const TEST_COST: f64 = 10.0;
 /// (about 30 µs): otherwise the whole text is read, as without counts.
 const MIN_SAVING: f64 = 1_000.0;
 
+/// Texts of more trigrams than this are read whole: choosing would cost a
+/// count of each and a search over all their runs.
+pub(super) const MAX_GRAMS: usize = 30;
+
 /// Trigram counts kept at most; past it, counting starts afresh.
 const MAX_KEPT_GRAMS: usize = 4096;
 

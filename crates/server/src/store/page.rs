@@ -177,6 +177,9 @@ pub(super) trait Dialect {
     fn search(spec: &PageSpec, how: Probe, bind: &mut dyn FnMut(Arg) -> String) -> String;
     /// The condition "id is one of `ids`", binding them as one value.
     fn among(ids: &[i64], bind: &mut dyn FnMut(Arg) -> String) -> String;
+    /// The search's condition tested on each row, on expressions no index
+    /// serves (the rows are found some other way).
+    fn recheck(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String;
 }
 
 /// How a search's condition is met: by the rows the index finds, or row by row.
@@ -294,7 +297,12 @@ fn filter<D: Dialect>(spec: &PageSpec, how: Probe, args: &mut Vec<Arg>) -> Strin
         D::placeholder(args.len())
     };
     match &spec.hits {
-        Some(ids) => D::among(ids, &mut bind),
+        // The rows still match: a write between the generation read and this
+        // query may have changed one.
+        Some(ids) => {
+            let among = D::among(ids, &mut bind);
+            format!("({among} AND {})", D::recheck(spec, &mut bind))
+        }
         None => D::search(spec, how, &mut bind),
     }
 }

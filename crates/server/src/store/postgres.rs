@@ -433,25 +433,40 @@ impl Dialect for Pg {
         format!("id = ANY(CAST({list} AS BIGINT[]))")
     }
 
+    fn recheck(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String {
+        // `|| ''`: an expression no index serves, so the planner does not read the
+        // trigram lists for it.
+        let p = bind(Arg::Text(spec.pattern.clone().unwrap_or_default()));
+        let id = bind(Arg::Int(spec.id));
+        format!(
+            "((name_key || '') LIKE {p} ESCAPE '\\' \
+             OR (lower(cloud_name) || '') LIKE {p} ESCAPE '\\' OR id = {id})"
+        )
+    }
+
     fn search(spec: &PageSpec, _: Probe, bind: &mut dyn FnMut(Arg) -> String) -> String {
         // The pg_trgm indexes (migration 0004) serve LIKE '%…%' of three characters or more;
         // the planner weighs them against reading in the sort order and testing each row.
         // lower() of "C" text folds ASCII, as SQLite's LIKE does; name_key is lower case.
-        let p = bind(Arg::Text(spec.pattern.clone().unwrap_or_default()));
-        let id = bind(Arg::Int(spec.id));
         match spec.probe_pattern() {
-            None => format!(
-                "(name_key LIKE {p} ESCAPE '\\' OR lower(cloud_name) LIKE {p} ESCAPE '\\' OR id = {id})"
-            ),
-            // With a probe (narrow.rs), the indexes read that part of the text; the whole
-            // text is tested on expressions no index serves (`|| ''`), so its trigrams
-            // are not read too.
+            None => {
+                let p = bind(Arg::Text(spec.pattern.clone().unwrap_or_default()));
+                let id = bind(Arg::Int(spec.id));
+                format!(
+                    "(name_key LIKE {p} ESCAPE '\\' OR lower(cloud_name) LIKE {p} ESCAPE '\\' \
+                     OR id = {id})"
+                )
+            }
+            // With a probe (narrow.rs), the indexes read that part of the text, and each
+            // row they find is tested against the whole text.
+            // (The id is matched apart: it need not hold the text.)
             Some(w) => {
                 let w = bind(Arg::Text(w));
+                let whole = Self::recheck(spec, bind);
+                let id = bind(Arg::Int(spec.id));
                 format!(
                     "(((name_key LIKE {w} ESCAPE '\\' OR lower(cloud_name) LIKE {w} ESCAPE '\\') \
-                     AND ((name_key || '') LIKE {p} ESCAPE '\\' \
-                     OR (lower(cloud_name) || '') LIKE {p} ESCAPE '\\')) OR id = {id})"
+                     AND {whole}) OR id = {id})"
                 )
             }
         }

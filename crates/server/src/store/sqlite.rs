@@ -411,6 +411,10 @@ impl Dialect for Lite {
         format!("id IN (SELECT value FROM json_each({list}))")
     }
 
+    fn recheck(spec: &PageSpec, bind: &mut dyn FnMut(Arg) -> String) -> String {
+        Self::search(spec, Probe::EachRow, bind)
+    }
+
     fn search(spec: &PageSpec, how: Probe, bind: &mut dyn FnMut(Arg) -> String) -> String {
         let q = spec.q.as_deref().unwrap_or_default();
         let id = bind(Arg::Int(spec.id));
