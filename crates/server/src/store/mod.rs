@@ -645,34 +645,46 @@ impl Store {
             return Ok(n);
         }
         // The index is read below, or by the page.
-        self.narrow(spec, all).await?;
-        let n = match self.counts.get(q, generation) {
-            Some(n) => n,
+        let bound = self.narrow(spec, all).await?;
+        let counted = self.counts.get(q, generation);
+        // Few rows hold one of its trigrams (so few match): the ids are read at once and
+        // counted, instead of a count and then the ids.
+        let few = bound.is_some_and(|b| b < MAX_HITS_KEPT.unsigned_abs());
+        if counted.is_some_and(|n| n <= MAX_HITS_KEPT) || (counted.is_none() && few) {
+            let ids = on_backend!(&self.backend, b => b.hits(spec, MAX_HITS_KEPT + 1).await)?;
+            let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+            // More than the limit: a write in between, or the trigrams' counts were old.
+            if n <= MAX_HITS_KEPT {
+                let ids = Arc::new(ids);
+                self.counts.put(q, generation, n, 1);
+                self.hits.put(q, generation, ids.clone(), ids.len());
+                spec.hits = Some(ids);
+                return Ok(n);
+            }
+        }
+        match counted {
+            Some(n) => Ok(n),
             None => {
                 let n = on_backend!(&self.backend, b => b.count(spec).await)?;
                 self.counts.put(q, generation, n, 1);
-                n
+                Ok(n)
             }
-        };
-        if n <= MAX_HITS_KEPT {
-            let ids = Arc::new(on_backend!(&self.backend, b => b.hits(spec).await)?);
-            self.hits.put(q, generation, ids.clone(), ids.len());
-            spec.hits = Some(ids);
         }
-        Ok(n)
     }
 
     /// Has the trigram index read the part of the search that costs least
     /// (narrow.rs), given how many of the `all` rows hold each of its trigrams:
     /// each trigram is counted once, and again when the table's size has moved
-    /// by more than a quarter.
-    async fn narrow(&self, spec: &mut PageSpec, all: i64) -> Result<(), sqlx::Error> {
+    /// by more than a quarter. Gives the fewest rows that hold one of them (at
+    /// most that many rows match, and the row whose id the text is), when the
+    /// text has trigrams to count.
+    async fn narrow(&self, spec: &mut PageSpec, all: i64) -> Result<Option<u64>, sqlx::Error> {
         let Some(q) = spec.q.clone() else {
-            return Ok(());
+            return Ok(None);
         };
         let grams = narrow::trigrams(&q);
-        if !(2..=narrow::MAX_GRAMS).contains(&grams.len()) {
-            return Ok(());
+        if !(1..=narrow::MAX_GRAMS).contains(&grams.len()) {
+            return Ok(None);
         }
         let all = u64::try_from(all).unwrap_or(0);
         let mut rows = Vec::with_capacity(grams.len());
@@ -691,7 +703,7 @@ impl Store {
         }
         let run = narrow::cheapest_run(&q, &rows, all);
         spec.narrow(&narrow::chars_of(&q, run));
-        Ok(())
+        Ok(rows.iter().copied().min())
     }
 
     /// The database's plan of the page query, one line per step: tests check

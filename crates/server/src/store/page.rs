@@ -211,12 +211,16 @@ pub(super) fn count_sql<D: Dialect>(spec: &PageSpec) -> Sql {
     }
 }
 
-/// The ids of every row matching the search, in no order.
-pub(super) fn hits_sql<D: Dialect>(spec: &PageSpec) -> Sql {
+/// The ids of the rows matching the search, in no order, at most `limit`.
+pub(super) fn hits_sql<D: Dialect>(spec: &PageSpec, limit: i64) -> Sql {
     let mut args = Vec::new();
     let filter = filter::<D>(spec, Probe::Index, &mut args);
+    args.push(Arg::Int(limit));
     Sql {
-        text: format!("SELECT id FROM connections WHERE {filter}"),
+        text: format!(
+            "SELECT id FROM connections WHERE {filter} LIMIT {}",
+            D::placeholder(args.len())
+        ),
         args,
     }
 }

@@ -138,8 +138,8 @@ impl Sqlite {
         Ok(n)
     }
 
-    pub async fn hits(&self, spec: &PageSpec) -> Result<Vec<i64>, sqlx::Error> {
-        let sql = page::hits_sql::<Lite>(spec);
+    pub async fn hits(&self, spec: &PageSpec, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+        let sql = page::hits_sql::<Lite>(spec, limit);
         let rows: Vec<(i64,)> = bind(sqlx::query_as(&sql.text), &sql.args)
             .fetch_all(&self.pool)
             .await?;
