@@ -198,7 +198,7 @@ async function ui() {
       record('ui', 'first rows on screen, page size 25', round(r25.ms), 'ms');
       record('ui', 'first rows on screen, page size 500', round(r500.ms), 'ms');
       record('ui', 'baseline (vanilla JS) first rows, 500', round(base.ms), 'ms');
-      record('ui', 'ours / baseline, 500 rows', round(r500.ms / base.ms, 2), '×', '≤ 1.5');
+      record('ui', 'ours / baseline, 500 rows', round(r500.ms / base.ms, 2), '×', '≤ 1.3');
       record('ui', 'JS heap after 500 rows (ours / baseline)', `${round(r500.heapMb, 2)} / ${round(base.heapMb, 2)}`, 'MB');
 
       // Interactions on the 500-row page.
@@ -225,8 +225,8 @@ async function ui() {
       await measure('next page (500 rows)', () => page.getByRole('button', { name: 'Next page' }),
         () => 'el.click();', () => NEW_MARK, '≤ 50 ms', firstPageWhenAtEnd);
       const filterMs = await measure(`filter, incl. the ${FILTER_DEBOUNCE_MS} ms typing pause (500 rows)`, () => page.getByRole('searchbox', { name: 'Filter' }).or(page.getByRole('textbox', { name: 'Filter' })),
-        (i) => `el.value = 'shop ${i % 2 ? '0' : '1'}'; el.dispatchEvent(new Event('input', { bubbles: true }));`, () => NEW_MARK, '≤ 50 ms');
-      record('ui', 'filter after the typing pause (500 rows)', round(filterMs - FILTER_DEBOUNCE_MS), 'ms', '≤ 50 ms');
+        (i) => `el.value = 'shop ${i % 2 ? '0' : '1'}'; el.dispatchEvent(new Event('input', { bubbles: true }));`, () => NEW_MARK, '≤ 150 ms');
+      record('ui', 'filter after the typing pause (500 rows)', round(filterMs - FILTER_DEBOUNCE_MS), 'ms');
       await page.getByRole('searchbox', { name: 'Filter' }).or(page.getByRole('textbox', { name: 'Filter' })).fill('');
       await page.waitForFunction(() => document.querySelectorAll('tbody tr').length >= 500);
       await measure('select all (500 rows)', () => page.getByRole('checkbox', { name: /select all/i }),
