@@ -26,6 +26,35 @@ fn item(page: &Value, id: i64) -> &Value {
         .expect("the row is on the page")
 }
 
+/// The write generation the writes bump (`connection_count`).
+async fn generation(store: &Store) -> i64 {
+    fetch_text(
+        store,
+        "SELECT CAST(generation AS TEXT) FROM connection_count WHERE id = 1",
+        &[],
+    )
+    .await
+    .parse()
+    .expect("a number")
+}
+
+/// Renames connection `id` behind the server's back and sets the generation
+/// back to `to`, which no write of the server does.
+async fn rename_unseen(store: &Store, id: i64, name: &str, to: i64) {
+    execute(
+        store,
+        "UPDATE connections SET name = ?1, name_key = lower(?1) WHERE id = ?2",
+        &[Arg::Text(name), Arg::Int(id)],
+    )
+    .await;
+    execute(
+        store,
+        "UPDATE connection_count SET generation = ?1 WHERE id = 1",
+        &[Arg::Int(to)],
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn every_write_shows_in_the_next_list_of_any_instance() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -198,25 +227,8 @@ async fn no_cache_reads_the_rows_instead_of_the_kept_page() {
     };
     assert_eq!(item_texts(&list(None).await.json(), "name"), ["Shop A"]);
     let store = &h.state.store;
-    let generation = fetch_text(
-        store,
-        "SELECT CAST(generation AS TEXT) FROM connection_count WHERE id = 1",
-        &[],
-    )
-    .await;
-    let generation: i64 = generation.parse().expect("a number");
-    execute(
-        store,
-        "UPDATE connections SET name = 'Shop Z' WHERE id = ?1",
-        &[Arg::Int(id)],
-    )
-    .await;
-    execute(
-        store,
-        "UPDATE connection_count SET generation = ?1 WHERE id = 1",
-        &[Arg::Int(generation)],
-    )
-    .await;
+    let at = generation(store).await;
+    rename_unseen(store, id, "Shop Z", at).await;
     assert_eq!(
         item_texts(&list(None).await.json(), "name"),
         ["Shop A"],
@@ -263,29 +275,8 @@ async fn a_search_with_few_matches_reads_its_kept_ids_until_the_next_write() {
         ["Shop A", "Shop B"]
     );
     let store = &h.state.store;
-    let generation: i64 = fetch_text(
-        store,
-        "SELECT CAST(generation AS TEXT) FROM connection_count WHERE id = 1",
-        &[],
-    )
-    .await
-    .parse()
-    .expect("a number");
-    let rename = |id: i64, name: &'static str| async move {
-        execute(
-            store,
-            "UPDATE connections SET name = ?1, name_key = lower(?1) WHERE id = ?2",
-            &[Arg::Text(name), Arg::Int(id)],
-        )
-        .await;
-        execute(
-            store,
-            "UPDATE connection_count SET generation = ?1 WHERE id = 1",
-            &[Arg::Int(generation)],
-        )
-        .await;
-    };
-    rename(other, "Shop Other").await;
+    let at = generation(store).await;
+    rename_unseen(store, other, "Shop Other", at).await;
     let page = search().await.json();
     assert_eq!(
         item_texts(&page, "name"),
@@ -293,7 +284,7 @@ async fn a_search_with_few_matches_reads_its_kept_ids_until_the_next_write() {
         "the kept ids"
     );
     assert_eq!(page["total"], 2);
-    rename(a, "Renamed").await;
+    rename_unseen(store, a, "Renamed", at).await;
     let page = search().await.json();
     assert_eq!(
         item_texts(&page, "name"),

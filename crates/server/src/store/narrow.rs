@@ -158,12 +158,18 @@ mod tests {
         // 999 saved: whole; 1,000 saved: the part.
         assert_eq!(cheapest_run("abcd", &[999, 0], 1_000), 0..4);
         assert_eq!(cheapest_run("abcd", &[1_000, 0], 1_000), 1..4);
+        // 6,600 against 7,200: 600 saved is not worth it.
+        assert_eq!(cheapest_run("abcd", &[600, 600], 600), 0..4);
+        // A run that costs more than the whole text is never chosen.
+        assert_eq!(cheapest_run("abcd", &[0, 5_000], 1_000), 0..3);
     }
 
     #[test]
     fn on_a_tie_the_longer_run_wins() {
         // No row holds any of the trigrams: every run costs 0; the whole text.
         assert_eq!(cheapest_run("abcde", &[0, 0, 0], 100), 0..5);
+        // A narrowed run: "bcd", "bcde" and "cde" cost 0; the longest, not the last.
+        assert_eq!(cheapest_run("abcde", &[5_000, 0, 0], 1_000), 1..5);
     }
 
     #[test]
