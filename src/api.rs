@@ -142,13 +142,18 @@ impl Client {
         };
         let url = self.url(&path);
         // The standalone page may have asked for this very page while the app loaded.
-        if let Some(raw) = crate::early::take(&url).await {
-            return decode(Response::from(raw)).await;
-        }
         let signal = match abort {
             Some(c) => Some(c.signal()),
             None => self.session.abort_signal(),
         };
+        if let Some(raw) = crate::early::take(&url).await {
+            // As for a request of its own: an answer that comes after the list was left (or a
+            // newer page asked for) is dropped, as an aborted fetch would be.
+            if self.session.is_closed() || signal.as_ref().is_some_and(|s| s.aborted()) {
+                return Err(ApiError::Network);
+            }
+            return decode(Response::from(raw)).await;
+        }
         decode(self.send_with(|| Request::get(&url), None, signal).await?).await
     }
 

@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod inserted;
 pub mod list;
 pub mod locale;
+pub mod route;
 pub mod session;
 
 pub use app::App;

@@ -46,3 +46,13 @@ async fn shell_shows_toolbar_and_an_error_with_retry_when_the_server_is_down() {
     assert!(text.contains("cannot be reached"), "{text}");
     assert!(buttons(&root).iter().any(|b| b == "Retry"));
 }
+
+/// The address's query is decoded once, `+` is a space, and a repeated key's first value
+/// counts (as `index.html`'s script reads it).
+#[wasm_bindgen_test]
+fn the_address_is_decoded_once_and_a_keys_first_value_counts() {
+    use cloudinary_connections::route::query_value;
+    assert_eq!(query_value("?q=%2541", "q").as_deref(), Some("%41"));
+    assert_eq!(query_value("q=a+b&q=c", "q").as_deref(), Some("a b"));
+    assert_eq!(query_value("?page=2", "q"), None);
+}

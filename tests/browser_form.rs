@@ -11,7 +11,6 @@ use cloudinary_connections::locale::Locale;
 use cloudinary_connections::{App, HostConfig, Live};
 use connections_api::{drivers, Connection, Status, DEFAULT_DRIVER_ID};
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -75,7 +74,7 @@ fn mount_form(
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let connection = connection.clone();
         provide_context(Client::new("/api", None));
-        view! { <Router><ConnectionForm drivers=drivers() connection=connection/></Router> }
+        view! { <ConnectionForm drivers=drivers() connection=connection/> }
     });
     (root, handle)
 }
@@ -686,7 +685,7 @@ async fn the_form_speaks_german_with_errors_from_codes_and_switches_language() {
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(live);
         provide_context(Client::new("/api", None));
-        view! { <Router><ConnectionForm drivers=drivers()/></Router> }
+        view! { <ConnectionForm drivers=drivers()/> }
     });
     assert!(until(|| control(&root, "Treiber").is_some()).await);
     assert!(accessible_text(&root).contains("Verbindung anlegen"));

@@ -28,8 +28,6 @@ use connections_api::{Connection, ConnectionInput, Driver, State, VerifyRequest,
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use crate::api::ApiError;
 use crate::context::{use_client, use_list_place, use_locale};
@@ -102,14 +100,14 @@ pub fn ConnectionForm(
     let idempotency = StoredValue::new(Idempotency::default());
     let back_ref = NodeRef::<html::Button>::new();
     let client = use_client();
-    let navigate = StoredValue::new_local(use_navigate());
+    let nav = crate::route::use_nav();
     let list_place = use_list_place();
 
     // Leaves the view: no secret stays in the state, then the list.
     let leave = move |path: String| {
         drivers.with_value(|ds| form.update(|f| f.clear_secrets(ds)));
         ctx.env_note.set(None);
-        navigate.with_value(|nav| nav(&path, NavigateOptions::default()));
+        nav.push(&path);
     };
 
     let save = Action::new_local({

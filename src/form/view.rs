@@ -3,19 +3,18 @@
 
 use connections_api::Connection;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::ConnectionForm;
 use crate::api::ApiError;
 use crate::context::{use_client, use_live};
 use crate::i18n::{t, Msg};
+use crate::route::{use_nav, Screen};
 
 /// What the route asks for.
 #[derive(Debug, Clone, PartialEq)]
 enum Target {
     New { from: Option<i64> },
     Edit(i64),
-    Invalid,
 }
 
 /// What was loaded for the form.
@@ -31,16 +30,14 @@ enum Loaded {
 /// duplicate), then shows [`ConnectionForm`].
 #[component]
 pub fn ConnectionView() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let target = Memo::new(move |_| match params.read().get("id") {
-        None => Target::New {
-            from: query.read().get("from").and_then(|s| s.parse().ok()),
+    let nav = use_nav();
+    // While the app leaves for the list, the form keeps what it shows until it goes.
+    let target = Memo::new(move |prev: Option<&Target>| match nav.screen() {
+        Screen::Connection(id) => Target::Edit(id),
+        Screen::New => Target::New {
+            from: nav.query("from").and_then(|s| s.parse().ok()),
         },
-        Some(id) => id
-            .parse::<i64>()
-            .map(Target::Edit)
-            .unwrap_or(Target::Invalid),
+        Screen::List => prev.cloned().unwrap_or(Target::New { from: None }),
     });
     let client = use_client();
     let drivers = LocalResource::new({
@@ -62,7 +59,6 @@ pub fn ConnectionView() -> impl IntoView {
                     Err(e) => Err(e),
                 },
                 Target::Edit(id) => client.get(id).await.map(Loaded::Edit),
-                Target::Invalid => Err(ApiError::NotFound(String::new())),
             }
         }
     });
@@ -113,14 +109,14 @@ pub fn ConnectionView() -> impl IntoView {
 
 #[component]
 fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
-    let navigate = use_navigate();
+    let nav = use_nav();
     let (text, retry) = match error {
         ApiError::NotFound(_) => (Msg::NotFound, false),
         ApiError::Network => (Msg::LoadUnreachable, true),
         ApiError::Unauthorized => (Msg::LoadUnauthorized, true),
         _ => (Msg::LoadServer, true),
     };
-    let back = move |_| navigate("/", Default::default());
+    let back = move |_| nav.push("/");
     let retry = retry.then(|| {
         view! {
             <button type="button" class="cc-btn" on:click=move |_| on_retry()>

@@ -32,14 +32,13 @@ use std::sync::Arc;
 use connections_api::{Page, SortKey, Status, DEFAULT_LIMIT};
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::context::{use_client, use_list_place, use_live, use_locale};
 use crate::host::events::HostEvent;
 use crate::i18n::{self as msg, t, Locale, Msg};
+use crate::route::{use_nav, Nav};
 use bulk::{BulkKind, Progress, RowWork, RunEnd};
 use dialog::DeleteDialog;
 use pager::Pager;
@@ -110,40 +109,33 @@ fn focus_place(list: &web_sys::Element, index: usize) {
     }
 }
 
+/// The view the address names (its sort, filter, page and size; `page_size` when it names
+/// none), read untracked.
+fn address_view(nav: Nav, page_size: u64) -> ViewQuery {
+    let pairs: Vec<(&str, String)> = url_state::KEYS
+        .iter()
+        .filter_map(|k| nav.query_untracked(k).map(|v| (*k, v)))
+        .collect();
+    url_state::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())), page_size)
+}
+
 #[component]
 pub fn ConnectionList() -> impl IntoView {
     let client = use_client();
     let locale = use_locale();
     let can_write = crate::caller::use_can_write();
-    let navigate = use_navigate();
-    let query_map = use_query_map();
-    let go = {
-        let navigate = navigate.clone();
-        UnsyncCallback::new(move |path: String| navigate(&path, Default::default()))
-    };
+    let nav = use_nav();
+    let go = UnsyncCallback::new(move |path: String| nav.push(&path));
     // Drops `?saved=` from the URL without a history entry: the address becomes the view shown.
     let list_place = use_list_place();
     let drop_saved = UnsyncCallback::new(move |view: ViewQuery| {
-        navigate(
-            &format!("/{}", url_state::to_search(&view, DEFAULT_LIMIT)),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        )
+        nav.replace(&format!("/{}", url_state::to_search(&view, DEFAULT_LIMIT)))
     });
 
     let prefs = Prefs::load();
     let columns = RwSignal::new(prefs.columns);
     // The view the address names (Back, a shared link), else the default one.
-    let query = RwSignal::new(query_map.with_untracked(|m| {
-        let pairs: Vec<(&str, String)> = url_state::KEYS
-            .iter()
-            .filter_map(|k| m.get(k).map(|v| (*k, v)))
-            .collect();
-        url_state::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())), prefs.page_size)
-    }));
+    let query = RwSignal::new(address_view(nav, prefs.page_size));
     let limit = Memo::new(move |_| query.with(|q| q.limit));
     Effect::new(move |_| {
         Prefs {
@@ -155,8 +147,10 @@ pub fn ConnectionList() -> impl IntoView {
 
     // The row the form just saved (`/?saved=<id>`): one async loop asks for pages until the
     // `Locator` finds it (or says it is gone), then the view goes to its page once.
-    let saved_param =
-        move || query_map.with(|m| m.get("saved").and_then(|s| s.trim().parse::<i64>().ok()));
+    let saved_param = move || {
+        nav.query("saved")
+            .and_then(|s| s.trim().parse::<i64>().ok())
+    };
     let highlight = RwSignal::new(None::<i64>);
     // The saved row to focus once the table has drawn it (see `table.rs`).
     let focus_saved = StoredValue::new(None::<i64>);
@@ -268,8 +262,9 @@ pub fn ConnectionList() -> impl IntoView {
             });
         }
     };
-    if let Some(id) =
-        query_map.with_untracked(|m| m.get("saved").and_then(|s| s.trim().parse::<i64>().ok()))
+    if let Some(id) = nav
+        .query_untracked("saved")
+        .and_then(|s| s.trim().parse::<i64>().ok())
     {
         locate(id);
     }
@@ -284,7 +279,6 @@ pub fn ConnectionList() -> impl IntoView {
 
     // The view goes into the address (replacing the entry: paging is not history) and is
     // where the form's Back returns. While a saved row is searched for, its probes stay out.
-    let navigate_view = use_navigate();
     Effect::new(move |_| {
         let path = format!(
             "/{}",
@@ -298,24 +292,12 @@ pub fn ConnectionList() -> impl IntoView {
         }
         // Only when the address names another view: a host page's own query (or a page path
         // outside the base path, which shows the list too) stays as it is otherwise.
-        let shown = query_map.with_untracked(|m| {
-            let pairs: Vec<(&str, String)> = url_state::KEYS
-                .iter()
-                .filter_map(|k| m.get(k).map(|v| (*k, v)))
-                .collect();
-            let view =
-                url_state::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())), DEFAULT_LIMIT);
-            format!("/{}", url_state::to_search(&view, DEFAULT_LIMIT))
-        });
+        let shown = format!(
+            "/{}",
+            url_state::to_search(&address_view(nav, DEFAULT_LIMIT), DEFAULT_LIMIT)
+        );
         if shown != path {
-            navigate_view(
-                &path,
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+            nav.replace(&path);
         }
     });
 

@@ -40,6 +40,11 @@ test('the list takes over the page asked for while the app loaded and asks no se
     ['/?q=shop&sort=name&order=desc&size=5', [...shops].reverse().slice(0, 5)],
     ['/?q=%20(delta)%20', ['Shop (Delta)']],
     ['/?sort=name&page=2&size=5', byName.slice(5)],
+    // Decoded once (`%2541` is the text `%41`, which no name holds), `+` is a space, and the
+    // first value of a repeated key counts: the script and the app read these alike.
+    ['/?q=%2541', []],
+    ['/?sort=name&page=+2&size=5&size=25', byName.slice(5)],
+    ['/?q=shop+(delta)&q=other', ['Shop (Delta)']],
   ];
   for (const [path, names] of cases) {
     const { ids, asked } = await firstRows(path);
