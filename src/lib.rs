@@ -20,6 +20,7 @@ pub mod host;
 pub mod i18n;
 pub mod inserted;
 pub mod list;
+pub mod loader;
 pub mod locale;
 pub mod route;
 pub mod session;

@@ -7,7 +7,7 @@ use wasm_bindgen_test::*;
 use web_sys::Element;
 
 mod support;
-use support::{all, host_element, one, until_within};
+use support::{all, host_element, one, until, until_within};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -55,4 +55,76 @@ fn the_address_is_decoded_once_and_a_keys_first_value_counts() {
     assert_eq!(query_value("?q=%2541", "q").as_deref(), Some("%41"));
     assert_eq!(query_value("q=a+b&q=c", "q").as_deref(), Some("a b"));
     assert_eq!(query_value("?page=2", "q"), None);
+}
+
+/// A [`Loader`](cloudinary_connections::loader::Loader) whose futures the test ends by hand:
+/// the value of the latest future wins, an older one that ends later is dropped, and a
+/// refetch keeps the value until its own future ends.
+#[wasm_bindgen_test]
+async fn a_loaders_latest_future_wins_and_the_value_stays_while_it_reloads() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use cloudinary_connections::loader::Loader;
+
+    let owner = Owner::new();
+    owner.set();
+    let n = RwSignal::new(1u32);
+    // Each future's `resolve`, in the order the fetcher was called; and how many ended.
+    let ends: Rc<RefCell<Vec<js_sys::Function>>> = Rc::default();
+    let ended = Rc::new(RefCell::new(0u32));
+    let loader = Loader::new({
+        let (ends, ended) = (ends.clone(), ended.clone());
+        move || {
+            let k = n.get();
+            let mut resolve = None;
+            let promise = js_sys::Promise::new(&mut |r, _| resolve = Some(r));
+            ends.borrow_mut().extend(resolve);
+            let ended = ended.clone();
+            async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                *ended.borrow_mut() += 1;
+                k
+            }
+        }
+    });
+    let end = |i: usize| {
+        let f = ends.borrow()[i].clone();
+        f.call0(&wasm_bindgen::JsValue::NULL).expect("resolve");
+    };
+    assert!(until(|| ends.borrow().len() == 1).await);
+    assert_eq!(loader.get_untracked(), None, "nothing until a future ends");
+    n.set(2);
+    assert!(
+        until(|| ends.borrow().len() == 2).await,
+        "a change loads again"
+    );
+
+    end(1);
+    assert!(until(|| loader.get_untracked() == Some(2)).await);
+    end(0);
+    assert!(until(|| *ended.borrow() == 2).await);
+    assert_eq!(
+        loader.get_untracked(),
+        Some(2),
+        "the older value is dropped"
+    );
+
+    loader.refetch();
+    assert!(
+        until(|| ends.borrow().len() == 3).await,
+        "a refetch loads again"
+    );
+    assert_eq!(
+        loader.get_untracked(),
+        Some(2),
+        "the value stays while it reloads"
+    );
+    n.set(3);
+    assert!(until(|| ends.borrow().len() == 4).await);
+    end(3);
+    end(2);
+    assert!(until(|| *ended.borrow() == 4).await);
+    assert_eq!(loader.get_untracked(), Some(3));
+    owner.unset();
 }

@@ -72,7 +72,7 @@ pub fn History(id: i64) -> impl IntoView {
     let client = use_client();
     let locale = use_locale();
     let offset = RwSignal::new(0u64);
-    let page = LocalResource::new(move || {
+    let page = crate::loader::Loader::new(move || {
         let client = client.clone();
         let offset = offset.get();
         async move { client.history(id, offset, PAGE).await }

@@ -40,14 +40,14 @@ pub fn ConnectionView() -> impl IntoView {
         Screen::List => prev.cloned().unwrap_or(Target::New { from: None }),
     });
     let client = use_client();
-    let drivers = LocalResource::new({
+    let drivers = crate::loader::Loader::new({
         let client = client.clone();
         move || {
             let client = client.clone();
             async move { client.drivers().await }
         }
     });
-    let loaded = LocalResource::new(move || {
+    let loaded = crate::loader::Loader::new(move || {
         let client = client.clone();
         let target = target.get();
         async move {

@@ -324,7 +324,7 @@ pub fn ConnectionList() -> impl IntoView {
     });
     let page = {
         let client = client.clone();
-        LocalResource::new(move || {
+        crate::loader::Loader::new(move || {
             let q = query.get().to_list_query();
             let client = client.clone();
             in_flight.update(|n| *n += 1);
@@ -671,7 +671,7 @@ pub fn ConnectionList() -> impl IntoView {
     let page_came = Memo::new(move |_| current.with(Option::is_some));
     let drivers = {
         let client = client.clone();
-        LocalResource::new(move || {
+        crate::loader::Loader::new(move || {
             let client = client.clone();
             let ask = page_came.get();
             async move {

@@ -1,0 +1,79 @@
+//! A value a future loads, loaded again whenever a signal its fetcher reads changes or
+//! [`Loader::refetch`] is called: what the app used leptos' `LocalResource` for, without its
+//! async-derived machinery (a tenth of what was left of the wasm after the router,
+//! docs/benchmarks.md). An effect calls the fetcher (tracking what it reads) and spawns the
+//! future; the latest future's value wins (an older one that ends later is dropped), and the
+//! value shown stays until the next one arrives.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// `None` until the first future ends; then the latest value.
+pub struct Loader<T: 'static> {
+    value: RwSignal<Option<T>, LocalStorage>,
+    again: Trigger,
+}
+
+impl<T: 'static> Clone for Loader<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for Loader<T> {}
+
+impl<T: Clone + 'static> Loader<T> {
+    pub fn new<Fut>(fetcher: impl Fn() -> Fut + 'static) -> Self
+    where
+        Fut: Future<Output = T> + 'static,
+    {
+        let value = RwSignal::new_local(None);
+        let again = Trigger::new();
+        // Which future's value is the one to keep: the one started last.
+        let started = StoredValue::new(0u64);
+        Effect::new(move |_| {
+            again.track();
+            let future = fetcher();
+            let Some(this) = started.try_update_value(|n| {
+                *n += 1;
+                *n
+            }) else {
+                return;
+            };
+            spawn_local(async move {
+                let out = future.await;
+                if started.try_get_value() == Some(this) {
+                    value.try_set(Some(out));
+                }
+            });
+        });
+        Loader { value, again }
+    }
+
+    /// The value, tracked.
+    pub fn get(&self) -> Option<T> {
+        self.value.get()
+    }
+
+    /// The value, untracked.
+    pub fn get_untracked(&self) -> Option<T> {
+        self.value.get_untracked()
+    }
+
+    /// `f` of the value, tracked.
+    pub fn with<R>(&self, f: impl FnOnce(&Option<T>) -> R) -> R {
+        self.value.with(f)
+    }
+
+    /// `f` of the value, untracked.
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&Option<T>) -> R) -> R {
+        self.value.with_untracked(f)
+    }
+
+    /// Loads again, keeping the value until the new one arrives.
+    pub fn refetch(&self) {
+        self.again.notify();
+    }
+}
