@@ -168,7 +168,8 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(assets::cache_headers));
     let request_timeout = state.request_timeout;
     Router::new()
-        // API answers are compressed on the fly (they change with every write).
+        // API answers are compressed on the fly (they change with every write); zstd first
+        // when asked for (Chromium does): as small as brotli here, a tenth of its time.
         .nest("/api", api::router(
                 state.clone(),
                 Router::new().route("/openapi.json", axum::routing::get(openapi::openapi_json)),
