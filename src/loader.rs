@@ -1,7 +1,7 @@
 //! A value a future loads, loaded again whenever a signal its fetcher reads changes or
 //! [`Loader::refetch`] is called: what the app used leptos' `LocalResource` for, without its
 //! async-derived machinery (a tenth of what was left of the wasm after the router,
-//! docs/benchmarks.md). An effect calls the fetcher (tracking what it reads) and spawns the
+//! docs/benchmarks.md). A render effect calls the fetcher (tracking what it reads) and spawns the
 //! future; the latest future's value wins (an older one that ends later is dropped), and the
 //! value shown stays until the next one arrives.
 
@@ -33,7 +33,10 @@ impl<T: Clone + 'static> Loader<T> {
         let again = Trigger::new();
         // Which future's value is the one to keep: the one started last.
         let started = StoredValue::new(0u64);
-        Effect::new(move |_| {
+        // A render effect's first run is now, not in a later task: the request goes out while
+        // the component is still being built, as `LocalResource`'s did (an `Effect` waited for
+        // the whole view to be built and mounted first).
+        let effect = RenderEffect::new(move |_| {
             again.track();
             let future = fetcher();
             let Some(this) = started.try_update_value(|n| {
@@ -49,6 +52,8 @@ impl<T: Clone + 'static> Loader<T> {
                 }
             });
         });
+        // Runs until the owner goes.
+        let _ = StoredValue::new_local(effect);
         Loader { value, again }
     }
 
