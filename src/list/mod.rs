@@ -262,10 +262,7 @@ pub fn ConnectionList() -> impl IntoView {
             });
         }
     };
-    if let Some(id) = nav
-        .query_untracked("saved")
-        .and_then(|s| s.trim().parse::<i64>().ok())
-    {
+    if let Some(id) = untrack(saved_param) {
         locate(id);
     }
     // A later `?saved=` (a host navigating to it while the list is shown).
