@@ -11,6 +11,9 @@ import { ROOT, startServer, startFakeCloudinary, launchBrowser, heapAfterGc } fr
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SEED = Number(process.env.BENCH_SEED ?? 10000);
+/** Paired loads for the first-rows ratio: one load takes 0.1–0.3 s and moves by half that with
+ * the machine's load, so the median of 5 pairs moved by ±0.3 between runs. */
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 15);
 const WRK_SECONDS = Number(process.env.BENCH_WRK_SECONDS ?? 5);
 const WRK_CONNECTIONS = 16;
 const BENCH_DIR = join(ROOT, 'bench');
@@ -182,12 +185,12 @@ async function firstRender(browser, url, pageSize, markName) {
   return { ms: median(runs.map((r) => r.ms)), heapMb: median(runs.map((r) => r.heap)) / 1048576 };
 }
 
-/** Ours and the baseline loaded in pairs (ours first, then the baseline first, and so on), so a
+/** Ours and the baseline loaded in `PAIRS` pairs (ours first, then the baseline first, and so on), so a
  * busier minute of the machine falls on both; the ratio is the median of the pairs' ratios. */
 async function firstRenderPaired(browser, ours, baseline) {
   const runs = { ours: [], baseline: [] };
   const ratios = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < PAIRS; i++) {
     const got = {};
     for (const who of i % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours']) {
       const { url, pageSize, markName } = who === 'ours' ? ours : baseline;
@@ -201,17 +204,19 @@ async function firstRenderPaired(browser, ours, baseline) {
 }
 
 async function ui() {
+  buildSeeder();
   const fake = await startFakeCloudinary();
-  const server = await startServer({ env: { CLOUDINARY_API_BASE: fake.base } });
+  const dataDir = mkdtempSync(join(tmpdir(), 'cc-bench-ui-'));
   const chrome = await launchBrowser();
   try {
     const t0 = Date.now();
-    await seed(server, SEED);
-    record('ui', `seed ${SEED} connections via POST`, round((Date.now() - t0) / 1000), 's');
-    await server.stop({ keepData: true });
-    // Same data, served with the baseline page beside the app.
+    // Names start half-way through the ids: each click on Name (ascending, descending, back
+    // to the order by id) gives new rows to wait for.
+    bulkSeed(dataDir, SEED, {}, ['--names-rotated']);
+    record('ui', `bulk seed ${SEED} connections`, round((Date.now() - t0) / 1000, 1), 's');
+    // Served with the baseline page beside the app.
     const dist = benchDist(null);
-    const s2 = await startServer({ dataDir: server.dataDir, env: { CLOUDINARY_CONNECTIONS_DIST: dist, CLOUDINARY_API_BASE: fake.base } });
+    const s2 = await startServer({ dataDir, env: { CLOUDINARY_CONNECTIONS_DIST: dist, CLOUDINARY_API_BASE: fake.base } });
     try {
       const b = chrome.browser;
       const r25 = await firstRender(b, s2.url + '/', 25, 'cc:rows-shown');
@@ -224,7 +229,7 @@ async function ui() {
       record('ui', 'first rows on screen, page size 25', round(r25.ms), 'ms');
       record('ui', 'first rows on screen, page size 500', round(r500.ms), 'ms');
       record('ui', 'baseline (vanilla JS) first rows, 500', round(base.ms), 'ms');
-      record('ui', 'ours / baseline, 500 rows (median of paired loads)', round(paired.ratio, 2), '×', '≤ 1.3');
+      record('ui', `ours / baseline, 500 rows (median of ${PAIRS} paired loads)`, round(paired.ratio, 2), '×', '≤ 1.3');
       record('ui', 'JS heap after 500 rows (ours / baseline)', `${round(r500.heapMb, 2)} / ${round(base.heapMb, 2)}`, 'MB');
 
       // Interactions on the 500-row page.
@@ -275,7 +280,7 @@ async function ui() {
   } finally {
     await chrome.close();
     await fake.stop();
-    rmSync(server.dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -337,9 +342,18 @@ async function serverLoad(backend, backendEnv) {
 const SCALE_SIZES = (process.env.BENCH_SCALE ?? '1000,100000').split(',').map(Number);
 const SEEDER = join(ROOT, 'target', 'release', 'examples', 'bench_seed');
 
+let seederBuilt = false;
+/** Builds `bench_seed` (once per run). */
+function buildSeeder() {
+  if (seederBuilt) return;
+  const build = spawnSync('cargo', ['build', '--quiet', '--release', '-p', 'connections-server', '--example', 'bench_seed'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('cannot build bench_seed');
+  seederBuilt = true;
+}
+
 /** Seeds `count` connections through the store's bulk path (crates/server/examples/bench_seed.rs). */
-function bulkSeed(dataDir, count, backendEnv) {
-  const out = spawnSync(SEEDER, [dataDir, String(count)], { env: { ...process.env, ...backendEnv }, encoding: 'utf8' });
+function bulkSeed(dataDir, count, backendEnv, extraArgs = []) {
+  const out = spawnSync(SEEDER, [dataDir, String(count), ...extraArgs], { env: { ...process.env, ...backendEnv }, encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`bench_seed: ${out.stderr}`);
 }
 
@@ -415,8 +429,7 @@ async function scale(backend, backendEnv) {
 }
 
 async function scaleBothBackends() {
-  const build = spawnSync('cargo', ['build', '--quiet', '--release', '-p', 'connections-server', '--example', 'bench_seed'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('cannot build bench_seed');
+  buildSeeder();
   await scale('SQLite', () => ({}));
   if (process.env.CONNECTIONS_TEST_POSTGRES) {
     await scale('PostgreSQL', () => ({ CLOUDINARY_CONNECTIONS_DATABASE_URL: postgresDatabase() }));
