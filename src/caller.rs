@@ -11,6 +11,7 @@ use connections_api::Me;
 use leptos::prelude::*;
 
 use crate::api::Client;
+use crate::erased::When;
 
 /// The caller as the server named it; in context under [`crate::App`].
 #[derive(Debug, Clone, Copy)]
@@ -56,7 +57,7 @@ pub fn load_after(loaded: impl Fn() -> bool + 'static) {
     let Some(caller) = use_context::<Caller>() else {
         return;
     };
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         caller.auth.track();
         if loaded() {
             caller.ask();
@@ -78,8 +79,8 @@ pub fn ReaderNote() -> impl IntoView {
     let can_write = use_can_write();
     let note = crate::i18n::t(crate::i18n::Msg::ReaderNote);
     view! {
-        <Show when=move || !can_write.get()>
+        <When when=Signal::derive(move || !can_write.get())>
             <p class="cc-banner cc-banner-info cc-reader-note">{note}</p>
-        </Show>
+        </When>
     }
 }

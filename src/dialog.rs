@@ -23,7 +23,7 @@ pub fn ConfirmDialog(
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     let cancel_button = NodeRef::<html::Button>::new();
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         let open = open.get();
         let Some(d) = dialog.get() else { return };
         if open && !d.open() {

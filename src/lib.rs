@@ -14,6 +14,7 @@ pub mod caller;
 pub mod context;
 pub mod dialog;
 pub mod early;
+pub mod erased;
 pub mod form;
 pub mod history_guard;
 pub mod host;

@@ -128,3 +128,88 @@ async fn a_loaders_latest_future_wins_and_the_value_stays_while_it_reloads() {
     assert_eq!(loader.get_untracked(), Some(3));
     owner.unset();
 }
+
+/// `When` shows its children while its condition holds, and builds them again only when the
+/// condition turns true, not on every change of what the condition reads.
+#[wasm_bindgen_test]
+async fn when_shows_its_children_while_true_and_builds_them_only_when_it_turns_true() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use cloudinary_connections::erased::When;
+
+    let root = host_element();
+    let n = RwSignal::new(1u32);
+    let builds = Rc::new(Cell::new(0u32));
+    let b = builds.clone();
+    let counted = send_wrapper::SendWrapper::new(move || b.set(b.get() + 1));
+    let el = root.clone();
+    leptos::mount::mount_to(el, move || {
+        let counted = counted.clone();
+        view! {
+            <When when=Signal::derive(move || n.get() % 2 == 1)>
+                {(*counted)()}
+                <p class="shown">"Shown"</p>
+            </When>
+        }
+    })
+    .forget();
+    let shown = || one(&root, "p.shown").is_some();
+    assert!(until(shown).await, "true at first: shown");
+    assert_eq!(builds.get(), 1);
+    n.set(3);
+    assert!(until(|| n.get_untracked() == 3).await);
+    assert!(shown(), "still true: still shown");
+    assert_eq!(builds.get(), 1, "still true: not built again");
+    n.set(4);
+    assert!(until(|| !shown()).await, "false: gone");
+    n.set(5);
+    assert!(until(shown).await, "true again: shown again");
+    assert_eq!(builds.get(), 2, "built again once it turned true");
+}
+
+/// `effect` runs its closure, then again each time what it read changes, and no more once
+/// its owner is gone.
+#[wasm_bindgen_test]
+async fn an_effect_runs_again_when_what_it_read_changes_until_its_owner_is_gone() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    // Effects run on the executor, which mounting starts.
+    leptos::mount::mount_to(host_element(), || ()).forget();
+    let owner = Owner::new();
+    let n = RwSignal::new(1u32);
+    let seen: Rc<RefCell<Vec<u32>>> = Rc::default();
+    owner.with(|| {
+        let seen = seen.clone();
+        cloudinary_connections::erased::effect(move || seen.borrow_mut().push(n.get()));
+    });
+    assert!(until(|| *seen.borrow() == [1]).await, "{:?}", seen.borrow());
+    n.set(2);
+    assert!(
+        until(|| *seen.borrow() == [1, 2]).await,
+        "{:?}",
+        seen.borrow()
+    );
+    drop(owner);
+    n.set(3);
+    // A change seen by a second effect proves the first had its chance to run.
+    let after: Rc<RefCell<Vec<u32>>> = Rc::default();
+    let other = Owner::new();
+    other.with(|| {
+        let after = after.clone();
+        cloudinary_connections::erased::effect(move || after.borrow_mut().push(n.get()));
+    });
+    assert!(
+        until(|| *after.borrow() == [3]).await,
+        "{:?}",
+        after.borrow()
+    );
+    n.set(4);
+    assert!(
+        until(|| *after.borrow() == [3, 4]).await,
+        "{:?}",
+        after.borrow()
+    );
+    assert_eq!(*seen.borrow(), [1, 2], "its owner gone: it runs no more");
+}

@@ -128,7 +128,7 @@ pub fn ConnectionForm(
     let saving = save.pending();
 
     let session = client.session().clone();
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         let Some(result) = save.value().get() else {
             return;
         };
@@ -293,7 +293,7 @@ pub fn ConnectionForm(
     let testing = test.pending();
     // Test's progress and result are heard through the app's one live region.
     let announce = crate::announce::use_announcer();
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         let l = locale.get();
         if testing.get() {
             announce.say(Msg::FormTesting.text(l));

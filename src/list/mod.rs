@@ -36,6 +36,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::context::{use_client, use_list_place, use_live, use_locale};
+use crate::erased::When;
 use crate::host::events::HostEvent;
 use crate::i18n::{self as msg, t, Locale, Msg};
 use crate::route::{use_nav, Nav};
@@ -137,7 +138,7 @@ pub fn ConnectionList() -> impl IntoView {
     // The view the address names (Back, a shared link), else the default one.
     let query = RwSignal::new(address_view(nav, prefs.page_size));
     let limit = Memo::new(move |_| query.with(|q| q.limit));
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         Prefs {
             columns: columns.get(),
             page_size: limit.get(),
@@ -266,7 +267,7 @@ pub fn ConnectionList() -> impl IntoView {
         locate(id);
     }
     // A later `?saved=` (a host navigating to it while the list is shown).
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         if let Some(id) = saved_param() {
             if locating.get_value() != Some(id) && highlight.get_untracked() != Some(id) {
                 locate(id);
@@ -276,7 +277,7 @@ pub fn ConnectionList() -> impl IntoView {
 
     // The view goes into the address (replacing the entry: paging is not history) and is
     // where the form's Back returns. While a saved row is searched for, its probes stay out.
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         let path = format!(
             "/{}",
             query.with(|q| url_state::to_search(q, DEFAULT_LIMIT))
@@ -356,7 +357,9 @@ pub fn ConnectionList() -> impl IntoView {
     });
     crate::caller::load_after(move || current.with(Option::is_some));
     let marks = seen::Marks::provide();
-    Effect::new(move |_| current.with(|p| p.as_ref().map(|p| marks.note(&p.items))));
+    crate::erased::effect(move || {
+        current.with(|p| p.as_ref().map(|p| marks.note(&p.items)));
+    });
     let rows = Memo::new(move |_| {
         current.with(|p| {
             Arc::new(
@@ -379,7 +382,7 @@ pub fn ConnectionList() -> impl IntoView {
     // Each page that arrives: keep the selection of rows that still exist, go to the last
     // page if the list shrank under this one (not while a saved row is searched for), and
     // tell the benchmark once the rows are drawn.
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         let Some(p) = current.get() else { return };
         let ids: Vec<i64> = p.items.iter().map(|c| c.id).collect();
         selection.update(|s| s.prune(&ids));
@@ -742,13 +745,13 @@ pub fn ConnectionList() -> impl IntoView {
             <div class="cc-state cc-empty" role="status">
                 <p><strong>{t(Msg::Empty)}</strong></p>
                 <p>{t(Msg::EmptyHint)}</p>
-                <Show when=move || can_write.get()>
+                <When when=can_write>
                 <button type="button" class="cc-btn cc-btn-primary"
                     on:click=move |_| go.run("/new".into())>
                     <span aria-hidden="true" class="cc-icon">"+"</span>
                     {t(Msg::AddFirst)}
                 </button>
-                </Show>
+                </When>
             </div>
         }
         .into_any(),
@@ -845,14 +848,14 @@ pub fn ConnectionList() -> impl IntoView {
                         {columns_label}
                     </button>
                 </div>
-                <Show when=move || { selected_count.get() > 0 }>
+                <When when=Signal::derive(move || selected_count.get() > 0)>
                     <div
                         class="cc-toolbar cc-selection-bar"
                         role="group"
                         aria-label=t(Msg::SelectionToolbar)
                     >
                         <span class="cc-count">{count_text}</span>
-                        <Show when=one_writable>
+                        <When when=Signal::derive(one_writable)>
                             <button type="button" class="cc-btn" on:click=move |_| open_only("")>
                                 <span aria-hidden="true" class="cc-icon">"✎"</span>
                                 {t(Msg::Edit)}
@@ -865,7 +868,7 @@ pub fn ConnectionList() -> impl IntoView {
                                 <span aria-hidden="true" class="cc-icon">"⧉"</span>
                                 {t(Msg::Duplicate)}
                             </button>
-                        </Show>
+                        </When>
                         <button
                             type="button"
                             class="cc-btn"
@@ -877,7 +880,7 @@ pub fn ConnectionList() -> impl IntoView {
                             <span aria-hidden="true" class="cc-icon">"✓"</span>
                             {t(Msg::Test)}
                         </button>
-                        <Show when=move || can_write.get()>
+                        <When when=can_write>
                             <button
                                 type="button"
                                 class="cc-btn cc-btn-danger"
@@ -889,9 +892,9 @@ pub fn ConnectionList() -> impl IntoView {
                                 <span aria-hidden="true" class="cc-icon">"✕"</span>
                                 {t(Msg::Delete)}
                             </button>
-                        </Show>
+                        </When>
                     </div>
-                </Show>
+                </When>
                 <div class="cc-filter">
                     <label for="cc-filter-input">{t(Msg::Filter)}</label>
                     <input
@@ -906,10 +909,10 @@ pub fn ConnectionList() -> impl IntoView {
                 </div>
             </div>
             <crate::caller::ReaderNote/>
-            <Show when=move || columns_open.get()>
+            <When when=columns_open>
                 <ColumnsBar columns=columns id="cc-columns-bar"/>
-            </Show>
-            <Show when=move || running.get()>
+            </When>
+            <When when=running>
                 <div class="cc-progress" role="group" aria-label=t(Msg::Progress)>
                     <progress max=progress_max value=progress_done aria-label=progress_text>
                     </progress>
@@ -918,17 +921,17 @@ pub fn ConnectionList() -> impl IntoView {
                         {t(Msg::Cancel)}
                     </button>
                 </div>
-            </Show>
-            <Show when=has_results>
+            </When>
+            <When when=Signal::derive(has_results)>
                 <div class="cc-results" role="region" aria-label=t(Msg::Results)>
                     <ul>{result_items}</ul>
                     <button type="button" class="cc-btn" on:click=dismiss_results>
                         {t(Msg::Dismiss)}
                     </button>
                 </div>
-            </Show>
+            </When>
             {body}
-            <Show when=pager_shown>
+            <When when=Signal::derive(pager_shown)>
                 <Pager
                     offset=page_offset
                     limit=Signal::derive(move || limit.get())
@@ -937,13 +940,13 @@ pub fn ConnectionList() -> impl IntoView {
                     on_move=on_move
                     on_limit=on_limit
                 />
-            </Show>
-            <Show when=move || can_write.get()>
+            </When>
+            <When when=can_write>
                 <button type="button" class="cc-btn cc-add" on:click=add>
                     <span aria-hidden="true" class="cc-icon">"+"</span>
                     {t(Msg::Add)}
                 </button>
-            </Show>
+            </When>
             <DeleteDialog
                 targets=delete_targets
                 on_confirm=on_confirm_delete

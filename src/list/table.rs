@@ -90,7 +90,7 @@ pub fn Table(
     let locale = use_locale();
     let drawn = StoredValue::new(None::<Arc<Vec<Arc<Connection>>>>);
     let marks = use_context::<super::seen::Marks>();
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         let Some(el) = tbody.get() else { return };
         let page = rows.get();
         let changed = marks.map(|m| m.0.get()).unwrap_or_default();
@@ -160,11 +160,11 @@ pub fn Table(
             })
         })
     };
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         selection.track();
         show_selection();
     });
-    Effect::new(move |_| {
+    crate::erased::effect(move || {
         let id = tab_stop.get();
         body.update_value(|b| {
             if let Some(b) = b {
