@@ -207,8 +207,9 @@ async function ui() {
   buildSeeder();
   const fake = await startFakeCloudinary();
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-bench-ui-'));
-  const chrome = await launchBrowser();
+  let chrome;
   try {
+    chrome = await launchBrowser();
     const t0 = Date.now();
     // Names start half-way through the ids: each click on Name (ascending, descending, back
     // to the order by id) gives new rows to wait for.
@@ -278,7 +279,7 @@ async function ui() {
       rmSync(dist, { recursive: true, force: true });
     }
   } finally {
-    await chrome.close();
+    await chrome?.close();
     await fake.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
