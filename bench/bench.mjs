@@ -178,11 +178,16 @@ async function firstRenderOnce(browser, url, pageSize, markName) {
   return { ms, heap };
 }
 
+/** The median time and heap (in MB) of loads from `firstRenderOnce`. */
+function loadsSummary(runs) {
+  return { ms: median(runs.map((r) => r.ms)), heapMb: median(runs.map((r) => r.heap)) / 1048576 };
+}
+
 /** Medians of `RUNS` loads. */
 async function firstRender(browser, url, pageSize, markName) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(await firstRenderOnce(browser, url, pageSize, markName));
-  return { ms: median(runs.map((r) => r.ms)), heapMb: median(runs.map((r) => r.heap)) / 1048576 };
+  return loadsSummary(runs);
 }
 
 /** Ours and the baseline loaded in `PAIRS` pairs (ours first, then the baseline first, and so on), so a
@@ -199,8 +204,7 @@ async function firstRenderPaired(browser, ours, baseline) {
     }
     ratios.push(got.ours.ms / got.baseline.ms);
   }
-  const summary = (rs) => ({ ms: median(rs.map((r) => r.ms)), heapMb: median(rs.map((r) => r.heap)) / 1048576 });
-  return { ours: summary(runs.ours), baseline: summary(runs.baseline), ratio: median(ratios) };
+  return { ours: loadsSummary(runs.ours), baseline: loadsSummary(runs.baseline), ratio: median(ratios) };
 }
 
 async function ui() {
