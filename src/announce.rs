@@ -1,10 +1,12 @@
 //! The app's one live region: what screen readers hear when something happens without a
 //! change of focus ("“Shop EU” was saved.", "2 selected", "Deleted “Shop EU”.", a Test's
-//! result). [`App`](crate::App) puts the region into the page once, outside the routes, so it
+//! result). [`app`](crate::app::app) puts the region into the page once, outside the routes, so it
 //! is present before anything is said and stays across screens; every screen speaks through
 //! [`use_announcer`] instead of a live region of its own.
 
 use leptos::prelude::*;
+
+use crate::dom::{h, El};
 
 /// Says a text through the live region.
 #[derive(Clone, Copy)]
@@ -29,24 +31,24 @@ impl Announcer {
     }
 }
 
-/// Provides the announcer (called once, by `App`).
+/// Provides the announcer (called once, by `app`).
 pub fn provide_announcer() -> Announcer {
     let a = Announcer::new();
     provide_context(a);
     a
 }
 
-/// The announcer `App` provides (outside it, one that speaks into no region).
+/// The announcer `app` provides (outside it, one that speaks into no region).
 pub fn use_announcer() -> Announcer {
     use_context::<Announcer>().unwrap_or_else(Announcer::new)
 }
 
 /// The live region itself, visually hidden.
-#[component]
-pub fn LiveRegion(announcer: Announcer) -> impl IntoView {
-    view! {
-        <p class="cc-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
-            {move || announcer.0.get()}
-        </p>
-    }
+pub fn live_region(announcer: Announcer) -> El {
+    h("p")
+        .class("cc-visually-hidden")
+        .attr("role", "status")
+        .attr("aria-live", "polite")
+        .attr("aria-atomic", "true")
+        .text_with(move || announcer.0.get())
 }

@@ -1,25 +1,21 @@
-//! The root component: puts the host settings, the API client and the live settings into
+//! The root of the app: puts the host settings, the API client and the live settings into
 //! context (`context.rs`), and the routes.
 
 use leptos::prelude::*;
 
 use crate::api::Client;
 use crate::context::{use_client, HostConfig, ListPlace, Live};
-use crate::form::ConnectionView;
+use crate::dom::{h, El};
+use crate::form::connection_view;
 use crate::history_guard::{listen, BackGuard};
 use crate::host::events::HostEvent;
-use crate::list::ConnectionList;
+use crate::list::connection_list;
 use crate::route::{Nav, Screen};
 use crate::session::Session;
 
 /// The app. `session` links it to its host (token source, aborts, events); without one it
 /// uses `config.token`. `live` is what the host may change later; without it, `config`'s.
-#[component]
-pub fn App(
-    #[prop(optional)] config: HostConfig,
-    #[prop(optional)] session: Option<Session>,
-    #[prop(optional)] live: Option<Live>,
-) -> impl IntoView {
+pub fn app(config: HostConfig, session: Option<Session>, live: Option<Live>) -> El {
     let client = match session {
         Some(s) => Client::with_session(config.api_base.clone(), s),
         None => Client::new(config.api_base.clone(), config.token.clone()),
@@ -39,20 +35,17 @@ pub fn App(
     navigate_events(nav, use_client().session().clone());
     // A screen stays up while only its query or id changes (`/3` to `/4`); `/new` to `/17`
     // is another screen.
-    let route = Memo::new(move |_| std::mem::discriminant(&nav.screen()));
-    view! {
-        <div class="cc-root" lang=move || live.locale.get().tag()>
-            <crate::announce::LiveRegion announcer=announcer/>
-            {move || {
-                // `get`, not `track`: a memo that is only tracked is never computed.
-                let _kind = route.get();
-                match nav.screen_untracked() {
-                    Screen::List => view! { <ConnectionList/> }.into_any(),
-                    Screen::New | Screen::Connection(_) => view! { <ConnectionView/> }.into_any(),
-                }
-            }}
-        </div>
-    }
+    h("div")
+        .class("cc-root")
+        .attr_with("lang", move || live.locale.get().tag())
+        .child(crate::announce::live_region(announcer))
+        .region(
+            move || std::mem::discriminant(&nav.screen()),
+            move |_| match nav.screen_untracked() {
+                Screen::List => connection_list(),
+                Screen::New | Screen::Connection(_) => connection_view(),
+            },
+        )
 }
 
 /// Tells the host (`…:navigate`) each time the app moves to another screen.

@@ -11,7 +11,8 @@ use connections_api::Me;
 use leptos::prelude::*;
 
 use crate::api::Client;
-use crate::erased::When;
+use crate::dom::{h, when};
+use web_sys::Node;
 
 /// The caller as the server named it; in context under [`crate::App`].
 #[derive(Debug, Clone, Copy)]
@@ -74,13 +75,15 @@ pub fn use_can_write() -> Signal<bool> {
 }
 
 /// The line that tells a reader why the write actions are missing.
-#[component]
-pub fn ReaderNote() -> impl IntoView {
+pub fn reader_note() -> Node {
     let can_write = use_can_write();
     let note = crate::i18n::t(crate::i18n::Msg::ReaderNote);
-    view! {
-        <When when=Signal::derive(move || !can_write.get())>
-            <p class="cc-banner cc-banner-info cc-reader-note">{note}</p>
-        </When>
-    }
+    when(
+        move || !can_write.get(),
+        move || {
+            h("p")
+                .class("cc-banner cc-banner-info cc-reader-note")
+                .text_with(note)
+        },
+    )
 }

@@ -2,79 +2,105 @@
 //! modal `<dialog role="alertdialog">`. Focus goes to Cancel when it opens (the safe choice),
 //! stays inside while it is open (the browser's modal dialog), and Escape cancels.
 
-use leptos::html;
 use leptos::prelude::*;
+use web_sys::HtmlDialogElement;
 
+use crate::dom::{h, El, Slot};
 use crate::i18n::{t, Msg};
 
-/// Open while `open` holds. `title` and `children` (the body) name it for assistive
+/// A confirmation: open while `open` holds. `title` and the body name it for assistive
 /// technology through `id_prefix`-title/-body; `confirm` is the destructive button's text.
-#[component]
-pub fn ConfirmDialog(
-    open: Signal<bool>,
+pub struct Confirm {
+    pub open: Signal<bool>,
     /// Ids `<prefix>-title` and `<prefix>-body`.
-    id_prefix: &'static str,
-    #[prop(into)] title: Signal<String>,
-    cancel: Msg,
-    confirm: Msg,
-    on_cancel: UnsyncCallback<()>,
-    on_confirm: UnsyncCallback<()>,
-    children: Children,
-) -> impl IntoView {
-    let dialog = NodeRef::<html::Dialog>::new();
-    let cancel_button = NodeRef::<html::Button>::new();
-    crate::erased::effect(move || {
-        let open = open.get();
-        let Some(d) = dialog.get() else { return };
-        if open && !d.open() {
-            let _ = d.show_modal();
-            if let Some(c) = cancel_button.get() {
-                let _ = c.focus();
+    pub id_prefix: &'static str,
+    pub title: Signal<String>,
+    pub cancel: Msg,
+    pub confirm: Msg,
+    pub on_cancel: UnsyncCallback<()>,
+    pub on_confirm: UnsyncCallback<()>,
+}
+
+impl Confirm {
+    /// The dialog, with `body` as its text.
+    pub fn build(self, body: El) -> El {
+        let Confirm {
+            open,
+            id_prefix,
+            title,
+            cancel,
+            confirm,
+            on_cancel,
+            on_confirm,
+        } = self;
+        let dialog = Slot::new();
+        let cancel_button = Slot::new();
+        crate::erased::effect(move || {
+            let open = open.get();
+            let Some(d) = dialog.get_as::<HtmlDialogElement>() else {
+                return;
+            };
+            if open && !d.open() {
+                let _ = d.show_modal();
+                if let Some(c) = cancel_button.get_as::<web_sys::HtmlElement>() {
+                    let _ = c.focus();
+                }
+            } else if !open && d.open() {
+                d.close();
             }
-        } else if !open && d.open() {
-            d.close();
-        }
-    });
-    let title_id = format!("{id_prefix}-title");
-    let body_id = format!("{id_prefix}-body");
-    let (labelled_by, described_by) = (title_id.clone(), body_id.clone());
-    view! {
-        <dialog
-            node_ref=dialog
-            class="cc-dialog"
-            role="alertdialog"
-            aria-modal="true"
-            aria-labelledby=labelled_by
-            aria-describedby=described_by
+        });
+        let title_id = format!("{id_prefix}-title");
+        let body_id = format!("{id_prefix}-body");
+        h("dialog")
+            .slot(dialog)
+            .class("cc-dialog")
+            .attr("role", "alertdialog")
+            .attr("aria-modal", "true")
+            .attr("aria-labelledby", &title_id)
+            .attr("aria-describedby", &body_id)
             // Escape cancels (also a key event the browser would not act on by itself).
-            on:keydown=move |ev: web_sys::KeyboardEvent| {
+            .on_as("keydown", move |ev: web_sys::KeyboardEvent| {
                 if ev.key() == "Escape" {
                     ev.prevent_default();
                     ev.stop_propagation();
                     on_cancel.run(());
                 }
-            }
+            })
             // Closed by the browser some other way: keep the state in step.
             // (A `close` queued before a quick reopen finds the dialog open again: ignored.)
-            on:close=move |_| {
-                let shown = dialog.get_untracked().is_some_and(|d| d.open());
+            .on("close", move |_| {
+                let shown = dialog
+                    .get_as::<HtmlDialogElement>()
+                    .is_some_and(|d| d.open());
                 if open.get_untracked() && !shown {
                     on_cancel.run(());
                 }
-            }
-        >
-            <h2 id=title_id class="cc-dialog-title">{move || title.get()}</h2>
-            <div id=body_id>{children()}</div>
-            <div class="cc-dialog-buttons">
-                <button type="button" class="cc-btn" node_ref=cancel_button
-                    on:click=move |_| on_cancel.run(())>
-                    {t(cancel)}
-                </button>
-                <button type="button" class="cc-btn cc-btn-danger-solid"
-                    on:click=move |_| on_confirm.run(())>
-                    {t(confirm)}
-                </button>
-            </div>
-        </dialog>
+            })
+            .child(
+                h("h2")
+                    .id(&title_id)
+                    .class("cc-dialog-title")
+                    .text_with(move || title.get()),
+            )
+            .child(h("div").id(&body_id).child(body))
+            .child(
+                h("div")
+                    .class("cc-dialog-buttons")
+                    .child(
+                        h("button")
+                            .attr("type", "button")
+                            .class("cc-btn")
+                            .slot(cancel_button)
+                            .on("click", move |_| on_cancel.run(()))
+                            .text_with(t(cancel)),
+                    )
+                    .child(
+                        h("button")
+                            .attr("type", "button")
+                            .class("cc-btn cc-btn-danger-solid")
+                            .on("click", move |_| on_confirm.run(()))
+                            .text_with(t(confirm)),
+                    ),
+            )
     }
 }

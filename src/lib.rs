@@ -13,6 +13,7 @@ pub mod auth;
 pub mod caller;
 pub mod context;
 pub mod dialog;
+pub mod dom;
 pub mod early;
 pub mod erased;
 pub mod form;
@@ -26,7 +27,7 @@ pub mod locale;
 pub mod route;
 pub mod session;
 
-pub use app::App;
+pub use app::app;
 pub use context::{HostConfig, Live};
 pub use host::mount::{mount, MountHandle};
 

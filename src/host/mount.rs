@@ -18,7 +18,7 @@ use super::events::HostEvent;
 use super::js_options::{self, HostOptions};
 use super::options::{Change, Options, Settings};
 use super::stylesheet;
-use crate::app::App;
+use crate::app::app;
 use crate::context::{HostConfig, Live};
 use crate::locale::Locale;
 use crate::session::Session;
@@ -173,9 +173,7 @@ fn start(element: HtmlElement, settings: Settings, get_token: Option<Function>) 
     let (live, handle) = owner.with(|| {
         let live = Live::new(locale);
         let s = session.clone();
-        let handle = leptos::mount::mount_to(element.clone(), move || {
-            view! { <App config=config session=s live=live/> }
-        });
+        let handle = crate::dom::mount(&element, move || app(config, Some(s), Some(live)));
         (live, handle)
     });
     // The first screen is in the DOM; the event goes out once this task is over.
