@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use web_sys::HtmlDialogElement;
 
-use crate::dom::{h, El, Slot};
+use crate::dom::{h, El, Nodes, Slot};
 use crate::i18n::{t, Msg};
 
 /// A confirmation: open while `open` holds. `title` and the body name it for assistive
@@ -22,8 +22,8 @@ pub struct Confirm {
 }
 
 impl Confirm {
-    /// The dialog, with `body` as its text.
-    pub fn build(self, body: El) -> El {
+    /// The dialog, with `body` as its text (one element or several).
+    pub fn build(self, body: impl Into<Nodes>) -> El {
         let Confirm {
             open,
             id_prefix,
@@ -82,7 +82,7 @@ impl Confirm {
                     .class("cc-dialog-title")
                     .text_with(move || title.get()),
             )
-            .child(h("div").id(&body_id).child(body))
+            .child(h("div").id(&body_id).nodes(body.into()))
             .child(
                 h("div")
                     .class("cc-dialog-buttons")

@@ -59,13 +59,18 @@ fn bind_boxed(f: Box<dyn Fn()>) {
     on_cleanup(move || drop(effect));
 }
 
-/// Calls `f` on each `name` event at `target` until the current owner is cleaned up.
+/// Calls `f` (in the current owner) on each `name` event at `target` until that owner is
+/// cleaned up.
 pub fn listen(target: &web_sys::EventTarget, name: &str, f: impl FnMut(Event) + 'static) {
     listen_boxed(target, name, Box::new(f));
 }
 
-fn listen_boxed(target: &web_sys::EventTarget, name: &str, f: Box<dyn FnMut(Event)>) {
-    let closure = Closure::wrap(f);
+fn listen_boxed(target: &web_sys::EventTarget, name: &str, mut f: Box<dyn FnMut(Event)>) {
+    // The handler runs in the owner it was made in, so that it finds its contexts (the
+    // locale, the client) as the code around it does.
+    let owner = Owner::current().unwrap_or_default();
+    let closure: Closure<dyn FnMut(Event)> =
+        Closure::wrap(Box::new(move |ev: Event| owner.with(|| f(ev))));
     let _ = target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
     let target = SendWrapper::new((target.clone(), name.to_string(), closure));
     on_cleanup(move || {
@@ -205,6 +210,14 @@ impl El {
             Some(c) => self.child(c),
             None => self,
         }
+    }
+
+    /// Appends the nodes of `n`.
+    pub fn nodes(self, n: Nodes) -> Self {
+        for node in n.0 {
+            let _ = self.0.append_child(&node);
+        }
+        self
     }
 
     /// Appends children.

@@ -1,7 +1,8 @@
 //! Browser tests: components mounted in headless Chromium by wasm-bindgen-test.
 #![cfg(target_arch = "wasm32")]
 
-use cloudinary_connections::{App, HostConfig};
+use cloudinary_connections::dom::{self, h};
+use cloudinary_connections::{app, HostConfig};
 use leptos::prelude::*;
 use wasm_bindgen_test::*;
 use web_sys::Element;
@@ -24,8 +25,7 @@ async fn shell_shows_toolbar_and_an_error_with_retry_when_the_server_is_down() {
     let root = host_element();
     // Nothing listens on port 9 of loopback: the request fails like a server that is down.
     let config = HostConfig::new(Some("http://127.0.0.1:9/api".into()), None, None, None);
-    let el = root.clone();
-    leptos::mount::mount_to(el, move || view! { <App config=config/> }).forget();
+    std::mem::forget(dom::mount(&root, move || app(config, None, None)));
 
     assert!(
         until_within(200, || !buttons(&root).is_empty()).await,
@@ -129,34 +129,39 @@ async fn a_loaders_latest_future_wins_and_the_value_stays_while_it_reloads() {
     owner.unset();
 }
 
-/// `When` shows its children while its condition holds, and builds them again only when the
-/// condition turns true, not on every change of what the condition reads.
+/// `when` shows what it builds while its condition holds, and builds it again only when the
+/// condition turns true, not on every change of what the condition reads; what it built
+/// before (its effects) stops when it is taken away.
 #[wasm_bindgen_test]
-async fn when_shows_its_children_while_true_and_builds_them_only_when_it_turns_true() {
+async fn when_shows_its_content_while_true_and_builds_it_only_when_it_turns_true() {
     use std::cell::Cell;
     use std::rc::Rc;
-
-    use cloudinary_connections::erased::When;
 
     let root = host_element();
     let n = RwSignal::new(1u32);
     let builds = Rc::new(Cell::new(0u32));
-    let b = builds.clone();
-    let counted = send_wrapper::SendWrapper::new(move || b.set(b.get() + 1));
-    let el = root.clone();
-    leptos::mount::mount_to(el, move || {
-        let counted = counted.clone();
-        view! {
-            <When when=Signal::derive(move || n.get() % 2 == 1)>
-                {(*counted)()}
-                <p class="shown">"Shown"</p>
-            </When>
-            // Woken by the same changes as `When`, after it: once it shows a value, `When`
+    let inner_runs = Rc::new(Cell::new(0u32));
+    let (b, r) = (builds.clone(), inner_runs.clone());
+    let _mounted = dom::mount(&root, move || {
+        h("div")
+            .when(
+                move || n.get() % 2 == 1,
+                move || {
+                    b.set(b.get() + 1);
+                    let r = r.clone();
+                    vec![
+                        h("p").class("shown").text("Shown"),
+                        h("span").text_with(move || {
+                            r.set(r.get() + 1);
+                            n.get().to_string()
+                        }),
+                    ]
+                },
+            )
+            // Woken by the same changes as `when`, after it: once it shows a value, `when`
             // has had its turn for that value.
-            <output>{move || n.get().to_string()}</output>
-        }
-    })
-    .forget();
+            .child(h("output").text_with(move || n.get().to_string()))
+    });
     let shown = || one(&root, "p.shown").is_some();
     let drawn = |v: &str| {
         one(&root, "output")
@@ -164,17 +169,127 @@ async fn when_shows_its_children_while_true_and_builds_them_only_when_it_turns_t
             .as_deref()
             == Some(v)
     };
-    assert!(until(shown).await, "true at first: shown");
+    assert!(shown(), "true at first: shown at once, in the same task");
+    assert_eq!(
+        one(&root, "div").map(|d| d.child_element_count()),
+        Some(3),
+        "no wrapper: both built elements and the output are the div's children"
+    );
     assert_eq!(builds.get(), 1);
     n.set(3);
     assert!(until(|| drawn("3")).await, "the change went through");
     assert!(shown(), "still true: still shown");
     assert_eq!(builds.get(), 1, "still true: not built again");
+    assert_eq!(
+        one(&root, "span").and_then(|s| s.text_content()).as_deref(),
+        Some("3"),
+        "what it built follows the signal"
+    );
     n.set(4);
     assert!(until(|| !shown()).await, "false: gone");
-    n.set(5);
+    assert!(one(&root, "span").is_none(), "all it built is gone");
+    let runs = inner_runs.get();
+    n.set(6);
+    assert!(until(|| drawn("6")).await);
+    assert_eq!(
+        inner_runs.get(),
+        runs,
+        "taken away: its effects run no more"
+    );
+    n.set(7);
     assert!(until(shown).await, "true again: shown again");
     assert_eq!(builds.get(), 2, "built again once it turned true");
+}
+
+/// Bound attributes, classes, properties and texts follow their signals; `None` removes an
+/// attribute; a listener calls its handler; dropping the mount empties the host and stops
+/// everything it made.
+#[wasm_bindgen_test]
+async fn bound_attributes_texts_and_listeners_follow_until_unmounted() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use wasm_bindgen::JsCast;
+
+    let root = host_element();
+    let on = RwSignal::new(true);
+    let clicks = Rc::new(Cell::new(0u32));
+    let c = clicks.clone();
+    let mounted = dom::mount(&root, move || {
+        h("div")
+            .child(
+                h("button")
+                    .attr_with("aria-pressed", move || on.get().to_string())
+                    .attr_opt("title", move || on.get().then(|| "on".to_string()))
+                    .attr_if("disabled", move || !on.get())
+                    .class_if("cc-on", move || on.get())
+                    .on("click", move |_| c.set(c.get() + 1))
+                    .text_with(move || if on.get() { "On" } else { "Off" }),
+            )
+            .child(
+                h("input")
+                    .attr("type", "checkbox")
+                    .flag_with("checked", move || on.get())
+                    .value_with(move || on.get().to_string()),
+            )
+    });
+    let button = one(&root, "button").expect("a button");
+    let input: web_sys::HtmlInputElement = one(&root, "input")
+        .expect("an input")
+        .dyn_into()
+        .expect("an input element");
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(button.get_attribute("title").as_deref(), Some("on"));
+    assert!(!button.has_attribute("disabled"));
+    assert!(button.class_list().contains("cc-on"));
+    assert_eq!(button.text_content().as_deref(), Some("On"));
+    assert!(input.checked());
+    assert_eq!(input.value(), "true");
+    button.unchecked_ref::<web_sys::HtmlElement>().click();
+    assert_eq!(clicks.get(), 1, "the listener ran");
+
+    on.set(false);
+    assert!(until(|| button.text_content().as_deref() == Some("Off")).await);
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    assert!(!button.has_attribute("title"), "None removes the attribute");
+    assert!(button.has_attribute("disabled"));
+    assert!(!button.class_list().contains("cc-on"));
+    assert!(!input.checked());
+    assert_eq!(input.value(), "false");
+
+    drop(mounted);
+    assert_eq!(
+        root.child_nodes().length(),
+        0,
+        "unmounted: the host is empty"
+    );
+    button
+        .remove_attribute("disabled")
+        .expect("an attribute removed");
+    button.unchecked_ref::<web_sys::HtmlElement>().click();
+    assert_eq!(clicks.get(), 1, "unmounted: the listener is gone");
+    on.set(true);
+    // A second tree woken by the same change proves the first had its chance to run.
+    let other = host_element();
+    let _other = dom::mount(&other, move || {
+        h("output").text_with(move || on.get().to_string())
+    });
+    assert!(until(|| other.text_content().as_deref() == Some("true")).await);
+    assert_eq!(
+        button.text_content().as_deref(),
+        Some("Off"),
+        "no effect runs"
+    );
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
 }
 
 /// `effect` runs its closure, then again each time what it read changes, and no more once
@@ -185,7 +300,7 @@ async fn an_effect_runs_again_when_what_it_read_changes_until_its_owner_is_gone(
     use std::rc::Rc;
 
     // Effects run on the executor, which mounting starts.
-    leptos::mount::mount_to(host_element(), || ()).forget();
+    std::mem::forget(dom::mount(&host_element(), || h("div")));
     let owner = Owner::new();
     let n = RwSignal::new(1u32);
     let seen: Rc<RefCell<Vec<u32>>> = Rc::default();

@@ -1,14 +1,15 @@
-//! Browser tests of the list screen: the real `App` in headless Chromium, with `fetch`
+//! Browser tests of the list screen: the real app (`app`) in headless Chromium, with `fetch`
 //! answered in the page from in-memory connections (no server needed).
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use cloudinary_connections::dom;
 use cloudinary_connections::i18n::Msg;
 use cloudinary_connections::list::STORAGE_KEY;
 use cloudinary_connections::locale::Locale;
-use cloudinary_connections::{App, HostConfig, Live};
+use cloudinary_connections::{app, HostConfig, Live};
 use connections_api::{Connection, Page, Status};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -160,7 +161,7 @@ fn mount_at(base: &str, items: Vec<Connection>, address: &str) -> HtmlElement {
         .expect("address");
     let el = host_element();
     let config = HostConfig::new(Some(base.to_string()), None, None, None);
-    leptos::mount::mount_to(el.clone(), move || view! { <App config=config/> }).forget();
+    std::mem::forget(dom::mount(&el, move || app(config, None, None)));
     el
 }
 
@@ -583,11 +584,7 @@ async fn the_list_speaks_german_and_switches_language_keeping_the_filter() {
     let root = host_element();
     let config = HostConfig::new(Some(base.to_string()), None, None, None);
     let live = Live::new(Locale::De);
-    leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <App config=config live=live/> },
-    )
-    .forget();
+    std::mem::forget(dom::mount(&root, move || app(config, None, Some(live))));
     let text = || root.text_content().unwrap_or_default();
 
     assert!(until(|| rows(&root) == 3).await, "{}", text());

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use crate::context::use_locale;
+use crate::dom::{bind, h, target_checked, El};
 use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// A column the list can show.
@@ -224,8 +225,7 @@ fn focus_column(col: Column, control: &str) {
 }
 
 /// The columns bar: a checkbox per column, reorder by drag and drop or by keyboard, reset.
-#[component]
-pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl IntoView {
+pub fn columns_bar(columns: RwSignal<ColumnState>, id: &'static str) -> El {
     let dragging = RwSignal::new(None::<Column>);
     let drop_target = RwSignal::new(None::<Column>);
     let total = Column::ALL.len();
@@ -240,8 +240,7 @@ pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl Into
         }
     };
 
-    // One item of the list: its checkbox, its drag and drop, its move buttons. Written as
-    // code outside `view!`, so that rustfmt formats it.
+    // One item of the list: its checkbox, its drag and drop, its move buttons.
     let item = move |col: Column| {
         let shown = Memo::new(move |_| columns.with(|c| c.is_shown(col)));
         let last_shown =
@@ -301,7 +300,7 @@ pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl Into
             move_and_focus(col, delta, "input");
         };
         let on_change = move |ev: web_sys::Event| {
-            let on = event_target_checked(&ev);
+            let on = target_checked(&ev);
             let mut ok = true;
             columns.update(|c| ok = c.set_shown(col, on));
             if !ok {
@@ -318,75 +317,121 @@ pub fn ColumnsBar(columns: RwSignal<ColumnState>, id: &'static str) -> impl Into
         let down_label = move || msg::move_down(locale.get(), label());
         let up = move |_| move_and_focus(col, -1, "button[data-move=up]");
         let down = move |_| move_and_focus(col, 1, "button[data-move=down]");
-        view! {
-            <li
-                class="cc-column-item"
-                class:cc-dragging=is_dragged
-                class:cc-drop-target=is_target
-                data-column=col.key()
-                draggable="true"
-                on:dragstart=on_dragstart
-                on:dragover=on_dragover
-                on:dragleave=on_dragleave
-                on:drop=on_drop
-                on:dragend=on_dragend
-                on:keydown=on_keydown
-            >
-                <span class="cc-grip" aria-hidden="true">"⠿"</span>
-                <label class="cc-column-label">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || shown.get()
-                        disabled=move || last_shown.get()
-                        on:change=on_change
-                    />
-                    {label}
-                </label>
-                <span class="cc-column-moves">
-                    <button
-                        type="button"
-                        class="cc-btn cc-btn-icon"
-                        aria-label=up_label
-                        title=up_label
-                        disabled=move || position.get() == 0
-                        on:click=up
-                        data-move="up"
-                    >
-                        <span aria-hidden="true">"↑"</span>
-                    </button>
-                    <button
-                        type="button"
-                        class="cc-btn cc-btn-icon"
-                        aria-label=down_label
-                        title=down_label
-                        disabled=move || position.get() + 1 == total
-                        on:click=down
-                        data-move="down"
-                    >
-                        <span aria-hidden="true">"↓"</span>
-                    </button>
-                </span>
-            </li>
-        }
+        h("li")
+            .class("cc-column-item")
+            .class_if("cc-dragging", is_dragged)
+            .class_if("cc-drop-target", is_target)
+            .attr("data-column", col.key())
+            .attr("draggable", "true")
+            .on_as("dragstart", on_dragstart)
+            .on_as("dragover", on_dragover)
+            .on("dragleave", on_dragleave)
+            .on_as("drop", on_drop)
+            .on("dragend", on_dragend)
+            .on_as("keydown", on_keydown)
+            .child(
+                h("span")
+                    .class("cc-grip")
+                    .attr("aria-hidden", "true")
+                    .text("⠿"),
+            )
+            .child(
+                h("label")
+                    .class("cc-column-label")
+                    .child(
+                        h("input")
+                            .attr("type", "checkbox")
+                            .flag_with("checked", move || shown.get())
+                            .attr_if("disabled", move || last_shown.get())
+                            .on("change", on_change),
+                    )
+                    .text_with(label),
+            )
+            .child(
+                h("span")
+                    .class("cc-column-moves")
+                    .child(
+                        h("button")
+                            .attr("type", "button")
+                            .class("cc-btn cc-btn-icon")
+                            .attr_with("aria-label", up_label)
+                            .attr_with("title", up_label)
+                            .attr_if("disabled", move || position.get() == 0)
+                            .on("click", up)
+                            .attr("data-move", "up")
+                            .child(h("span").attr("aria-hidden", "true").text("↑")),
+                    )
+                    .child(
+                        h("button")
+                            .attr("type", "button")
+                            .class("cc-btn cc-btn-icon")
+                            .attr_with("aria-label", down_label)
+                            .attr_with("title", down_label)
+                            .attr_if("disabled", move || position.get() + 1 == total)
+                            .on("click", down)
+                            .attr("data-move", "down")
+                            .child(h("span").attr("aria-hidden", "true").text("↓")),
+                    ),
+            )
     };
     let order = move || columns.with(|c| c.items().iter().map(|(c, _)| *c).collect::<Vec<_>>());
     let reset = move |_| columns.update(ColumnState::reset);
 
-    view! {
-        <div class="cc-columns-bar" id=id role="region" aria-label=t(Msg::ColumnsBar)>
-            <p class="cc-hint" id="cc-columns-hint">
-                {t(Msg::ColumnsOrderHint)}
-                " "
-                {t(Msg::ColumnsMinHint)}
-            </p>
-            <ul class="cc-columns-list" aria-describedby="cc-columns-hint">
-                <For each=order key=|c| *c children=item/>
-            </ul>
-            <button type="button" class="cc-btn" on:click=reset>
-                {t(Msg::ResetColumns)}
-            </button>
-        </div>
-    }
+    // Every column has its item, built once; the list puts them in the current order by
+    // moving their elements, as a keyed list does (a moved item keeps its state; the focus
+    // goes back to it in `move_and_focus`).
+    let items: Vec<(Column, web_sys::Element)> = Column::ALL
+        .into_iter()
+        .map(|c| (c, item(c).into()))
+        .collect();
+    let list = h("ul")
+        .class("cc-columns-list")
+        .attr("aria-describedby", "cc-columns-hint");
+    let ul = list.el().clone();
+    bind(move || {
+        let order = order();
+        let wanted: Vec<&web_sys::Element> = order
+            .iter()
+            .filter_map(|c| items.iter().find(|(x, _)| x == c).map(|(_, e)| e))
+            .collect();
+        // Items of columns no longer listed go; the others are put in order, moving only
+        // those out of place.
+        for (_, e) in &items {
+            if !wanted.contains(&e) && e.parent_node().is_some() {
+                e.remove();
+            }
+        }
+        let mut here = ul.first_element_child();
+        for e in wanted {
+            if here.as_ref() == Some(e) {
+                here = e.next_element_sibling();
+            } else {
+                let _ = ul.insert_before(e, here.as_ref().map(|h| h.as_ref()));
+            }
+        }
+    });
+
+    h("div")
+        .class("cc-columns-bar")
+        .id(id)
+        .attr("role", "region")
+        .attr_with("aria-label", t(Msg::ColumnsBar))
+        .child(
+            h("p")
+                .class("cc-hint")
+                .id("cc-columns-hint")
+                .text_with(t(Msg::ColumnsOrderHint))
+                .text(" ")
+                .text_with(t(Msg::ColumnsMinHint)),
+        )
+        .child(list)
+        .child(
+            h("button")
+                .attr("type", "button")
+                .class("cc-btn")
+                .on("click", reset)
+                .text_with(t(Msg::ResetColumns)),
+        )
 }
 
 #[cfg(test)]

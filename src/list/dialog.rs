@@ -1,28 +1,26 @@
-//! The delete confirmation: the app's [`ConfirmDialog`] naming what will be deleted.
+//! The delete confirmation: the app's [`Confirm`] dialog naming what will be deleted.
 
-use leptos::html;
 use leptos::prelude::*;
 
 use crate::context::use_locale;
-use crate::dialog::ConfirmDialog;
+use crate::dialog::Confirm;
+use crate::dom::{h, El, Slot};
 use crate::i18n::{self as msg, t, Msg};
 
 /// How many names the dialog lists before "and N more".
 const MAX_NAMES: usize = 10;
 
 /// Open while `targets` is `Some`. Escape or Cancel closes it; Delete calls `on_confirm` with
-/// the ids.
-#[component]
-pub fn DeleteDialog(
+/// the ids. `return_focus` (the Delete button) gets focus back when the dialog closes.
+pub fn delete_dialog(
     targets: RwSignal<Option<Vec<(i64, String)>>>,
     on_confirm: UnsyncCallback<Vec<i64>>,
-    /// Gets focus back when the dialog closes.
-    return_focus: NodeRef<html::Button>,
-) -> impl IntoView {
+    return_focus: Slot,
+) -> El {
     let locale = use_locale();
     let close = move || {
         targets.set(None);
-        if let Some(b) = return_focus.get_untracked() {
+        if let Some(b) = return_focus.get_as::<web_sys::HtmlElement>() {
             let _ = b.focus();
         }
     };
@@ -43,33 +41,33 @@ pub fn DeleteDialog(
     let names = move || {
         targets.with(|t| {
             let t = t.as_deref().unwrap_or_default();
-            let mut items: Vec<_> = t
+            let mut items: Vec<El> = t
                 .iter()
                 .take(MAX_NAMES)
-                .map(|(_, name)| view! { <li>{name.clone()}</li> }.into_any())
+                .map(|(_, name)| h("li").text(name))
                 .collect();
             if t.len() > MAX_NAMES {
                 let more = t.len() - MAX_NAMES;
                 items.push(
-                    view! { <li class="cc-muted">{move || msg::and_more(locale.get(), more)}</li> }
-                        .into_any(),
+                    h("li")
+                        .class("cc-muted")
+                        .text_with(move || msg::and_more(locale.get(), more)),
                 );
             }
             items
         })
     };
-    view! {
-        <ConfirmDialog
-            open=Signal::derive(move || targets.with(Option::is_some))
-            id_prefix="cc-delete"
-            title=title
-            cancel=Msg::Cancel
-            confirm=Msg::Delete
-            on_cancel=UnsyncCallback::new(move |()| close())
-            on_confirm=UnsyncCallback::new(confirm)
-        >
-            <p>{t(Msg::DeleteBody)}</p>
-            <ul class="cc-delete-names">{names}</ul>
-        </ConfirmDialog>
+    Confirm {
+        open: Signal::derive(move || targets.with(Option::is_some)),
+        id_prefix: "cc-delete",
+        title,
+        cancel: Msg::Cancel,
+        confirm: Msg::Delete,
+        on_cancel: UnsyncCallback::new(move |()| close()),
+        on_confirm: UnsyncCallback::new(confirm),
     }
+    .build(vec![
+        h("p").text_with(t(Msg::DeleteBody)),
+        h("ul").class("cc-delete-names").dynamic(names),
+    ])
 }

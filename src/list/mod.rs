@@ -1,7 +1,7 @@
 //! The list screen (route `/`): toolbar, columns bar, table of one page, pager, states.
 //!
 //! The logic lives in plain types with native tests (`columns`, `selection`, `query`,
-//! `pager`, `prefs`); the components only wire signals to them. The server sorts, filters
+//! `pager`, `prefs`); the builder functions only wire signals to them and to the elements. The server sorts, filters
 //! and pages; the app fetches and draws one page.
 
 mod bulk;
@@ -18,7 +18,7 @@ mod table;
 mod url_state;
 
 pub use cells::{status_class, status_word};
-pub use columns::{Column, ColumnState, ColumnsBar};
+pub use columns::{columns_bar, Column, ColumnState};
 pub use pager::{clamp_offset, range_text, PAGE_SIZES};
 pub use prefs::{Prefs, STORAGE_KEY};
 pub use query::{cycle, Locator, Sort, Step, ViewQuery};
@@ -30,20 +30,18 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use connections_api::{Page, SortKey, Status, DEFAULT_LIMIT};
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::context::{use_client, use_list_place, use_live, use_locale};
-use crate::erased::When;
+use crate::dom::{h, target_value, El, Slot};
 use crate::host::events::HostEvent;
 use crate::i18n::{self as msg, t, Locale, Msg};
 use crate::route::{use_nav, Nav};
 use bulk::{BulkKind, Progress, RowWork, RunEnd};
-use dialog::DeleteDialog;
 use pager::Pager;
-use table::{Table, TableState};
+use table::{table, TableState};
 
 /// Debounce of the quick filter: longer than the gap between keys of steady typing, short
 /// enough that the rows follow 150 ms after the last key (the request and drawing 500 rows
@@ -120,8 +118,8 @@ fn address_view(nav: Nav, page_size: u64) -> ViewQuery {
     url_state::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())), page_size)
 }
 
-#[component]
-pub fn ConnectionList() -> impl IntoView {
+/// The list screen.
+pub fn connection_list() -> El {
     let client = use_client();
     let locale = use_locale();
     let can_write = crate::caller::use_can_write();
@@ -377,7 +375,7 @@ pub fn ConnectionList() -> impl IntoView {
     let bulk = RwSignal::new(None::<Progress>);
     // After a delete: the index of the row whose place to focus when the next page arrives.
     let focus_after = RwSignal::new(None::<usize>);
-    let list_ref = NodeRef::<html::Section>::new();
+    let list_ref = Slot::new();
 
     // Each page that arrives: keep the selection of rows that still exist, go to the last
     // page if the list shrank under this one (not while a saved row is searched for), and
@@ -394,7 +392,7 @@ pub fn ConnectionList() -> impl IntoView {
         if let Some(index) = focus_after.get_untracked() {
             focus_after.set(None);
             let frame = request_animation_frame_with_handle(move || {
-                if let Some(list) = list_ref.get_untracked() {
+                if let Some(list) = list_ref.get() {
                     focus_place(&list, index);
                 }
             });
@@ -425,7 +423,7 @@ pub fn ConnectionList() -> impl IntoView {
         });
     };
     let on_filter_input = move |ev: web_sys::Event| {
-        let text = event_target_value(&ev);
+        let text = target_value(&ev);
         filter_text.set(text.clone());
         filter_gen.update_value(|g| *g += 1);
         let generation = filter_gen.get_value();
@@ -561,7 +559,7 @@ pub fn ConnectionList() -> impl IntoView {
     };
 
     let test_client = client.clone();
-    let test_button = NodeRef::<html::Button>::new();
+    let test_button = Slot::new();
     let run_test = move |_| {
         if running.get_untracked() {
             return;
@@ -603,7 +601,7 @@ pub fn ConnectionList() -> impl IntoView {
                 report(l, progress, lines);
                 // The Cancel button went away under the focus: back to Test.
                 if focus_is_lost() {
-                    if let Some(b) = test_button.get_untracked() {
+                    if let Some(b) = test_button.get_as::<web_sys::HtmlElement>() {
                         let _ = b.focus();
                     }
                 }
@@ -612,7 +610,7 @@ pub fn ConnectionList() -> impl IntoView {
     };
 
     let delete_targets = RwSignal::new(None::<Vec<(i64, String)>>);
-    let delete_button = NodeRef::<html::Button>::new();
+    let delete_button = Slot::new();
     let delete_client = client.clone();
     let on_confirm_delete = UnsyncCallback::new(move |ids: Vec<i64>| {
         if running.get_untracked() {
@@ -728,46 +726,50 @@ pub fn ConnectionList() -> impl IntoView {
         })
     });
     let filter_now = move || query.with(|q| q.q.trim().to_string());
-    let body = move || match kind.get() {
-        Kind::Loading => {
-            view! { <p class="cc-state" role="status">{t(Msg::Loading)}</p> }.into_any()
-        }
-        Kind::Error(text) => view! {
-            <div class="cc-state cc-error" role="alert">
-                <p>{t(text)}</p>
-                <button type="button" class="cc-btn" on:click=move |_| page.refetch()>
-                    {t(Msg::Retry)}
-                </button>
-            </div>
-        }
-        .into_any(),
-        Kind::Empty => view! {
-            <div class="cc-state cc-empty" role="status">
-                <p><strong>{t(Msg::Empty)}</strong></p>
-                <p>{t(Msg::EmptyHint)}</p>
-                <When when=can_write>
-                <button type="button" class="cc-btn cc-btn-primary"
-                    on:click=move |_| go.run("/new".into())>
-                    <span aria-hidden="true" class="cc-icon">"+"</span>
-                    {t(Msg::AddFirst)}
-                </button>
-                </When>
-            </div>
-        }
-        .into_any(),
-        Kind::NoMatch => view! {
-            <div class="cc-state cc-empty" role="status">
-                <p>{move || msg::no_match(locale.get(), &filter_now())}</p>
-                <button type="button" class="cc-btn" on:click=move |_| clear_filter()>
-                    {t(Msg::ClearFilter)}
-                </button>
-            </div>
-        }
-        .into_any(),
-        Kind::Rows => view! {
-            <Table rows=rows state=table_state on_sort=on_sort on_open=on_open/>
-        }
-        .into_any(),
+    let body = move |kind: Kind| match kind {
+        Kind::Loading => h("p")
+            .class("cc-state")
+            .attr("role", "status")
+            .text_with(t(Msg::Loading)),
+        Kind::Error(text) => h("div")
+            .class("cc-state cc-error")
+            .attr("role", "alert")
+            .child(h("p").text_with(t(text)))
+            .child(
+                h("button")
+                    .attr("type", "button")
+                    .class("cc-btn")
+                    .on("click", move |_| page.refetch())
+                    .text_with(t(Msg::Retry)),
+            ),
+        Kind::Empty => h("div")
+            .class("cc-state cc-empty")
+            .attr("role", "status")
+            .child(h("p").child(h("strong").text_with(t(Msg::Empty))))
+            .child(h("p").text_with(t(Msg::EmptyHint)))
+            .when(
+                move || can_write.get(),
+                move || {
+                    h("button")
+                        .attr("type", "button")
+                        .class("cc-btn cc-btn-primary")
+                        .on("click", move |_| go.run("/new".into()))
+                        .child(icon("+"))
+                        .text_with(t(Msg::AddFirst))
+                },
+            ),
+        Kind::NoMatch => h("div")
+            .class("cc-state cc-empty")
+            .attr("role", "status")
+            .child(h("p").text_with(move || msg::no_match(locale.get(), &filter_now())))
+            .child(
+                h("button")
+                    .attr("type", "button")
+                    .class("cc-btn")
+                    .on("click", move |_| clear_filter())
+                    .text_with(t(Msg::ClearFilter)),
+            ),
+        Kind::Rows => table(rows, table_state, on_sort, on_open),
     };
 
     // The toolbar's actions, named so its markup stays short.
@@ -795,8 +797,7 @@ pub fn ConnectionList() -> impl IntoView {
     let page_rows = Signal::derive(move || rows.with(|r| r.len() as u64));
     let page_offset = Signal::derive(move || current.with(|p| p.as_ref().map_or(0, |p| p.offset)));
 
-    // What the markup shows, named here so that rustfmt formats it (it leaves `view!` alone)
-    // and the markup stays short.
+    // What the markup shows, named here so that the markup stays short.
     let refresh_busy = move || loading.get().to_string();
     let refresh = move |_| page.refetch();
     let columns_expanded = move || columns_open.get().to_string();
@@ -811,8 +812,8 @@ pub fn ConnectionList() -> impl IntoView {
             apply_filter(filter_text.get_untracked());
         }
     };
-    let progress_max = move || bulk.with(|b| b.map_or(0, |b| b.total));
-    let progress_done = move || bulk.with(|b| b.map_or(0, |b| b.done()));
+    let progress_max = move || bulk.with(|b| b.map_or(0, |b| b.total)).to_string();
+    let progress_done = move || bulk.with(|b| b.map_or(0, |b| b.done())).to_string();
     let progress_text = move || bulk.with(|b| b.map(|b| b.text(locale.get())));
     let cancel = move |_| cancel_run.with_value(|c| c.set(true));
     let has_results = move || results.with(|r| !r.is_empty());
@@ -822,136 +823,192 @@ pub fn ConnectionList() -> impl IntoView {
             .into_iter()
             .map(|(ok, line)| {
                 let class = if ok { "cc-result-ok" } else { "cc-result-bad" };
-                view! { <li class=class>{line}</li> }
+                h("li").class(class).text(&line)
             })
-            .collect_view()
+            .collect::<Vec<El>>()
     };
     let dismiss_results = move |_| results.set(Vec::new());
     let add = move |_| go.run("/new".into());
 
-    view! {
-        <section class="cc-list" aria-label=t(Msg::TabTitle) node_ref=list_ref>
-            <div class="cc-topbar">
-                <div class="cc-toolbar" role="group" aria-label=t(Msg::TabTitle)>
-                    <button type="button" class="cc-btn" aria-busy=refresh_busy on:click=refresh>
-                        <span aria-hidden="true" class="cc-icon">"⟳"</span>
-                        {t(Msg::Refresh)}
-                    </button>
-                    <button
-                        type="button"
-                        class="cc-btn"
-                        aria-expanded=columns_expanded
-                        aria-controls="cc-columns-bar"
-                        on:click=toggle_columns
-                    >
-                        <span aria-hidden="true" class="cc-icon">"▥"</span>
-                        {columns_label}
-                    </button>
-                </div>
-                <When when=Signal::derive(move || selected_count.get() > 0)>
-                    <div
-                        class="cc-toolbar cc-selection-bar"
-                        role="group"
-                        aria-label=t(Msg::SelectionToolbar)
-                    >
-                        <span class="cc-count">{count_text}</span>
-                        <When when=Signal::derive(one_writable)>
-                            <button type="button" class="cc-btn" on:click=move |_| open_only("")>
-                                <span aria-hidden="true" class="cc-icon">"✎"</span>
-                                {t(Msg::Edit)}
-                            </button>
-                            <button
-                                type="button"
-                                class="cc-btn"
-                                on:click=move |_| open_only("/new?from=")
-                            >
-                                <span aria-hidden="true" class="cc-icon">"⧉"</span>
-                                {t(Msg::Duplicate)}
-                            </button>
-                        </When>
-                        <button
-                            type="button"
-                            class="cc-btn"
-                            node_ref=test_button
-                            on:click=run_test.clone()
-                            aria-disabled=running_text
-                            aria-busy=test_busy
-                        >
-                            <span aria-hidden="true" class="cc-icon">"✓"</span>
-                            {t(Msg::Test)}
-                        </button>
-                        <When when=can_write>
-                            <button
-                                type="button"
-                                class="cc-btn cc-btn-danger"
-                                node_ref=delete_button
-                                aria-disabled=running_text
-                                aria-busy=delete_busy
-                                on:click=move |_| ask_delete()
-                            >
-                                <span aria-hidden="true" class="cc-icon">"✕"</span>
-                                {t(Msg::Delete)}
-                            </button>
-                        </When>
-                    </div>
-                </When>
-                <div class="cc-filter">
-                    <label for="cc-filter-input">{t(Msg::Filter)}</label>
-                    <input
-                        id="cc-filter-input"
-                        type="search"
-                        placeholder=t(Msg::FilterPlaceholder)
-                        autocomplete="off"
-                        prop:value=move || filter_text.get()
-                        on:input=on_filter_input
-                        on:keydown=on_filter_key
-                    />
-                </div>
-            </div>
-            <crate::caller::ReaderNote/>
-            <When when=columns_open>
-                <ColumnsBar columns=columns id="cc-columns-bar"/>
-            </When>
-            <When when=running>
-                <div class="cc-progress" role="group" aria-label=t(Msg::Progress)>
-                    <progress max=progress_max value=progress_done aria-label=progress_text>
-                    </progress>
-                    <span>{progress_text}</span>
-                    <button type="button" class="cc-btn" on:click=cancel>
-                        {t(Msg::Cancel)}
-                    </button>
-                </div>
-            </When>
-            <When when=Signal::derive(has_results)>
-                <div class="cc-results" role="region" aria-label=t(Msg::Results)>
-                    <ul>{result_items}</ul>
-                    <button type="button" class="cc-btn" on:click=dismiss_results>
-                        {t(Msg::Dismiss)}
-                    </button>
-                </div>
-            </When>
-            {body}
-            <When when=Signal::derive(pager_shown)>
-                <Pager
-                    offset=page_offset
-                    limit=Signal::derive(move || limit.get())
-                    rows=page_rows
-                    total=page_total
-                    on_move=on_move
-                    on_limit=on_limit
-                />
-            </When>
-            <When when=can_write>
-                <button type="button" class="cc-btn cc-add" on:click=add>
-                    <span aria-hidden="true" class="cc-icon">"+"</span>
-                    {t(Msg::Add)}
-                </button>
-            </When>
-            <DeleteDialog
-                targets=delete_targets
-                on_confirm=on_confirm_delete
-                return_focus=delete_button
-            />
-        </section>
-    }
+    // The bar of the selection: its count and what can be done with the rows.
+    let selection_bar = move || {
+        h("div")
+            .class("cc-toolbar cc-selection-bar")
+            .attr("role", "group")
+            .attr_with("aria-label", t(Msg::SelectionToolbar))
+            .child(h("span").class("cc-count").text_with(count_text))
+            .when(one_writable, move || {
+                vec![
+                    h("button")
+                        .attr("type", "button")
+                        .class("cc-btn")
+                        .on("click", move |_| open_only(""))
+                        .child(icon("✎"))
+                        .text_with(t(Msg::Edit)),
+                    h("button")
+                        .attr("type", "button")
+                        .class("cc-btn")
+                        .on("click", move |_| open_only("/new?from="))
+                        .child(icon("⧉"))
+                        .text_with(t(Msg::Duplicate)),
+                ]
+            })
+            .child(
+                h("button")
+                    .attr("type", "button")
+                    .class("cc-btn")
+                    .slot(test_button)
+                    .on("click", run_test.clone())
+                    .attr_with("aria-disabled", running_text)
+                    .attr_with("aria-busy", test_busy)
+                    .child(icon("✓"))
+                    .text_with(t(Msg::Test)),
+            )
+            .when(
+                move || can_write.get(),
+                move || {
+                    h("button")
+                        .attr("type", "button")
+                        .class("cc-btn cc-btn-danger")
+                        .slot(delete_button)
+                        .attr_with("aria-disabled", running_text)
+                        .attr_with("aria-busy", delete_busy)
+                        .on("click", move |_| ask_delete())
+                        .child(icon("✕"))
+                        .text_with(t(Msg::Delete))
+                },
+            )
+    };
+
+    let topbar = h("div")
+        .class("cc-topbar")
+        .child(
+            h("div")
+                .class("cc-toolbar")
+                .attr("role", "group")
+                .attr_with("aria-label", t(Msg::TabTitle))
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("cc-btn")
+                        .attr_with("aria-busy", refresh_busy)
+                        .on("click", refresh)
+                        .child(icon("⟳"))
+                        .text_with(t(Msg::Refresh)),
+                )
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("cc-btn")
+                        .attr_with("aria-expanded", columns_expanded)
+                        .attr("aria-controls", "cc-columns-bar")
+                        .on("click", toggle_columns)
+                        .child(icon("▥"))
+                        .text_with(columns_label),
+                ),
+        )
+        .when(move || selected_count.get() > 0, selection_bar)
+        .child(
+            h("div")
+                .class("cc-filter")
+                .child(
+                    h("label")
+                        .attr("for", "cc-filter-input")
+                        .text_with(t(Msg::Filter)),
+                )
+                .child(
+                    h("input")
+                        .id("cc-filter-input")
+                        .attr("type", "search")
+                        .attr_with("placeholder", t(Msg::FilterPlaceholder))
+                        .attr("autocomplete", "off")
+                        .value_with(move || filter_text.get())
+                        .on("input", on_filter_input)
+                        .on_as("keydown", on_filter_key),
+                ),
+        );
+
+    h("section")
+        .class("cc-list")
+        .attr_with("aria-label", t(Msg::TabTitle))
+        .slot(list_ref)
+        .child(topbar)
+        .child(crate::caller::reader_note())
+        .when(
+            move || columns_open.get(),
+            move || columns_bar(columns, "cc-columns-bar"),
+        )
+        .when(
+            move || running.get(),
+            move || {
+                h("div")
+                    .class("cc-progress")
+                    .attr("role", "group")
+                    .attr_with("aria-label", t(Msg::Progress))
+                    .child(
+                        h("progress")
+                            .attr_with("max", progress_max)
+                            .attr_with("value", progress_done)
+                            .attr_opt("aria-label", progress_text),
+                    )
+                    .child(h("span").text_with(move || progress_text().unwrap_or_default()))
+                    .child(
+                        h("button")
+                            .attr("type", "button")
+                            .class("cc-btn")
+                            .on("click", cancel)
+                            .text_with(t(Msg::Cancel)),
+                    )
+            },
+        )
+        .when(has_results, move || {
+            h("div")
+                .class("cc-results")
+                .attr("role", "region")
+                .attr_with("aria-label", t(Msg::Results))
+                .child(h("ul").dynamic(result_items))
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("cc-btn")
+                        .on("click", dismiss_results)
+                        .text_with(t(Msg::Dismiss)),
+                )
+        })
+        .region(move || kind.get(), body)
+        .when(pager_shown, move || {
+            Pager {
+                offset: page_offset,
+                limit: Signal::derive(move || limit.get()),
+                rows: page_rows,
+                total: page_total,
+                on_move,
+                on_limit,
+            }
+            .build()
+        })
+        .when(
+            move || can_write.get(),
+            move || {
+                h("button")
+                    .attr("type", "button")
+                    .class("cc-btn cc-add")
+                    .on("click", add)
+                    .child(icon("+"))
+                    .text_with(t(Msg::Add))
+            },
+        )
+        .child(dialog::delete_dialog(
+            delete_targets,
+            on_confirm_delete,
+            delete_button,
+        ))
+}
+
+/// An icon before a button's text, hidden from assistive technology.
+fn icon(glyph: &str) -> El {
+    h("span")
+        .attr("aria-hidden", "true")
+        .class("cc-icon")
+        .text(glyph)
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::context::use_locale;
+use crate::dom::{h, target_value, El};
 use crate::i18n::{self as msg, t, Locale, Msg};
 
 use super::query::PageMove;
@@ -56,73 +57,80 @@ pub fn offset_for_size(offset: u64, new_limit: u64) -> u64 {
 
 /// The pager bar. `offset`/`limit` are what is asked for, `rows`/`total` what came back;
 /// a button asks `on_move` for its page (by the page's cursors, see [`super::query`]).
-#[component]
-pub fn Pager(
-    offset: Signal<u64>,
-    limit: Signal<u64>,
-    rows: Signal<u64>,
-    total: Signal<u64>,
-    on_move: UnsyncCallback<PageMove>,
-    on_limit: UnsyncCallback<u64>,
-) -> impl IntoView {
-    let locale = use_locale();
-    let at_start = move || offset.get() == 0;
-    let at_end = move || !has_next(offset.get(), limit.get(), total.get());
-    let (at_start, at_end) = (Signal::derive(at_start), Signal::derive(at_end));
-    let buttons = [
-        (PageMove::First, Msg::FirstPage, "«", at_start),
-        (PageMove::Previous, Msg::PreviousPage, "‹", at_start),
-        (PageMove::Next, Msg::NextPage, "›", at_end),
-        (PageMove::Last, Msg::LastPage, "»", at_end),
-    ];
-    view! {
-        <nav class="cc-pager" aria-label=t(Msg::Pager)>
-            <label class="cc-page-size">
-                {t(Msg::RowsPerPage)}
-                <select
-                    prop:value=move || limit.get().to_string()
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
-                            on_limit.run(n);
-                        }
-                    }
-                >
-                    {PAGE_SIZES
-                        .iter()
-                        .map(|n| {
-                            let n = *n;
-                            view! {
-                                <option value=n.to_string() selected=move || limit.get() == n>
-                                    {n}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
-            <span class="cc-range" aria-live="polite">
-                {move || range_text(locale.get(), offset.get(), rows.get(), total.get())}
-            </span>
-            <span class="cc-pager-buttons">
-                {buttons
-                    .into_iter()
-                    .map(|(m, name, icon, off)| {
-                        view! {
-                            <button
-                                type="button"
-                                class="cc-btn cc-btn-icon"
-                                aria-label=t(name)
-                                title=t(name)
-                                disabled=off
-                                on:click=move |_| on_move.run(m)
-                            >
-                                <span aria-hidden="true">{icon}</span>
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </span>
-        </nav>
+pub struct Pager {
+    pub offset: Signal<u64>,
+    pub limit: Signal<u64>,
+    pub rows: Signal<u64>,
+    pub total: Signal<u64>,
+    pub on_move: UnsyncCallback<PageMove>,
+    pub on_limit: UnsyncCallback<u64>,
+}
+
+impl Pager {
+    /// The `<nav>` bar.
+    pub fn build(self) -> El {
+        let Pager {
+            offset,
+            limit,
+            rows,
+            total,
+            on_move,
+            on_limit,
+        } = self;
+        let locale = use_locale();
+        let at_start = move || offset.get() == 0;
+        let at_end = move || !has_next(offset.get(), limit.get(), total.get());
+        let (at_start, at_end) = (Signal::derive(at_start), Signal::derive(at_end));
+        let buttons = [
+            (PageMove::First, Msg::FirstPage, "«", at_start),
+            (PageMove::Previous, Msg::PreviousPage, "‹", at_start),
+            (PageMove::Next, Msg::NextPage, "›", at_end),
+            (PageMove::Last, Msg::LastPage, "»", at_end),
+        ];
+        let options = PAGE_SIZES.iter().map(|n| {
+            let n = *n;
+            h("option")
+                .attr("value", &n.to_string())
+                .attr_if("selected", move || limit.get() == n)
+                .text(&n.to_string())
+        });
+        let buttons = buttons.into_iter().map(|(m, name, icon, off)| {
+            h("button")
+                .attr("type", "button")
+                .class("cc-btn cc-btn-icon")
+                .attr_with("aria-label", t(name))
+                .attr_with("title", t(name))
+                .attr_if("disabled", move || off.get())
+                .on("click", move |_| on_move.run(m))
+                .child(h("span").attr("aria-hidden", "true").text(icon))
+        });
+        h("nav")
+            .class("cc-pager")
+            .attr_with("aria-label", t(Msg::Pager))
+            .child(
+                h("label")
+                    .class("cc-page-size")
+                    .text_with(t(Msg::RowsPerPage))
+                    .child(
+                        h("select")
+                            .children(options)
+                            .value_with(move || limit.get().to_string())
+                            .on("change", move |ev| {
+                                if let Ok(n) = target_value(&ev).parse::<u64>() {
+                                    on_limit.run(n);
+                                }
+                            }),
+                    ),
+            )
+            .child(
+                h("span")
+                    .class("cc-range")
+                    .attr("aria-live", "polite")
+                    .text_with(move || {
+                        range_text(locale.get(), offset.get(), rows.get(), total.get())
+                    }),
+            )
+            .child(h("span").class("cc-pager-buttons").children(buttons))
     }
 }
 

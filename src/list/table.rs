@@ -4,7 +4,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use connections_api::{Connection, SortKey, Status};
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -13,6 +12,7 @@ use super::query::{aria_sort, Sort};
 use super::rows::{Body, Extra};
 use super::selection::{AllState, Selection};
 use crate::context::use_locale;
+use crate::dom::{h, El, Slot};
 use crate::i18n::{t, Msg};
 
 /// Everything the table reads and writes besides the rows.
@@ -53,13 +53,14 @@ fn row_of(el: &web_sys::Element) -> Option<(web_sys::Element, i64)> {
     Some((tr, id))
 }
 
-#[component]
-pub fn Table(
+/// The table of `rows`: a header that sorts through `on_sort`, rows that open through
+/// `on_open`.
+pub fn table(
     rows: Memo<Arc<Vec<Arc<Connection>>>>,
     state: TableState,
     on_sort: UnsyncCallback<SortKey>,
     on_open: UnsyncCallback<i64>,
-) -> impl IntoView {
+) -> El {
     let TableState {
         columns,
         selection,
@@ -84,14 +85,16 @@ pub fn Table(
         })
     });
 
-    // The rows are written by `Body` (see `rows.rs`), not rendered as views. It outlives
+    // The rows are written by `Body` (see `rows.rs`), not built as elements here. It outlives
     // the table (kept by the list), so rows survive a "no match" state in between.
-    let tbody = NodeRef::<html::Tbody>::new();
+    let tbody = Slot::new();
     let locale = use_locale();
     let drawn = StoredValue::new(None::<Arc<Vec<Arc<Connection>>>>);
     let marks = use_context::<super::seen::Marks>();
     crate::erased::effect(move || {
-        let Some(el) = tbody.get() else { return };
+        let Some(el) = tbody.get_as::<web_sys::HtmlElement>() else {
+            return;
+        };
         let page = rows.get();
         let changed = marks.map(|m| m.0.get()).unwrap_or_default();
         let saved = highlight.get();
@@ -109,7 +112,7 @@ pub fn Table(
                         drivers: &names,
                     };
                     body.update_value(|b| {
-                        let el: web_sys::HtmlElement = el.clone().into();
+                        let el = el.clone();
                         let b = match b {
                             Some(b) => {
                                 b.attach(el);
@@ -238,33 +241,31 @@ pub fn Table(
         } else {
             format!("cc-col-{}", col.key())
         };
+        let th = h("th")
+            .attr("scope", "col")
+            .attr("role", "columnheader")
+            .class(&class);
         match col.sort_key() {
-            Some(key) => view! {
-                <th
-                    scope="col"
-                    role="columnheader"
-                    class=class
-                    aria-sort=move || aria_sort(sort.get(), key)
-                >
-                    <button type="button" class="cc-sort" on:click=move |_| on_sort.run(key)>
-                        {label}
-                        <span class="cc-sort-icon" aria-hidden="true">
-                            {move || match aria_sort(sort.get(), key) {
-                                "ascending" => "▲",
-                                "descending" => "▼",
-                                _ => "↕",
-                            }}
-                        </span>
-                    </button>
-                </th>
-            }
-            .into_any(),
-            None => view! {
-                <th scope="col" role="columnheader" class=class>
-                    {label}
-                </th>
-            }
-            .into_any(),
+            Some(key) => th
+                .attr_with("aria-sort", move || aria_sort(sort.get(), key))
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("cc-sort")
+                        .on("click", move |_| on_sort.run(key))
+                        .text_with(label)
+                        .child(
+                            h("span")
+                                .class("cc-sort-icon")
+                                .attr("aria-hidden", "true")
+                                .text_with(move || match aria_sort(sort.get(), key) {
+                                    "ascending" => "▲",
+                                    "descending" => "▼",
+                                    _ => "↕",
+                                }),
+                        ),
+                ),
+            None => th.text_with(label),
         }
     };
 
@@ -273,39 +274,54 @@ pub fn Table(
         show_selection();
     };
 
-    view! {
-        <div class="cc-table-wrap">
-            // Explicit roles: the stylesheet lays rows out as flex lines (see list.css), and
-            // some browsers drop a table's semantics when its display changes.
-            <table class="cc-table" role="table">
-                <caption class="cc-visually-hidden">
-                    {t(Msg::ListCaption)}
-                    ". "
-                    {t(Msg::TableHint)}
-                </caption>
-                <thead role="rowgroup">
-                    <tr role="row">
-                        <th scope="col" role="columnheader" class="cc-check">
-                            <input
-                                type="checkbox"
-                                aria-label=t(Msg::SelectAll)
-                                prop:checked=move || all_state.get() == AllState::All
-                                prop:indeterminate=move || all_state.get() == AllState::Some
-                                disabled=move || ids.with(Vec::is_empty)
-                                on:change=toggle_all
-                            />
-                        </th>
-                        {move || columns.get().into_iter().map(header).collect_view()}
-                    </tr>
-                </thead>
-                <tbody
-                    role="rowgroup"
-                    node_ref=tbody
-                    on:click=on_click
-                    on:keydown=on_keydown
-                    on:focusin=on_focusin
-                ></tbody>
-            </table>
-        </div>
-    }
+    h("div").class("cc-table-wrap").child(
+        // Explicit roles: the stylesheet lays rows out as flex lines (see list.css), and
+        // some browsers drop a table's semantics when its display changes.
+        h("table")
+            .class("cc-table")
+            .attr("role", "table")
+            .child(
+                h("caption")
+                    .class("cc-visually-hidden")
+                    .text_with(t(Msg::ListCaption))
+                    .text(". ")
+                    .text_with(t(Msg::TableHint)),
+            )
+            .child(
+                h("thead").attr("role", "rowgroup").child(
+                    h("tr")
+                        .attr("role", "row")
+                        .child(
+                            h("th")
+                                .attr("scope", "col")
+                                .attr("role", "columnheader")
+                                .class("cc-check")
+                                .child(
+                                    h("input")
+                                        .attr("type", "checkbox")
+                                        .attr_with("aria-label", t(Msg::SelectAll))
+                                        .flag_with("checked", move || {
+                                            all_state.get() == AllState::All
+                                        })
+                                        .flag_with("indeterminate", move || {
+                                            all_state.get() == AllState::Some
+                                        })
+                                        .attr_if("disabled", move || ids.with(Vec::is_empty))
+                                        .on("change", toggle_all),
+                                ),
+                        )
+                        .dynamic(move || {
+                            columns.get().into_iter().map(header).collect::<Vec<El>>()
+                        }),
+                ),
+            )
+            .child(
+                h("tbody")
+                    .attr("role", "rowgroup")
+                    .on_as("click", on_click)
+                    .on_as("keydown", on_keydown)
+                    .on_as("focusin", on_focusin)
+                    .slot(tbody),
+            ),
+    )
 }
