@@ -6,9 +6,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use cloudinary_connections::api::Client;
-use cloudinary_connections::form::ConnectionForm;
+use cloudinary_connections::dom::{self, Mounted};
+use cloudinary_connections::form::connection_form;
 use cloudinary_connections::locale::Locale;
-use cloudinary_connections::{App, HostConfig, Live};
+use cloudinary_connections::{app, HostConfig, Live};
 use connections_api::{drivers, Connection, Status, DEFAULT_DRIVER_ID};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -67,14 +68,11 @@ fn stored() -> Connection {
 }
 
 /// Mounts the form alone (inside a router, as in the app).
-fn mount_form(
-    connection: Option<Connection>,
-) -> (HtmlElement, leptos::mount::UnmountHandle<impl Mountable>) {
+fn mount_form(connection: Option<Connection>) -> (HtmlElement, Mounted) {
     let root = host_element();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        let connection = connection.clone();
+    let handle = dom::mount(&root, move || {
         provide_context(Client::new("/api", None));
-        view! { <ConnectionForm drivers=drivers() connection=connection/> }
+        connection_form(drivers(), connection)
     });
     (root, handle)
 }
@@ -130,10 +128,7 @@ fn connection_17_route(connection: &Connection) -> Route {
 }
 
 /// Mounts the whole app at `path` (under `base_path`), as a user opening that URL.
-fn mount_app(
-    path: &str,
-    base_path: &str,
-) -> (HtmlElement, leptos::mount::UnmountHandle<impl Mountable>) {
+fn mount_app(path: &str, base_path: &str) -> (HtmlElement, Mounted) {
     web_sys::window()
         .expect("window")
         .history()
@@ -142,7 +137,7 @@ fn mount_app(
         .expect("replace state");
     let root = host_element();
     let config = HostConfig::new(Some("/api".into()), None, None, Some(base_path.to_string()));
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <App config=config/> });
+    let handle = dom::mount(&root, move || app(config, None, None));
     (root, handle)
 }
 
@@ -682,10 +677,10 @@ async fn test_connection_points_at_the_field() {
 async fn the_form_speaks_german_with_errors_from_codes_and_switches_language() {
     let live = Live::new(Locale::De);
     let root = host_element();
-    let _handle = leptos::mount::mount_to(root.clone(), move || {
+    let _handle = dom::mount(&root, move || {
         provide_context(live);
         provide_context(Client::new("/api", None));
-        view! { <ConnectionForm drivers=drivers()/> }
+        connection_form(drivers(), None)
     });
     assert!(until(|| control(&root, "Treiber").is_some()).await);
     assert!(accessible_text(&root).contains("Verbindung anlegen"));

@@ -4,9 +4,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use cloudinary_connections::api::Client;
-use cloudinary_connections::form::history::History;
+use cloudinary_connections::dom;
+use cloudinary_connections::form::history::history;
 use cloudinary_connections::locale::Locale;
-use cloudinary_connections::{App, HostConfig, Live};
+use cloudinary_connections::{app, HostConfig, Live};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
@@ -86,12 +87,11 @@ async fn the_history_says_who_what_when_in_german_and_english_and_pages() {
     fake_api(&[("GET /api/connections/17/history", 200, events())]);
     let root = host_element();
     let live = Live::new(Locale::De);
-    leptos::mount::mount_to(root.clone(), move || {
+    std::mem::forget(dom::mount(&root, move || {
         provide_context(live);
         provide_context(Client::new("/api", None));
-        view! { <History id=17/> }
-    })
-    .forget();
+        history(17)
+    }));
     let text = || root.text_content().unwrap_or_default();
     assert!(until(|| cells(&root).len() == 3).await, "{}", text());
     assert_eq!(heading(&root), "Verlauf");
@@ -169,7 +169,7 @@ async fn mount_list_as(base: &str, can_write: bool) -> HtmlElement {
     ]);
     let root = host_element();
     let config = HostConfig::new(Some(base.to_string()), None, None, None);
-    leptos::mount::mount_to(root.clone(), move || view! { <App config=config/> }).forget();
+    std::mem::forget(dom::mount(&root, move || app(config, None, None)));
     assert!(
         until(|| !all(&root, "tbody tr").is_empty()).await,
         "{}",
@@ -256,7 +256,7 @@ async fn a_reader_cannot_save_in_the_connection_view() {
         None,
         Some("/reader-form".to_string()),
     );
-    leptos::mount::mount_to(root.clone(), move || view! { <App config=config/> }).forget();
+    std::mem::forget(dom::mount(&root, move || app(config, None, None)));
     let text = || root.text_content().unwrap_or_default();
     assert!(
         until(|| text().contains("lacks the role connections:write")).await,

@@ -2,9 +2,11 @@
 //! that have no place on screen, or a conflict with Reload.
 
 use leptos::prelude::*;
+use web_sys::Node;
 
 use super::state::ErrorText;
 use crate::context::use_locale;
+use crate::dom::{h, region};
 use crate::i18n::{self as msg, t, Msg};
 
 /// A message above the form after Save or Test.
@@ -21,44 +23,42 @@ pub enum Banner {
 }
 
 /// Shows `banner` (nothing while it is `None`). Reload (of a conflict) calls `on_reload`.
-#[component]
-pub fn BannerView(
+pub fn banner_view(
     banner: RwSignal<Option<Banner>>,
     reloading: RwSignal<bool>,
     on_reload: UnsyncCallback<()>,
-) -> impl IntoView {
+) -> Node {
     let locale = use_locale();
-    let reload = move |_| on_reload.run(());
-    move || {
-        banner.get().map(|b| match b {
-            Banner::Error(m) => view! {
-                <div class="cc-banner cc-banner-error" role="alert"><p>{t(m)}</p></div>
-            }
-            .into_any(),
-            Banner::Invalid(lines) => view! {
-                <div class="cc-banner cc-banner-error" role="alert">
-                    <p>{move || {
-                        let mut all = vec![Msg::SaveInvalid.text(locale.get()).to_string()];
-                        all.extend(lines.iter().map(|e| e.render(locale.get())));
-                        all.join(" ")
-                    }}</p>
-                </div>
-            }
-            .into_any(),
-            Banner::Failed(detail) => view! {
-                <div class="cc-banner cc-banner-error" role="alert">
-                    <p>{move || msg::save_failed(locale.get(), &detail)}</p>
-                </div>
-            }
-            .into_any(),
-            Banner::Conflict => view! {
-                <div class="cc-banner cc-banner-warn" role="alert">
-                    <p>{t(Msg::Conflict)}</p>
-                    <button type="button" class="cc-btn" on:click=reload
-                        disabled=move || reloading.get()>{t(Msg::Reload)}</button>
-                </div>
-            }
-            .into_any(),
-        })
-    }
+    region(
+        move || banner.get(),
+        move |b| {
+            b.map(|b| {
+                let alert = |class: &str| h("div").class(class).attr("role", "alert");
+                match b {
+                    Banner::Error(m) => {
+                        alert("cc-banner cc-banner-error").child(h("p").text_with(t(m)))
+                    }
+                    Banner::Invalid(lines) => {
+                        alert("cc-banner cc-banner-error").child(h("p").text_with(move || {
+                            let mut all = vec![Msg::SaveInvalid.text(locale.get()).to_string()];
+                            all.extend(lines.iter().map(|e| e.render(locale.get())));
+                            all.join(" ")
+                        }))
+                    }
+                    Banner::Failed(detail) => alert("cc-banner cc-banner-error")
+                        .child(h("p").text_with(move || msg::save_failed(locale.get(), &detail))),
+                    Banner::Conflict => alert("cc-banner cc-banner-warn")
+                        .child(h("p").text_with(t(Msg::Conflict)))
+                        .child(
+                            h("button")
+                                .attr("type", "button")
+                                .class("cc-btn")
+                                .on("click", move |_| on_reload.run(()))
+                                .attr_if("disabled", move || reloading.get())
+                                .text_with(t(Msg::Reload)),
+                        ),
+                }
+            })
+        },
+    )
 }

@@ -1,17 +1,18 @@
-//! The form's field components: a label, the control, its help and its error,
-//! wired with `aria-invalid` and `aria-describedby`.
+//! The form's fields: a label, the control, its help and its error, wired with
+//! `aria-invalid` and `aria-describedby`.
 
 use connections_api::{Driver, Field};
-use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::{Event, FocusEvent, Node};
 
 use super::state::{ErrorText, FieldKey, FormState};
 use super::tested::Tested;
 use crate::context::use_locale;
+use crate::dom::{h, target_value, when, El};
 use crate::i18n::{self as msg, t, Locale, Msg};
 
-/// What every field component works on; cheap to copy.
+/// What every field works on; cheap to copy.
 #[derive(Clone, Copy)]
 pub struct FormCtx {
     pub form: RwSignal<FormState>,
@@ -108,15 +109,10 @@ impl FormCtx {
 /// Such a blur shows no error: the button checks the form itself, and an
 /// error appearing between mousedown and mouseup would move the button away
 /// from under the pointer, so the click would be lost.
-pub fn leaves_for_button(ev: &ev::FocusEvent) -> bool {
+pub fn leaves_for_button(ev: &FocusEvent) -> bool {
     ev.related_target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok())
         .is_some()
-}
-
-/// The value of the element an event happened on.
-pub fn target_value(ev: &ev::Event) -> String {
-    event_target_value(ev)
 }
 
 /// `aria-describedby` from the ids that exist (`None` removes the attribute).
@@ -128,42 +124,52 @@ fn described_by(ids: Vec<String>) -> Option<String> {
     }
 }
 
-/// The error text at a field, when there is one.
-#[component]
-pub fn FieldError(ctx: FormCtx, key: FieldKey) -> impl IntoView {
-    let id = format!("{}-error", key.dom_id());
-    move || {
-        ctx.error(&key).map(|e| {
-            view! {
-                <p id=id.clone() class="cc-field-error">
-                    <span aria-hidden="true" class="cc-field-error-icon">"!"</span>
-                    {e}
-                </p>
-            }
-        })
+/// `maxlength`, where the driver declares one.
+fn max_length(el: El, max: Option<u32>) -> El {
+    match max {
+        Some(m) => el.attr("maxlength", &m.to_string()),
+        None => el,
     }
+}
+
+/// The error text at a field, when there is one.
+pub fn field_error(ctx: FormCtx, key: FieldKey) -> Node {
+    let id = format!("{}-error", key.dom_id());
+    let shown = key.clone();
+    when(
+        move || ctx.error(&shown).is_some(),
+        move || {
+            let key = key.clone();
+            h("p")
+                .id(&id)
+                .class("cc-field-error")
+                .child(
+                    h("span")
+                        .attr("aria-hidden", "true")
+                        .class("cc-field-error-icon")
+                        .text("!"),
+                )
+                .text_with(move || ctx.error(&key).unwrap_or_default())
+        },
+    )
 }
 
 /// A field label with its required mark (the mark is not part of the name).
-#[component]
-pub fn Label(
-    #[prop(into)] for_id: String,
-    #[prop(into)] text: TextProp,
-    required: bool,
-) -> impl IntoView {
-    view! {
-        <div class="cc-label-row">
-            <label for=for_id>{move || text.get()}</label>
-            {required.then(|| view! {
-                <span class="cc-required" aria-hidden="true" title=t(Msg::Required)>"*"</span>
-            })}
-        </div>
-    }
+pub fn label<S: Into<String>>(for_id: &str, text: impl Fn() -> S + 'static, required: bool) -> El {
+    h("div")
+        .class("cc-label-row")
+        .child(h("label").attr("for", for_id).text_with(text))
+        .child_opt(required.then(|| {
+            h("span")
+                .class("cc-required")
+                .attr("aria-hidden", "true")
+                .attr_with("title", t(Msg::Required))
+                .text("*")
+        }))
 }
 
 /// One credential field as its driver declares it: text, secret or choice.
-#[component]
-pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
+pub fn credential_field(ctx: FormCtx, field: Field) -> El {
     let key = FieldKey::Field(field.key.clone());
     let id = key.dom_id();
     let help_id = format!("{id}-help");
@@ -173,7 +179,7 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
     let driver_id = ctx.form.with_untracked(|f| f.driver.clone());
     let locale = ctx.locale;
     // The driver's texts in the user's language (the server's words for an unknown driver).
-    let label = {
+    let label_text = {
         let (d, k, fallback) = (driver_id.clone(), field.key.clone(), field.label.clone());
         move || msg::field_label(locale.get(), &d, &k, &fallback)
     };
@@ -205,7 +211,7 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
     };
     let on_input = {
         let (k, key) = (field.key.clone(), key.clone());
-        move |ev: ev::Event| {
+        move |ev: Event| {
             let v = target_value(&ev);
             ctx.form.update(|f| f.set_value(&k, v));
             ctx.credentials_changed();
@@ -214,7 +220,7 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
     };
     let on_blur = {
         let key = key.clone();
-        move |ev: ev::FocusEvent| {
+        move |ev: FocusEvent| {
             if !leaves_for_button(&ev) {
                 ctx.check(&key)
             }
@@ -223,94 +229,114 @@ pub fn CredentialField(ctx: FormCtx, field: Field) -> impl IntoView {
     let required = field.required && !keeps;
 
     let control = if let Some(choices) = field.choices.clone() {
-        let empty_choice = (!field.required && field.default.is_none()).then(|| {
-            view! { <option value="">""</option> }
-        });
+        let empty_choice =
+            (!field.required && field.default.is_none()).then(|| h("option").attr("value", ""));
         let on_change = on_input.clone();
-        view! {
-            <select id=id.clone() class="cc-input"
-                aria-invalid=invalid aria-describedby=describedby
-                aria-required=field.required.to_string()
-                on:change=on_change on:blur=on_blur>
-                {empty_choice}
-                {choices.into_iter().map(|c| {
-                    let selected = {
-                        let (k, v) = (field.key.clone(), c.value.clone());
-                        move || ctx.form.with(|f| f.value(&k) == v)
-                    };
-                    let text = {
-                        let (d, k, v) = (driver_id.clone(), field.key.clone(), c.value.clone());
-                        move || msg::choice_label(locale.get(), &d, &k, &v, &c.label)
-                    };
-                    view! { <option value=c.value prop:selected=selected>{text}</option> }
-                }).collect_view()}
-            </select>
-        }
-        .into_any()
+        let options = choices.into_iter().map(|c| {
+            let selected = {
+                let (k, v) = (field.key.clone(), c.value.clone());
+                move || ctx.form.with(|f| f.value(&k) == v)
+            };
+            let text = {
+                let (d, k, v) = (driver_id.clone(), field.key.clone(), c.value.clone());
+                move || msg::choice_label(locale.get(), &d, &k, &v, &c.label)
+            };
+            h("option")
+                .attr("value", &c.value)
+                .flag_with("selected", selected)
+                .text_with(text)
+        });
+        h("select")
+            .id(&id)
+            .class("cc-input")
+            .attr_with("aria-invalid", invalid)
+            .attr_opt("aria-describedby", describedby)
+            .attr("aria-required", &field.required.to_string())
+            .on("change", on_change)
+            .on_as("blur", on_blur)
+            .child_opt(empty_choice)
+            .children(options)
     } else if field.secret {
         let shown = RwSignal::new(false);
-        view! {
-            <div class="cc-secret">
-                // Not `type=password`: Chromium offers its password manager and generator on
-                // every password field whatever `autocomplete` says (and treats a field that
-                // once was one as one still). A text field masked by `-webkit-text-security`
-                // (`.cc-masked`) is not a password to it; `autocomplete="off"` keeps the
-                // autofill of other values out, the `data-*` attributes the common managers.
-                <input id=id.clone() class="cc-input cc-secret-input" type="text"
-                    class:cc-masked=move || !shown.get()
-                    autocomplete="off" spellcheck="false" autocapitalize="off"
-                    data-1p-ignore="" data-lpignore="true" data-bwignore="" data-form-type="other"
-                    aria-required=required.to_string()
-                    aria-invalid=invalid aria-describedby=describedby
-                    maxlength=field.max_length.map(|m| m.to_string())
-                    prop:value=value on:input=on_input on:blur=on_blur/>
-                <button type="button" class="cc-btn cc-toggle"
-                    aria-label={
-                        let label = label.clone();
-                        move || msg::show_secret(locale.get(), &label())
-                    }
-                    aria-pressed=move || shown.get().to_string()
-                    aria-controls=id.clone()
-                    on:click=move |_| shown.update(|s| *s = !*s)>
-                    {move || if shown.get() { Msg::Hide } else { Msg::Show }.text(locale.get())}
-                </button>
-            </div>
-        }
-        .into_any()
+        // Not `type=password`: Chromium offers its password manager and generator on
+        // every password field whatever `autocomplete` says (and treats a field that
+        // once was one as one still). A text field masked by `-webkit-text-security`
+        // (`.cc-masked`) is not a password to it; `autocomplete="off"` keeps the
+        // autofill of other values out, the `data-*` attributes the common managers.
+        let input = h("input")
+            .id(&id)
+            .class("cc-input cc-secret-input")
+            .attr("type", "text")
+            .class_if("cc-masked", move || !shown.get())
+            .attr("autocomplete", "off")
+            .attr("spellcheck", "false")
+            .attr("autocapitalize", "off")
+            .attr("data-1p-ignore", "")
+            .attr("data-lpignore", "true")
+            .attr("data-bwignore", "")
+            .attr("data-form-type", "other")
+            .attr("aria-required", &required.to_string())
+            .attr_with("aria-invalid", invalid)
+            .attr_opt("aria-describedby", describedby);
+        let input = max_length(input, field.max_length)
+            .value_with(value)
+            .on("input", on_input)
+            .on_as("blur", on_blur);
+        let toggle_label = {
+            let label_text = label_text.clone();
+            move || msg::show_secret(locale.get(), &label_text())
+        };
+        h("div").class("cc-secret").child(input).child(
+            h("button")
+                .attr("type", "button")
+                .class("cc-btn cc-toggle")
+                .attr_with("aria-label", toggle_label)
+                .attr_with("aria-pressed", move || shown.get().to_string())
+                .attr("aria-controls", &id)
+                .on("click", move |_| shown.update(|s| *s = !*s))
+                .text_with(move || {
+                    if shown.get() { Msg::Hide } else { Msg::Show }.text(locale.get())
+                }),
+        )
     } else {
-        view! {
-            <input id=id.clone() class="cc-input" type="text"
-                autocomplete="off" spellcheck="false" autocapitalize="off"
-                aria-required=required.to_string()
-                aria-invalid=invalid aria-describedby=describedby
-                maxlength=field.max_length.map(|m| m.to_string())
-                prop:value=value on:input=on_input on:blur=on_blur/>
-        }
-        .into_any()
+        let input = h("input")
+            .id(&id)
+            .class("cc-input")
+            .attr("type", "text")
+            .attr("autocomplete", "off")
+            .attr("spellcheck", "false")
+            .attr("autocapitalize", "off")
+            .attr("aria-required", &required.to_string())
+            .attr_with("aria-invalid", invalid)
+            .attr_opt("aria-describedby", describedby);
+        max_length(input, field.max_length)
+            .value_with(value)
+            .on("input", on_input)
+            .on_as("blur", on_blur)
     };
 
     let stored = keeps.then(|| {
-        view! { <p id=stored_id class="cc-hint cc-stored">{t(Msg::SecretStored)}</p> }
+        h("p")
+            .id(&stored_id)
+            .class("cc-hint cc-stored")
+            .text_with(t(Msg::SecretStored))
     });
-    let help = field.help.clone().map(|h| {
+    let help = field.help.clone().map(|help| {
         let (d, k) = (driver_id.clone(), field.key.clone());
-        let text = move || msg::field_help(locale.get(), &d, &k, &h);
-        view! { <p id=help_id class="cc-hint">{text}</p> }
+        let text = move || msg::field_help(locale.get(), &d, &k, &help);
+        h("p").id(&help_id).class("cc-hint").text_with(text)
     });
-    view! {
-        <div class="cc-field">
-            <Label for_id=id.clone() text=label required=required/>
-            {control}
-            {stored}
-            {help}
-            <FieldError ctx=ctx key=key/>
-        </div>
-    }
+    h("div")
+        .class("cc-field")
+        .child(label(&id, label_text, required))
+        .child(control)
+        .child_opt(stored)
+        .child_opt(help)
+        .child(field_error(ctx, key))
 }
 
 /// The API environment variable: pasting (or entering) it fills the credentials.
-#[component]
-pub fn EnvVarField(ctx: FormCtx) -> impl IntoView {
+pub fn env_var_field(ctx: FormCtx) -> El {
     let locale = use_locale();
     let key = FieldKey::EnvVar;
     let id = key.dom_id();
@@ -327,7 +353,7 @@ pub fn EnvVarField(ctx: FormCtx) -> impl IntoView {
             described_by(ids)
         }
     };
-    let on_input = move |ev: ev::Event| {
+    let on_input = move |ev: Event| {
         let v = target_value(&ev);
         let input_type = ev
             .dyn_ref::<web_sys::InputEvent>()
@@ -344,28 +370,56 @@ pub fn EnvVarField(ctx: FormCtx) -> impl IntoView {
             });
         }
     };
-    let on_change = move |ev: ev::Event| ctx.apply_env_var(&target_value(&ev));
-    let on_keydown = move |ev: ev::KeyboardEvent| {
+    let on_change = move |ev: Event| ctx.apply_env_var(&target_value(&ev));
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
         if ev.key() == "Enter" {
             // Enter fills the fields instead of submitting the form.
             ev.prevent_default();
             ctx.apply_env_var(&target_value(&ev));
         }
     };
-    let note = move || ctx.env_note.get().map(|m| m.text(locale.get()));
-    view! {
-        <div class="cc-field cc-env">
-            <Label for_id=id.clone() text=t(Msg::EnvVar) required=false/>
-            <input id=id class="cc-input cc-mono" type="text"
-                autocomplete="off" spellcheck="false" autocapitalize="off"
-                placeholder="cloudinary://<api_key>:<api_secret>@<cloud_name>"
-                aria-invalid=move || ctx.error(&FieldKey::EnvVar).is_some().to_string()
-                aria-describedby=describedby
-                prop:value=move || ctx.form.with(|f| f.env_var.clone())
-                on:input=on_input on:change=on_change on:keydown=on_keydown/>
-            <p id=help_id class="cc-hint">{t(Msg::EnvVarHelp)}</p>
-            <FieldError ctx=ctx key=key/>
-            <p id=note_id class="cc-note" role="status">{note}</p>
-        </div>
-    }
+    let note = move || {
+        ctx.env_note
+            .get()
+            .map(|m| m.text(locale.get()))
+            .unwrap_or_default()
+    };
+    h("div")
+        .class("cc-field cc-env")
+        .child(label(&id, t(Msg::EnvVar), false))
+        .child(
+            h("input")
+                .id(&id)
+                .class("cc-input cc-mono")
+                .attr("type", "text")
+                .attr("autocomplete", "off")
+                .attr("spellcheck", "false")
+                .attr("autocapitalize", "off")
+                .attr(
+                    "placeholder",
+                    "cloudinary://<api_key>:<api_secret>@<cloud_name>",
+                )
+                .attr_with("aria-invalid", move || {
+                    ctx.error(&FieldKey::EnvVar).is_some().to_string()
+                })
+                .attr_opt("aria-describedby", describedby)
+                .value_with(move || ctx.form.with(|f| f.env_var.clone()))
+                .on("input", on_input)
+                .on("change", on_change)
+                .on_as("keydown", on_keydown),
+        )
+        .child(
+            h("p")
+                .id(&help_id)
+                .class("cc-hint")
+                .text_with(t(Msg::EnvVarHelp)),
+        )
+        .child(field_error(ctx, key))
+        .child(
+            h("p")
+                .id(&note_id)
+                .class("cc-note")
+                .attr("role", "status")
+                .text_with(note),
+        )
 }

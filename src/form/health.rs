@@ -5,41 +5,45 @@ use connections_api::Status;
 use leptos::prelude::*;
 
 use crate::context::use_locale;
+use crate::dom::{h, El};
 use crate::i18n::{self as msg, t, Locale, Msg};
 use crate::list::{status_class, status_word};
 
 /// The stored connection's status, under the title of the edit view.
-#[component]
-pub fn Health(status: Status) -> impl IntoView {
+pub fn health(status: Status) -> El {
     let locale = use_locale();
     let state = status.state;
     let checked = status.checked_at.clone();
     let message = status.message.clone();
-    view! {
-        <section class="cc-health" aria-labelledby="cc-health-title">
-            <h3 id="cc-health-title" class="cc-health-title">{t(Msg::Health)}</h3>
-            <p>
-                <span class=status_class(state)>
-                    <span class="cc-dot" aria-hidden="true"></span>
-                    {move || status_word(locale.get(), state)}
-                </span>
-            </p>
-            {move || {
-                shown_message(locale.get(), message.as_deref())
-                    .map(|m| view! { <p class="cc-health-message">{m}</p> })
-            }}
-            <p class="cc-meta">
-                {move || {
-                    let l = locale.get();
-                    let when = checked
-                        .as_deref()
-                        .map(|c| msg::format::instant(l, c))
-                        .unwrap_or_else(|| Msg::Never.text(l).to_string());
-                    msg::last_checked(l, &when)
-                }}
-            </p>
-        </section>
-    }
+    h("section")
+        .class("cc-health")
+        .attr("aria-labelledby", "cc-health-title")
+        .child(
+            h("h3")
+                .id("cc-health-title")
+                .class("cc-health-title")
+                .text_with(t(Msg::Health)),
+        )
+        .child(
+            h("p").child(
+                h("span")
+                    .class(status_class(state))
+                    .child(h("span").class("cc-dot").attr("aria-hidden", "true"))
+                    .text_with(move || status_word(locale.get(), state)),
+            ),
+        )
+        .region(
+            move || shown_message(locale.get(), message.as_deref()),
+            |m| m.map(|m| h("p").class("cc-health-message").text(&m)),
+        )
+        .child(h("p").class("cc-meta").text_with(move || {
+            let l = locale.get();
+            let when = checked
+                .as_deref()
+                .map(|c| msg::format::instant(l, c))
+                .unwrap_or_else(|| Msg::Never.text(l).to_string());
+            msg::last_checked(l, &when)
+        }))
 }
 
 /// The server's message of the last check, which is English: shown as Test shows it

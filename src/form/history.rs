@@ -7,7 +7,9 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::context::{use_client, use_locale};
+use crate::dom::{h, El};
 use crate::i18n::{self as msg, t, Locale, Msg};
+use crate::loader::Loader;
 
 /// Events per page.
 pub const PAGE: u64 = 10;
@@ -66,86 +68,133 @@ pub fn who(l: Locale, e: &Event) -> String {
     }
 }
 
+/// What the section shows: its content is built again only when this changes (paging
+/// keeps the table and its buttons, and the focus on them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shown {
+    Loading,
+    Empty,
+    Failed,
+    Table,
+}
+
+type Page = Loader<Result<EventPage, ApiError>>;
+
 /// The History section of connection `id`.
-#[component]
-pub fn History(id: i64) -> impl IntoView {
+pub fn history(id: i64) -> El {
     let client = use_client();
     let locale = use_locale();
     let offset = RwSignal::new(0u64);
-    let page = crate::loader::Loader::new(move || {
+    let page: Page = Loader::new(move || {
         let client = client.clone();
         let offset = offset.get();
         async move { client.history(id, offset, PAGE).await }
     });
-    let body = move || match page.get() {
-        None => view! { <p class="cc-hint" role="status">{t(Msg::HistoryLoading)}</p> }.into_any(),
-        Some(Err(ApiError::NotFound(_))) => {
-            view! { <p class="cc-hint">{t(Msg::HistoryEmpty)}</p> }.into_any()
-        }
-        Some(Err(_)) => {
-            view! { <p class="cc-hint" role="alert">{t(Msg::HistoryError)}</p> }.into_any()
-        }
-        Some(Ok(p)) if p.items.is_empty() => {
-            view! { <p class="cc-hint">{t(Msg::HistoryEmpty)}</p> }.into_any()
-        }
-        Some(Ok(p)) => table(p, locale, offset).into_any(),
+    let shown = move || {
+        page.with(|p| match p {
+            None => Shown::Loading,
+            Some(Err(ApiError::NotFound(_))) => Shown::Empty,
+            Some(Err(_)) => Shown::Failed,
+            Some(Ok(p)) if p.items.is_empty() => Shown::Empty,
+            Some(Ok(_)) => Shown::Table,
+        })
     };
-    view! {
-        <section class="cc-history" aria-labelledby="cc-history-title">
-            <h3 id="cc-history-title">{t(Msg::History)}</h3>
-            {body}
-        </section>
-    }
+    h("section")
+        .class("cc-history")
+        .attr("aria-labelledby", "cc-history-title")
+        .child(h("h3").id("cc-history-title").text_with(t(Msg::History)))
+        .region(shown, move |s| match s {
+            Shown::Loading => vec![h("p")
+                .class("cc-hint")
+                .attr("role", "status")
+                .text_with(t(Msg::HistoryLoading))],
+            Shown::Empty => vec![h("p").class("cc-hint").text_with(t(Msg::HistoryEmpty))],
+            Shown::Failed => vec![h("p")
+                .class("cc-hint")
+                .attr("role", "alert")
+                .text_with(t(Msg::HistoryError))],
+            Shown::Table => table(page, locale, offset),
+        })
 }
 
-fn table(p: EventPage, locale: Signal<Locale>, offset: RwSignal<u64>) -> impl IntoView {
-    let (at, shown, total) = (p.offset, p.items.len() as u64, p.total);
-    let older = at + shown < total;
-    let newer = at > 0;
-    let rows = p
-        .items
-        .into_iter()
-        .map(|e| {
-            let (e1, e2, when) = (e.clone(), e.clone(), e.at.clone());
-            let time = move || msg::format::instant(locale.get(), &when);
-            let actor = move || who(locale.get(), &e1);
-            let what = move || describe(locale.get(), &e2);
-            view! {
-                <tr>
-                    <td>
-                        <time datetime=e.at.clone()>{time}</time>
-                    </td>
-                    <td>{actor}</td>
-                    <td>{what}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let range = move || msg::range(locale.get(), at + 1, at + shown, total);
+/// Where the page shown is: its offset, how many it shows, of how many.
+fn place(page: Page) -> (u64, u64, u64) {
+    page.with(|p| match p {
+        Some(Ok(p)) => (p.offset, p.items.len() as u64, p.total),
+        _ => (0, 0, 0),
+    })
+}
+
+/// The table and its pager; they follow the page loaded.
+fn table(page: Page, locale: Signal<Locale>, offset: RwSignal<u64>) -> Vec<El> {
+    let rows = move || {
+        let items = page.with(|p| match p {
+            Some(Ok(p)) => p.items.clone(),
+            _ => Vec::new(),
+        });
+        items
+            .into_iter()
+            .map(|e| {
+                let (e1, e2, when) = (e.clone(), e.clone(), e.at.clone());
+                let time = move || msg::format::instant(locale.get(), &when);
+                let actor = move || who(locale.get(), &e1);
+                let what = move || describe(locale.get(), &e2);
+                h("tr")
+                    .child(h("td").child(h("time").attr("datetime", &e.at).text_with(time)))
+                    .child(h("td").text_with(actor))
+                    .child(h("td").text_with(what))
+            })
+            .collect::<Vec<El>>()
+    };
+    let range = move || {
+        let (at, shown, total) = place(page);
+        msg::range(locale.get(), at + 1, at + shown, total)
+    };
+    let older = move || {
+        let (at, shown, total) = place(page);
+        at + shown < total
+    };
+    let newer = move || place(page).0 > 0;
     let to_newer = move |_| offset.update(|o| *o = o.saturating_sub(PAGE));
     let to_older = move |_| offset.update(|o| *o += PAGE);
-    view! {
-        <table class="cc-history-table">
-            <caption class="cc-visually-hidden">{t(Msg::History)}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{t(Msg::HistoryWhen)}</th>
-                    <th scope="col">{t(Msg::HistoryWho)}</th>
-                    <th scope="col">{t(Msg::HistoryWhat)}</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-        <div class="cc-history-pager">
-            <span class="cc-count">{range}</span>
-            <button type="button" class="cc-btn" disabled=!newer on:click=to_newer>
-                {t(Msg::NewerEvents)}
-            </button>
-            <button type="button" class="cc-btn" disabled=!older on:click=to_older>
-                {t(Msg::OlderEvents)}
-            </button>
-        </div>
-    }
+    let th = |m: Msg| h("th").attr("scope", "col").text_with(t(m));
+    vec![
+        h("table")
+            .class("cc-history-table")
+            .child(
+                h("caption")
+                    .class("cc-visually-hidden")
+                    .text_with(t(Msg::History)),
+            )
+            .child(
+                h("thead").child(
+                    h("tr")
+                        .child(th(Msg::HistoryWhen))
+                        .child(th(Msg::HistoryWho))
+                        .child(th(Msg::HistoryWhat)),
+                ),
+            )
+            .child(h("tbody").dynamic(rows)),
+        h("div")
+            .class("cc-history-pager")
+            .child(h("span").class("cc-count").text_with(range))
+            .child(
+                h("button")
+                    .attr("type", "button")
+                    .class("cc-btn")
+                    .attr_if("disabled", move || !newer())
+                    .on("click", to_newer)
+                    .text_with(t(Msg::NewerEvents)),
+            )
+            .child(
+                h("button")
+                    .attr("type", "button")
+                    .class("cc-btn")
+                    .attr_if("disabled", move || !older())
+                    .on("click", to_older)
+                    .text_with(t(Msg::OlderEvents)),
+            ),
+    ]
 }
 
 #[cfg(test)]

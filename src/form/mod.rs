@@ -2,15 +2,16 @@
 //! connection, with the driver's Credentials, paste-to-fill, validation at the
 //! fields and safe saving.
 //!
-//! One idea per file: `view.rs` ([`ConnectionView`]) reads the route and loads the drivers
-//! and the connection; this file's [`ConnectionForm`] is the form itself (its state, Save,
-//! Test, leaving) and takes them as props (the browser tests mount it with data in memory).
+//! One idea per file: `view.rs` ([`connection_view`]) reads the route and loads the drivers
+//! and the connection; this file's [`connection_form`] is the form itself (its state, Save,
+//! Test, leaving) and takes them as parameters (the browser tests mount it with data in
+//! memory).
 //! Its sections: `header.rs` (Back, title, created, health via `health.rs`; the Save row),
 //! `driver.rs` (the Driver control), `credentials.rs` (the Credentials block that appears
 //! once a driver is picked, with Test connection), `fields.rs` (one field: label, control,
 //! help, error), `banner.rs` (the message after Save), `tested.rs` (Test's outcome),
 //! `dom.rs` (focus, random keys). The rules live in [`state`]; the discard dialog is the
-//! app's one [`ConfirmDialog`](crate::dialog::ConfirmDialog).
+//! app's one [`Confirm`](crate::dialog::Confirm).
 
 mod banner;
 mod credentials;
@@ -25,26 +26,26 @@ mod tested;
 mod view;
 
 use connections_api::{Connection, ConnectionInput, Driver, State, VerifyRequest, VerifyResult};
-use leptos::ev;
-use leptos::html;
 use leptos::prelude::*;
+use web_sys::{Event, FocusEvent, Node, SubmitEvent};
 
 use crate::api::ApiError;
 use crate::context::{use_client, use_list_place, use_locale};
-use crate::dialog::ConfirmDialog;
+use crate::dialog::Confirm;
+use crate::dom::{h, target_value, El, Slot};
 use crate::history_guard::use_back_guard;
 use crate::host::events::HostEvent;
 use crate::i18n::{t, Msg};
-use banner::{Banner, BannerView};
-use credentials::Credentials;
+use banner::{banner_view, Banner};
+use credentials::credentials;
 use dom::{focus_id, random_key};
-use driver::DriverControl;
-use fields::{leaves_for_button, FieldError, FormCtx, Label};
-use header::{Actions, FormHeader};
+use driver::driver_control;
+use fields::{field_error, label, leaves_for_button, FormCtx};
+use header::{actions, form_header};
 use state::{first_invalid, map_server_errors, verify_problem, ErrorText, Errors, FieldKey};
 pub use state::{FormState, Idempotency, Mode};
 use tested::{Tested, TestedText};
-pub use view::ConnectionView;
+pub use view::connection_view;
 
 /// What Save sends.
 #[derive(Debug, Clone)]
@@ -60,15 +61,25 @@ enum SaveRequest {
     },
 }
 
-/// The create and edit form. `connection` is the stored connection to edit,
-/// or with `duplicate` the one whose copy starts a new draft.
-#[component]
-pub fn ConnectionForm(
+/// The create and edit form in its `<section>`: a new draft, or with `connection` the
+/// stored connection to edit.
+pub fn connection_form(drivers: Vec<Driver>, connection: Option<Connection>) -> El {
+    let section = h("section")
+        .class("cc-form")
+        .attr("aria-labelledby", "cc-form-title");
+    form_parts(drivers, connection, false, None)
+        .into_iter()
+        .fold(section, El::child)
+}
+
+/// What the form's `<section>` holds. `connection` is the stored connection to edit,
+/// or with `duplicate` the one whose copy starts a new draft; `notice` a line above it.
+fn form_parts(
     drivers: Vec<Driver>,
-    #[prop(default = None)] connection: Option<Connection>,
-    #[prop(optional)] duplicate: bool,
-    #[prop(default = None)] notice: Option<Msg>,
-) -> impl IntoView {
+    connection: Option<Connection>,
+    duplicate: bool,
+    notice: Option<Msg>,
+) -> Vec<Node> {
     let health = connection
         .as_ref()
         .filter(|_| !duplicate)
@@ -98,7 +109,7 @@ pub fn ConnectionForm(
     let confirm_open = RwSignal::new(false);
     let reloading = RwSignal::new(false);
     let idempotency = StoredValue::new(Idempotency::default());
-    let back_ref = NodeRef::<html::Button>::new();
+    let back_ref = Slot::new();
     let client = use_client();
     let nav = crate::route::use_nav();
     let list_place = use_list_place();
@@ -188,7 +199,7 @@ pub fn ConnectionForm(
         }
     });
 
-    let on_submit = move |ev: ev::SubmitEvent| {
+    let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if saving.get_untracked() {
             return;
@@ -397,10 +408,7 @@ pub fn ConnectionForm(
             return None;
         }
         // Only a form on the page (an app whose element left the page is not asked).
-        let shown = back_ref
-            .try_get_untracked()
-            .flatten()
-            .is_some_and(|b| b.is_connected());
+        let shown = back_ref.get().is_some_and(|b| b.is_connected());
         if !shown
             || !form
                 .try_with_untracked(FormState::is_dirty)
@@ -430,22 +438,21 @@ pub fn ConnectionForm(
 
     let name_invalid = move || ctx.error(&FieldKey::Name).is_some().to_string();
     let name_value = move || form.with(|f| f.name.clone());
-    let on_name_input = move |ev: ev::Event| {
-        let v = event_target_value(&ev);
+    let on_name_input = move |ev: Event| {
+        let v = target_value(&ev);
         form.update(|f| f.name = v);
         ctx.recheck(&FieldKey::Name);
     };
-    let on_name_blur = move |ev: ev::FocusEvent| {
+    let on_name_blur = move |ev: FocusEvent| {
         if !leaves_for_button(&ev) {
             ctx.check(&FieldKey::Name)
         }
     };
     let notice = notice.map(|n| {
-        view! {
-            <div class="cc-banner cc-banner-info" role="status">
-                <p>{t(n)}</p>
-            </div>
-        }
+        h("div")
+            .class("cc-banner cc-banner-info")
+            .attr("role", "status")
+            .child(h("p").text_with(t(n)))
     });
     let (on_back, reload, on_test) = (
         UnsyncCallback::new(on_back),
@@ -456,7 +463,7 @@ pub fn ConnectionForm(
     let keep_editing = UnsyncCallback::new(move |()| {
         confirm_open.set(false);
         from_history.set_value(false);
-        if let Some(b) = back_ref.get_untracked() {
+        if let Some(b) = back_ref.get_as::<web_sys::HtmlElement>() {
             let _ = b.focus();
         }
     });
@@ -475,49 +482,65 @@ pub fn ConnectionForm(
         }
     });
 
-    view! {
-        <section class="cc-form" aria-labelledby="cc-form-title">
-            <FormHeader form=form back_ref=back_ref on_back=on_back health=health/>
-            {notice}
-            <BannerView banner=banner reloading=reloading on_reload=reload/>
-            <form class="cc-form-body" novalidate on:submit=on_submit>
-                <p class="cc-hint cc-required-note">{t(Msg::RequiredNote)}</p>
-                <div class="cc-field">
-                    <Label for_id="cc-name" text=t(Msg::Name) required=true/>
-                    <input
-                        id="cc-name"
-                        class="cc-input"
-                        type="text"
-                        autocomplete="off"
-                        aria-required="true"
-                        aria-invalid=name_invalid
-                        aria-describedby=name_describedby
-                        prop:value=name_value
-                        on:input=on_name_input
-                        on:blur=on_name_blur
-                    />
-                    <p id="cc-name-help" class="cc-hint">{t(Msg::NameHelp)}</p>
-                    <FieldError ctx=ctx key=FieldKey::Name/>
-                </div>
-                <DriverControl ctx=ctx driver_id=driver_id is_edit=is_edit/>
-                <Credentials ctx=ctx driver_id=driver_id testing=testing.into() on_test=on_test/>
-                <Actions saving=saving.into()/>
-                <crate::caller::ReaderNote/>
-            </form>
-            {history_id.map(|id| view! { <history::History id=id/> })}
-            <ConfirmDialog
-                open=confirm_open.into()
-                id_prefix="cc-discard"
-                title=discard_title
-                cancel=Msg::KeepEditing
-                confirm=Msg::Discard
-                on_cancel=keep_editing
-                on_confirm=discard
-            >
-                <p>{t(Msg::DiscardBody)}</p>
-            </ConfirmDialog>
-        </section>
+    let form_el = h("form")
+        .class("cc-form-body")
+        .attr("novalidate", "")
+        .on_as("submit", on_submit)
+        .child(
+            h("p")
+                .class("cc-hint cc-required-note")
+                .text_with(t(Msg::RequiredNote)),
+        )
+        .child(
+            h("div")
+                .class("cc-field")
+                .child(label("cc-name", t(Msg::Name), true))
+                .child(
+                    h("input")
+                        .id("cc-name")
+                        .class("cc-input")
+                        .attr("type", "text")
+                        .attr("autocomplete", "off")
+                        .attr("aria-required", "true")
+                        .attr_with("aria-invalid", name_invalid)
+                        .attr_with("aria-describedby", name_describedby)
+                        .value_with(name_value)
+                        .on("input", on_name_input)
+                        .on_as("blur", on_name_blur),
+                )
+                .child(
+                    h("p")
+                        .id("cc-name-help")
+                        .class("cc-hint")
+                        .text_with(t(Msg::NameHelp)),
+                )
+                .child(field_error(ctx, FieldKey::Name)),
+        )
+        .child(driver_control(ctx, driver_id, is_edit))
+        .child(credentials(ctx, driver_id, testing.into(), on_test))
+        .child(actions(saving.into()))
+        .child(crate::caller::reader_note());
+    let dialog = Confirm {
+        open: confirm_open.into(),
+        id_prefix: "cc-discard",
+        title: discard_title,
+        cancel: Msg::KeepEditing,
+        confirm: Msg::Discard,
+        on_cancel: keep_editing,
+        on_confirm: discard,
     }
+    .build(h("p").text_with(t(Msg::DiscardBody)));
+
+    let mut parts: Vec<Node> = form_header(form, back_ref, on_back, health)
+        .into_iter()
+        .map(Node::from)
+        .collect();
+    parts.extend(notice.map(Node::from));
+    parts.push(banner_view(banner, reloading, reload));
+    parts.push(form_el.into());
+    parts.extend(history_id.map(|id| Node::from(history::history(id))));
+    parts.push(dialog.into());
+    parts
 }
 
 /// Keys of the fields the form shows now (errors elsewhere go to the banner).

@@ -1,13 +1,16 @@
 //! The routed view of `/new`, `/new?from=<id>` (Duplicate) and `/{id}`: reads the route,
-//! loads the drivers and the connection, then shows [`ConnectionForm`] (or why it cannot).
+//! loads the drivers and the connection, then shows the form ([`form_parts`]) or why it
+//! cannot.
 
-use connections_api::Connection;
+use connections_api::{Connection, Driver};
 use leptos::prelude::*;
 
-use super::ConnectionForm;
+use super::form_parts;
 use crate::api::ApiError;
 use crate::context::{use_client, use_live};
+use crate::dom::{h, El, Nodes};
 use crate::i18n::{t, Msg};
+use crate::loader::Loader;
 use crate::route::{use_nav, Screen};
 
 /// What the route asks for.
@@ -26,10 +29,40 @@ enum Loaded {
     DuplicateGone,
 }
 
+/// What the view shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    Loading,
+    Failed,
+    Form,
+}
+
+/// The drivers, loaded.
+type Drivers = Loader<Result<Vec<Driver>, ApiError>>;
+/// What the route asks for, loaded.
+type Wanted = Loader<Result<Loaded, ApiError>>;
+
+/// Which of the three the view shows now (tracked).
+fn phase(drivers: Drivers, loaded: Wanted) -> Phase {
+    fn state<T>(r: &Option<Result<T, ApiError>>) -> (bool, bool) {
+        (matches!(r, Some(Ok(_))), matches!(r, Some(Err(_))))
+    }
+    let (d_ok, d_failed) = drivers.with(state);
+    let (l_ok, l_failed) = loaded.with(state);
+    if d_ok && l_ok {
+        Phase::Form
+    } else if d_failed || l_failed {
+        Phase::Failed
+    } else {
+        Phase::Loading
+    }
+}
+
 /// The routed view: loads the drivers (and the connection on edit or
-/// duplicate), then shows [`ConnectionForm`].
-#[component]
-pub fn ConnectionView() -> impl IntoView {
+/// duplicate), then shows the form. One `<section class="cc-form">` throughout: busy while
+/// loading, named by the form's title once the form is in it; its content is built again
+/// when what was loaded changes.
+pub fn connection_view() -> El {
     let nav = use_nav();
     // While the app leaves for the list, the form keeps what it shows until it goes.
     let target = Memo::new(move |prev: Option<&Target>| match nav.screen() {
@@ -40,14 +73,14 @@ pub fn ConnectionView() -> impl IntoView {
         Screen::List => prev.cloned().unwrap_or(Target::New { from: None }),
     });
     let client = use_client();
-    let drivers = crate::loader::Loader::new({
+    let drivers = Loader::new({
         let client = client.clone();
         move || {
             let client = client.clone();
             async move { client.drivers().await }
         }
     });
-    let loaded = crate::loader::Loader::new(move || {
+    let loaded = Loader::new(move || {
         let client = client.clone();
         let target = target.get();
         async move {
@@ -82,33 +115,38 @@ pub fn ConnectionView() -> impl IntoView {
         n
     });
 
-    move || match (drivers.get(), loaded.get()) {
-        (Some(Ok(ds)), Some(Ok(l))) => {
-            let (connection, duplicate, notice) = match l {
-                Loaded::Blank => (None, false, None),
-                Loaded::Edit(c) => (Some(c), false, None),
-                Loaded::Duplicate(c) => (Some(c), true, None),
-                Loaded::DuplicateGone => (None, false, Some(Msg::DuplicateGone)),
-            };
-            view! {
-                <ConnectionForm drivers=ds connection=connection duplicate=duplicate notice=notice/>
+    let section = h("section")
+        .class("cc-form")
+        .attr_opt("aria-busy", move || {
+            (phase(drivers, loaded) == Phase::Loading).then(|| "true".to_string())
+        })
+        .attr_opt("aria-labelledby", move || {
+            (phase(drivers, loaded) == Phase::Form).then(|| "cc-form-title".to_string())
+        });
+    section.region(
+        move || (drivers.get(), loaded.get()),
+        move |got| match got {
+            (Some(Ok(ds)), Some(Ok(l))) => {
+                let (connection, duplicate, notice) = match l {
+                    Loaded::Blank => (None, false, None),
+                    Loaded::Edit(c) => (Some(c), false, None),
+                    Loaded::Duplicate(c) => (Some(c), true, None),
+                    Loaded::DuplicateGone => (None, false, Some(Msg::DuplicateGone)),
+                };
+                Nodes(form_parts(ds, connection, duplicate, notice))
             }
-            .into_any()
-        }
-        (Some(Err(e)), _) | (_, Some(Err(e))) => {
-            view! { <LoadError error=e on_retry=retry/> }.into_any()
-        }
-        _ => view! {
-            <section class="cc-form" aria-busy="true">
-                <p class="cc-state" role="status">{t(Msg::FormLoading)}</p>
-            </section>
-        }
-        .into_any(),
-    }
+            (Some(Err(e)), _) | (_, Some(Err(e))) => load_error(e, retry).into(),
+            _ => h("p")
+                .class("cc-state")
+                .attr("role", "status")
+                .text_with(t(Msg::FormLoading))
+                .into(),
+        },
+    )
 }
 
-#[component]
-fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
+/// Why the form cannot be shown, with Back and (where it may help) Retry.
+fn load_error(error: ApiError, on_retry: impl Fn() + 'static) -> Vec<El> {
     let nav = use_nav();
     let (text, retry) = match error {
         ApiError::NotFound(_) => (Msg::NotFound, false),
@@ -118,24 +156,25 @@ fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
     };
     let back = move |_| nav.push("/");
     let retry = retry.then(|| {
-        view! {
-            <button type="button" class="cc-btn" on:click=move |_| on_retry()>
-                {t(Msg::Retry)}
-            </button>
-        }
+        h("button")
+            .attr("type", "button")
+            .class("cc-btn")
+            .on("click", move |_| on_retry())
+            .text_with(t(Msg::Retry))
     });
-    view! {
-        <section class="cc-form">
-            <div class="cc-form-head">
-                <button type="button" class="cc-btn" on:click=back>
-                    <span aria-hidden="true">"←"</span>
-                    {t(Msg::Back)}
-                </button>
-            </div>
-            <div class="cc-state cc-error" role="alert">
-                <p>{t(text)}</p>
-                {retry}
-            </div>
-        </section>
-    }
+    vec![
+        h("div").class("cc-form-head").child(
+            h("button")
+                .attr("type", "button")
+                .class("cc-btn")
+                .on("click", back)
+                .child(h("span").attr("aria-hidden", "true").text("←"))
+                .text_with(t(Msg::Back)),
+        ),
+        h("div")
+            .class("cc-state cc-error")
+            .attr("role", "alert")
+            .child(h("p").text_with(t(text)))
+            .child_opt(retry),
+    ]
 }
