@@ -292,8 +292,10 @@ where
 {
     let key = Memo::new(move |_| key());
     place(Box::new(move || {
-        key.track();
-        untrack(|| build(key.get_untracked()).into())
+        // `get`, not `track`: a memo only tracked is never computed, so its first change
+        // would look like a change from nothing, even to the same value.
+        let k = key.get();
+        untrack(|| build(k).into())
     }))
 }
 
