@@ -45,7 +45,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client with a fixed token and no host (tests, components mounted alone).
+    /// A client with a fixed token and no host (tests, parts mounted alone).
     pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
         Client::with_session(base, Session::detached(token))
     }

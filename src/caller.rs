@@ -14,7 +14,7 @@ use crate::api::Client;
 use crate::dom::{h, when};
 use web_sys::Node;
 
-/// The caller as the server named it; in context under [`crate::App`].
+/// The caller as the server named it; in context under [`crate::app::app`].
 #[derive(Debug, Clone, Copy)]
 pub struct Caller {
     me: RwSignal<Option<Me>>,

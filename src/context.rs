@@ -1,6 +1,6 @@
-//! What the app's components take from context: the host's settings ([`HostConfig`]), the
+//! What the app's screens and parts take from context: the host's settings ([`HostConfig`]), the
 //! API client ([`use_client`]) and the live settings ([`Live`], [`use_locale`]). A leaf: it
-//! imports no component, so every screen may import it and `app.rs` only provides.
+//! imports no screen, so every screen may import it and `app.rs` only provides.
 
 use leptos::prelude::*;
 
@@ -62,23 +62,23 @@ impl Live {
     }
 }
 
-/// The API client provided by [`App`](crate::App).
+/// The API client provided by [`app`](crate::app::app).
 ///
 /// # Panics
-/// Outside [`App`](crate::App) (or a test that provides one): a screen without its host's
+/// Outside [`app`](crate::app::app) (or a test that provides one): a screen without its host's
 /// client would talk to a server the host did not choose.
 pub fn use_client() -> Client {
     expect_context::<Client>()
 }
 
-/// The live settings provided by [`App`](crate::App); outside it, the defaults (English), so a
-/// component mounted alone still speaks.
+/// The live settings provided by [`app`](crate::app::app); outside it, the defaults (English), so a
+/// part mounted alone still speaks.
 pub fn use_live() -> Live {
     use_context::<Live>().unwrap_or_else(|| Live::new(Locale::default()))
 }
 
 /// Where the list was last: `/` with its view's query (sort, filter, page), kept by the list
-/// and provided by [`App`](crate::App), so the form's Back returns to that view. Outside the
+/// and provided by [`app`](crate::app::app), so the form's Back returns to that view. Outside the
 /// app: `/`.
 pub fn use_list_place() -> RwSignal<String> {
     use_context::<ListPlace>().map_or_else(|| RwSignal::new("/".to_string()), |p| p.0)

@@ -1,5 +1,5 @@
 //! The browser's Back (a `popstate`) seen before the router sees it, so a form with changes
-//! can ask first. [`App`](crate::App) listens before its router does (listeners of one
+//! can ask first. [`app`](crate::app::app) listens before its router does (listeners of one
 //! phase run in the order they were added) and asks the [`BackGuard`] a form put in place.
 
 use std::rc::Rc;
@@ -73,7 +73,7 @@ impl Default for BackGuard {
     }
 }
 
-/// The guard provided by [`App`](crate::App) (outside it: one nobody listens to).
+/// The guard provided by [`app`](crate::app::app) (outside it: one nobody listens to).
 pub fn use_back_guard() -> BackGuard {
     use_context::<BackGuard>().unwrap_or_default()
 }

@@ -34,7 +34,7 @@ impl<T: Clone + 'static> Loader<T> {
         // Which future's value is the one to keep: the one started last.
         let started = StoredValue::new(0u64);
         // A render effect's first run is now, not in a later task: the request goes out while
-        // the component is still being built, as `LocalResource`'s did (an `Effect` waited for
+        // the screen is still being built, as `LocalResource`'s did (an `Effect` waited for
         // the whole view to be built and mounted first).
         let effect = RenderEffect::new(move |_| {
             again.track();

@@ -53,7 +53,7 @@ pub fn query_value(search: &str, key: &str) -> Option<String> {
         .and_then(|p| p.get(key))
 }
 
-/// The address as signals; `Copy`, provided by [`App`](crate::App).
+/// The address as signals; `Copy`, provided by [`app`](crate::app::app).
 #[derive(Debug, Clone, Copy)]
 pub struct Nav {
     base: StoredValue<String>,
@@ -154,7 +154,7 @@ impl Nav {
     }
 }
 
-/// The [`Nav`] of the [`App`](crate::App); outside it (a component mounted alone in a
+/// The [`Nav`] of the [`app`](crate::app::app); outside it (a part mounted alone in a
 /// test), one for the page's own address with no base path.
 pub fn use_nav() -> Nav {
     use_context::<Nav>().unwrap_or_else(|| Nav::new(String::new()))

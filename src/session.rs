@@ -42,7 +42,7 @@ impl PartialEq for Session {
 }
 
 impl Session {
-    /// A session with a fixed token and no host (tests, and components mounted alone).
+    /// A session with a fixed token and no host (tests, and parts mounted alone).
     pub fn detached(token: Option<String>) -> Session {
         Session(SendWrapper::new(Rc::new(Inner {
             token: RefCell::new(token),

@@ -75,7 +75,7 @@ pub fn locale() -> Locale {
 }
 
 /// A reactive text for views and attributes: re-renders when the locale changes.
-/// Call it inside a component (it reads the locale signal from context).
+/// Call it while building (it reads the locale signal from context).
 pub fn t(m: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let l = crate::context::use_locale();
     move || m.text(l.get())

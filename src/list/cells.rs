@@ -1,5 +1,5 @@
 //! What a cell shows of a connection's status and driver, shared by the rows (`rows.rs`) and
-//! the list's Test results (`mod.rs`); plain functions, no component.
+//! the list's Test results (`mod.rs`); plain functions.
 
 use connections_api::{State, Status};
 
