@@ -215,6 +215,8 @@ async fn bound_attributes_texts_and_listeners_follow_until_unmounted() {
     let on = RwSignal::new(true);
     let clicks = Rc::new(Cell::new(0u32));
     let c = clicks.clone();
+    let seen = Rc::new(std::cell::RefCell::new((String::new(), false)));
+    let s = seen.clone();
     let mounted = dom::mount(&root, move || {
         h("div")
             .child(
@@ -230,7 +232,10 @@ async fn bound_attributes_texts_and_listeners_follow_until_unmounted() {
                 h("input")
                     .attr("type", "checkbox")
                     .flag_with("checked", move || on.get())
-                    .value_with(move || on.get().to_string()),
+                    .value_with(move || on.get().to_string())
+                    .on("change", move |ev| {
+                        *s.borrow_mut() = (dom::target_value(&ev), dom::target_checked(&ev));
+                    }),
             )
     });
     let button = one(&root, "button").expect("a button");
@@ -248,6 +253,14 @@ async fn bound_attributes_texts_and_listeners_follow_until_unmounted() {
     assert_eq!(button.text_content().as_deref(), Some("On"));
     assert!(input.checked());
     assert_eq!(input.value(), "true");
+    input.click();
+    assert_eq!(
+        *seen.borrow(),
+        ("true".to_string(), false),
+        "the handler reads the target's value and checked state"
+    );
+    input.click();
+    assert_eq!(*seen.borrow(), ("true".to_string(), true));
     button.unchecked_ref::<web_sys::HtmlElement>().click();
     assert_eq!(clicks.get(), 1, "the listener ran");
 
