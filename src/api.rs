@@ -67,7 +67,7 @@ impl Client {
     /// Sends the request `make` builds (with `body` as JSON), as the session allows.
     async fn send(
         &self,
-        make: impl Fn() -> RequestBuilder,
+        make: &dyn Fn() -> RequestBuilder,
         body: Option<String>,
     ) -> Result<Response, ApiError> {
         self.send_with(make, body, self.session.abort_signal())
@@ -76,9 +76,12 @@ impl Client {
 
     /// [`Client::send`] with another abort signal than the session's (one its owner aborts
     /// also when the session closes).
+    ///
+    /// `make` is a trait object, not generic: this loop is compiled once, not once per request
+    /// kind.
     async fn send_with(
         &self,
-        make: impl Fn() -> RequestBuilder,
+        make: &dyn Fn() -> RequestBuilder,
         body: Option<String>,
         signal: Option<web_sys::AbortSignal>,
     ) -> Result<Response, ApiError> {
@@ -123,7 +126,7 @@ impl Client {
 
     pub async fn drivers(&self) -> Result<Vec<Driver>, ApiError> {
         let url = self.url("/drivers");
-        decode(self.send(|| Request::get(&url), None).await?).await
+        decode(self.send(&|| Request::get(&url), None).await?).await
     }
 
     /// One page of the list. `abort`: the list's own controller, so a newer page (the next
@@ -154,13 +157,13 @@ impl Client {
             }
             return decode(Response::from(raw)).await;
         }
-        decode(self.send_with(|| Request::get(&url), None, signal).await?).await
+        decode(self.send_with(&|| Request::get(&url), None, signal).await?).await
     }
 
     /// One connection; its `version` is what [`Client::update`] sends as If-Match.
     pub async fn get(&self, id: i64) -> Result<Connection, ApiError> {
         let url = self.url(&format!("/connections/{id}"));
-        decode(self.send(|| Request::get(&url), None).await?).await
+        decode(self.send(&|| Request::get(&url), None).await?).await
     }
 
     /// Creates a connection. `idempotency_key` makes a retried submission create nothing new.
@@ -180,7 +183,7 @@ impl Client {
                 r.header("Idempotency-Key", idempotency_key)
             }
         };
-        decode(self.send(make, Some(body)).await?).await
+        decode(self.send(&make, Some(body)).await?).await
     }
 
     /// Replaces a connection if it is still at `version` (else [`ApiError::Conflict`]).
@@ -194,12 +197,12 @@ impl Client {
         let body = json(input)?;
         let if_match = format!("\"{version}\"");
         let make = || Request::put(&url).header("If-Match", &if_match);
-        decode(self.send(make, Some(body)).await?).await
+        decode(self.send(&make, Some(body)).await?).await
     }
 
     pub async fn delete(&self, id: i64) -> Result<(), ApiError> {
         let url = self.url(&format!("/connections/{id}"));
-        let resp = self.send(|| Request::delete(&url), None).await?;
+        let resp = self.send(&|| Request::delete(&url), None).await?;
         if resp.ok() {
             Ok(())
         } else {
@@ -214,14 +217,18 @@ impl Client {
     pub async fn verify_stored(&self, id: i64) -> Result<Connection, ApiError> {
         let url = self.url(&format!("/connections/{id}/verify"));
         // A JSON body, even if empty: the server refuses state-changing requests without one.
-        decode(self.send(|| Request::post(&url), Some("{}".into())).await?).await
+        decode(
+            self.send(&|| Request::post(&url), Some("{}".into()))
+                .await?,
+        )
+        .await
     }
 
     /// Verifies unsaved credentials (with `connection_id`, a missing secret is the stored one).
     pub async fn verify(&self, request: &VerifyRequest) -> Result<VerifyResult, ApiError> {
         let url = self.url("/verify");
         let body = json(request)?;
-        decode(self.send(|| Request::post(&url), Some(body)).await?).await
+        decode(self.send(&|| Request::post(&url), Some(body)).await?).await
     }
 
     /// Who the caller is and whether they may change connections. Sent with the token of
@@ -246,7 +253,7 @@ impl Client {
         let url = self.url(&format!(
             "/connections/{id}/history?offset={offset}&limit={limit}"
         ));
-        decode(self.send(|| Request::get(&url), None).await?).await
+        decode(self.send(&|| Request::get(&url), None).await?).await
     }
 }
 
@@ -258,20 +265,33 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
 }
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    let status = resp.status();
+    let bytes = ok_bytes(resp).await?;
+    serde_json::from_slice::<T>(&bytes).map_err(|_| not_understood(status))
+}
+
+/// A successful answer's body, or the error an unsuccessful one names. Not generic, so this
+/// part of [`decode`] is compiled once, not once per type decoded.
+async fn ok_bytes(resp: Response) -> Result<Vec<u8>, ApiError> {
     if resp.ok() {
         // The body's bytes, copied into wasm as they are: as text, a 500-row page (about
         // 175 KB) was decoded into a JS string and encoded back to UTF-8 (9 ms a page).
-        let not_understood = || ApiError::Server {
-            status: resp.status(),
-            message: "The server sent an answer the app does not understand.".into(),
-        };
-        let bytes = resp.binary().await.map_err(|_| not_understood())?;
-        return serde_json::from_slice::<T>(&bytes).map_err(|_| not_understood());
+        return resp
+            .binary()
+            .await
+            .map_err(|_| not_understood(resp.status()));
     }
     Err(error_from(
         resp.status(),
         resp.json::<ErrorBody>().await.ok(),
     ))
+}
+
+fn not_understood(status: u16) -> ApiError {
+    ApiError::Server {
+        status,
+        message: "The server sent an answer the app does not understand.".into(),
+    }
 }
 
 /// Maps an error answer to an [`ApiError`]; `body` is the contract's Error body if it parsed.
