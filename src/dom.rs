@@ -59,12 +59,6 @@ fn bind_boxed(f: Box<dyn Fn()>) {
     on_cleanup(move || drop(effect));
 }
 
-/// Calls `f` (in the current owner) on each `name` event at `target` until that owner is
-/// cleaned up.
-pub fn listen(target: &web_sys::EventTarget, name: &str, f: impl FnMut(Event) + 'static) {
-    listen_boxed(target, name, Box::new(f));
-}
-
 fn listen_boxed(target: &web_sys::EventTarget, name: &str, mut f: Box<dyn FnMut(Event)>) {
     // The handler runs in the owner it was made in, so that it finds its contexts (the
     // locale, the client) as the code around it does.
@@ -380,12 +374,6 @@ impl From<Option<El>> for Nodes {
 impl From<Vec<El>> for Nodes {
     fn from(v: Vec<El>) -> Nodes {
         Nodes(v.into_iter().map(|e| e.0.into()).collect())
-    }
-}
-
-impl From<Node> for Nodes {
-    fn from(n: Node) -> Nodes {
-        Nodes(vec![n])
     }
 }
 

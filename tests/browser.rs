@@ -217,7 +217,10 @@ async fn bound_attributes_texts_and_listeners_follow_until_unmounted() {
     let c = clicks.clone();
     let seen = Rc::new(std::cell::RefCell::new((String::new(), false)));
     let s = seen.clone();
+    let bound = Rc::new(Cell::new(None::<bool>));
+    let b = bound.clone();
     let mounted = dom::mount(&root, move || {
+        dom::bind(move || b.set(Some(on.get())));
         h("div")
             .child(
                 h("button")
@@ -261,6 +264,7 @@ async fn bound_attributes_texts_and_listeners_follow_until_unmounted() {
     );
     input.click();
     assert_eq!(*seen.borrow(), ("true".to_string(), true));
+    assert_eq!(bound.get(), Some(true), "bind runs at once");
     button.unchecked_ref::<web_sys::HtmlElement>().click();
     assert_eq!(clicks.get(), 1, "the listener ran");
 
@@ -270,6 +274,7 @@ async fn bound_attributes_texts_and_listeners_follow_until_unmounted() {
         button.get_attribute("aria-pressed").as_deref(),
         Some("false")
     );
+    assert_eq!(bound.get(), Some(false), "bind runs again on a change");
     assert!(!button.has_attribute("title"), "None removes the attribute");
     assert!(button.has_attribute("disabled"));
     assert!(!button.class_list().contains("cc-on"));
@@ -302,6 +307,66 @@ async fn bound_attributes_texts_and_listeners_follow_until_unmounted() {
     assert_eq!(
         button.get_attribute("aria-pressed").as_deref(),
         Some("false")
+    );
+}
+
+/// A region holds what its build gives for the key (an element or none), built again only
+/// when the key changes; a `Slot` gives back the element put into it.
+#[wasm_bindgen_test]
+async fn a_region_follows_its_key_and_a_slot_keeps_its_element() {
+    use wasm_bindgen::JsCast;
+
+    let root = host_element();
+    let n = RwSignal::new(0u32);
+    let slot = dom::Slot::new();
+    let _mounted = dom::mount(&root, move || {
+        h("div")
+            .region(
+                move || n.get().min(2),
+                |k| (k > 0).then(|| h("i").text(&k.to_string())),
+            )
+            .child(
+                h("output")
+                    .slot(slot)
+                    .text_with(move || n.get().to_string()),
+            )
+    });
+    let drawn = |v: &str| {
+        one(&root, "output")
+            .and_then(|o| o.text_content())
+            .as_deref()
+            == Some(v)
+    };
+    let shown = || one(&root, "i").and_then(|i| i.text_content());
+    assert_eq!(shown(), None, "key 0: nothing");
+    let output = slot.get().expect("the slot holds its element");
+    assert_eq!(output.tag_name(), "OUTPUT");
+    assert!(slot.get_as::<web_sys::HtmlElement>().is_some());
+    assert!(
+        slot.get_as::<web_sys::HtmlInputElement>().is_none(),
+        "not an input"
+    );
+    n.set(1);
+    assert!(until(|| drawn("1")).await);
+    assert_eq!(shown().as_deref(), Some("1"), "key 1: its element");
+    let first = one(&root, "i").expect("an element");
+    n.set(5);
+    assert!(until(|| drawn("5")).await);
+    assert_eq!(shown().as_deref(), Some("2"), "key 2: built again");
+    let second = one(&root, "i").expect("an element");
+    assert!(first != second, "another element");
+    n.set(7);
+    assert!(until(|| drawn("7")).await);
+    let third = one(&root, "i").expect("an element");
+    assert!(
+        second == third,
+        "same key: the same element, not built again"
+    );
+    assert!(
+        output
+            .unchecked_ref::<web_sys::Node>()
+            .is_same_node(slot.get().as_ref().map(|e| e.unchecked_ref())),
+        "the slot still holds the same element"
     );
 }
 
