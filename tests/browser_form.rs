@@ -811,3 +811,41 @@ async fn the_browsers_back_with_changes_asks_first() {
         "the list shows"
     );
 }
+
+/// Another load error after Retry changes the alert's text only: the Retry button, with the
+/// focus, stays where it was.
+#[wasm_bindgen_test]
+async fn retry_keeps_its_button_and_focus_when_another_error_comes() {
+    let error = serde_json::json!({ "error": { "code": "internal", "message": "m" } });
+    fake_api(&[
+        drivers_route(),
+        ("GET", "/api/connections/17", 500, error.clone(), false),
+    ]);
+    let (root, _handle) = mount_app("/17", "");
+    let alert_says = |text: &str| {
+        one(&root, "[role=alert]")
+            .and_then(|a| a.text_content())
+            .is_some_and(|t| t.contains(text))
+    };
+    assert!(until(|| alert_says("could not load this connection")).await);
+    let retry = button(&root, "Retry").expect("Retry");
+    retry.focus().expect("focus");
+    fake_api(&[
+        drivers_route(),
+        ("GET", "/api/connections/17", 401, error, false),
+    ]);
+    retry.click();
+    assert!(
+        until(|| alert_says("not authorised to open connections")).await,
+        "the other error's text"
+    );
+    assert!(retry.is_connected(), "the same Retry button");
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    assert_eq!(
+        active.as_ref().map(|a| a.unchecked_ref::<web_sys::Node>()),
+        Some(retry.unchecked_ref::<web_sys::Node>()),
+        "the focus stays on Retry"
+    );
+}

@@ -123,10 +123,16 @@ pub fn connection_view() -> El {
         .attr_opt("aria-labelledby", move || {
             (phase(drivers, loaded) == Phase::Form).then(|| "cc-form-title".to_string())
         });
+    // Rebuilt when what is shown changes (another connection, another kind of state), not
+    // when only an error's text does: Retry (with the focus) stays.
     section.region(
-        move || (drivers.get(), loaded.get()),
-        move |got| match got {
-            (Some(Ok(ds)), Some(Ok(l))) => {
+        move || match (drivers.get(), loaded.get()) {
+            (Some(Ok(ds)), Some(Ok(l))) => Shown::Form(ds, l),
+            (Some(Err(e)), _) | (_, Some(Err(e))) => Shown::Error(error_msg(&e).1),
+            _ => Shown::Loading,
+        },
+        move |shown| match shown {
+            Shown::Form(ds, l) => {
                 let (connection, duplicate, notice) = match l {
                     Loaded::Blank => (None, false, None),
                     Loaded::Edit(c) => (Some(c), false, None),
@@ -135,8 +141,14 @@ pub fn connection_view() -> El {
                 };
                 Nodes(form_parts(ds, connection, duplicate, notice))
             }
-            (Some(Err(e)), _) | (_, Some(Err(e))) => load_error(e, retry).into(),
-            _ => h("p")
+            Shown::Error(offers_retry) => {
+                let error = move || match (drivers.get(), loaded.get()) {
+                    (Some(Err(e)), _) | (_, Some(Err(e))) => Some(error_msg(&e).0),
+                    _ => None,
+                };
+                load_error(error, offers_retry, retry).into()
+            }
+            Shown::Loading => h("p")
                 .class("cc-state")
                 .attr("role", "status")
                 .text_with(t(Msg::FormLoading))
@@ -145,15 +157,34 @@ pub fn connection_view() -> El {
     )
 }
 
-/// Why the form cannot be shown, with Back and (where it may help) Retry.
-fn load_error(error: ApiError, on_retry: impl Fn() + 'static) -> Vec<El> {
-    let nav = use_nav();
-    let (text, retry) = match error {
+/// What the view shows: the form for what it loaded, an error (with Retry or not), or that
+/// it is loading.
+#[derive(Clone, PartialEq)]
+enum Shown {
+    Loading,
+    Error(bool),
+    Form(Vec<Driver>, Loaded),
+}
+
+/// The text of a load error, and whether Retry may help.
+fn error_msg(error: &ApiError) -> (Msg, bool) {
+    match error {
         ApiError::NotFound(_) => (Msg::NotFound, false),
         ApiError::Network => (Msg::LoadUnreachable, true),
         ApiError::Unauthorized => (Msg::LoadUnauthorized, true),
         _ => (Msg::LoadServer, true),
-    };
+    }
+}
+
+/// Why the form cannot be shown (the text `error` gives now), with Back and, where it may
+/// help, Retry.
+fn load_error(
+    error: impl Fn() -> Option<Msg> + 'static,
+    retry: bool,
+    on_retry: impl Fn() + 'static,
+) -> Vec<El> {
+    let nav = use_nav();
+    let locale = crate::context::use_locale();
     let back = move |_| nav.push("/");
     let retry = retry.then(|| {
         h("button")
@@ -174,7 +205,7 @@ fn load_error(error: ApiError, on_retry: impl Fn() + 'static) -> Vec<El> {
         h("div")
             .class("cc-state cc-error")
             .attr("role", "alert")
-            .child(h("p").text_with(t(text)))
+            .child(h("p").text_with(move || error().map_or("", |m| m.text(locale.get()))))
             .child_opt(retry),
     ]
 }

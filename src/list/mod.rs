@@ -726,15 +726,20 @@ pub fn connection_list() -> El {
         })
     });
     let filter_now = move || query.with(|q| q.q.trim().to_string());
-    let body = move |kind: Kind| match kind {
+    let body = move |shown: Kind| match shown {
         Kind::Loading => h("p")
             .class("cc-state")
             .attr("role", "status")
             .text_with(t(Msg::Loading)),
-        Kind::Error(text) => h("div")
+        // One error block for every error: another error after Retry changes its text, and
+        // the Retry button (with the focus) stays.
+        Kind::Error(_) => h("div")
             .class("cc-state cc-error")
             .attr("role", "alert")
-            .child(h("p").text_with(t(text)))
+            .child(h("p").text_with(move || match kind.get() {
+                Kind::Error(text) => text.text(locale.get()),
+                _ => "",
+            }))
             .child(
                 h("button")
                     .attr("type", "button")
@@ -975,7 +980,10 @@ pub fn connection_list() -> El {
                         .text_with(t(Msg::Dismiss)),
                 )
         })
-        .region(move || kind.get(), body)
+        .region(
+            move || std::mem::discriminant(&kind.get()),
+            move |_| body(kind.get_untracked()),
+        )
         .when(pager_shown, move || {
             Pager {
                 offset: page_offset,
