@@ -876,3 +876,43 @@ async fn a_saved_row_is_found_on_its_page_marked_focused_and_said() {
         address()
     );
 }
+
+/// Another error after Retry changes the alert's text only: the Retry button, with the focus,
+/// stays where it was.
+#[wasm_bindgen_test]
+async fn retry_keeps_its_button_and_focus_when_another_error_comes() {
+    let error = serde_json::json!({ "error": { "code": "internal", "message": "m" } });
+    fetch::routes(&[("GET", "/retry-api/connections", 500, error.clone(), false)]);
+    web_sys::window()
+        .expect("window")
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some("/"))
+        .expect("address");
+    let root = host_element();
+    let config = HostConfig::new(Some("/retry-api".to_string()), None, None, None);
+    let _mounted = dom::mount(&root, move || app(config, None, None));
+    let alert_says = |text: &str| {
+        one(&root, "[role=alert]")
+            .and_then(|a| a.text_content())
+            .is_some_and(|t| t.contains(text))
+    };
+    assert!(until(|| alert_says("could not load the connections")).await);
+    let retry = button(&root, "Retry").expect("Retry");
+    retry.focus().expect("focus");
+    fetch::routes(&[("GET", "/retry-api/connections", 401, error, false)]);
+    retry.click();
+    assert!(
+        until(|| alert_says("not authorised to see the connections")).await,
+        "the other error's text"
+    );
+    assert!(retry.is_connected(), "the same Retry button");
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    assert_eq!(
+        active.as_ref().map(|a| a.unchecked_ref::<web_sys::Node>()),
+        Some(retry.unchecked_ref::<web_sys::Node>()),
+        "the focus stays on Retry"
+    );
+}
