@@ -707,7 +707,9 @@ async fn bulk_test_runs_four_at_a_time_shows_progress_and_cancels() {
         "never more than four at a time, no second run"
     );
 
-    button(&root, "Cancel").expect("Cancel").click();
+    let cancel = button(&root, "Cancel").expect("Cancel");
+    cancel.focus().expect("focus");
+    cancel.click();
     fetch::release(4);
     let summary = "Test finished: 6 tested, 4 not started (cancelled).";
     assert!(
@@ -725,6 +727,16 @@ async fn bulk_test_runs_four_at_a_time_shows_progress_and_cancels() {
     assert_eq!(
         test.get_attribute("aria-disabled").as_deref(),
         Some("false")
+    );
+    let focused = || {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .is_some_and(|a| a.is_same_node(Some(test.unchecked_ref())))
+    };
+    assert!(
+        until(focused).await,
+        "Cancel went away under the focus: it goes back to Test"
     );
 }
 

@@ -599,12 +599,15 @@ pub fn connection_list() -> El {
                     })
                 });
                 report(l, progress, lines);
-                // The Cancel button went away under the focus: back to Test.
-                if focus_is_lost() {
-                    if let Some(b) = test_button.get_as::<web_sys::HtmlElement>() {
-                        let _ = b.focus();
+                // The Cancel button goes away under the focus: back to Test, looked at once
+                // the progress bar is gone (the effects that remove it run first).
+                request_animation_frame(move || {
+                    if focus_is_lost() {
+                        if let Some(b) = test_button.get_as::<web_sys::HtmlElement>() {
+                            let _ = b.focus();
+                        }
                     }
-                }
+                });
             }),
         );
     };
