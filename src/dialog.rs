@@ -49,6 +49,16 @@ impl Confirm {
                 d.close();
             }
         });
+        // Closed at once when a choice is made, before the choice's own code runs: a focus it
+        // moves (back to the button that opened the dialog) then lands on a page that is no
+        // longer inert behind a modal dialog.
+        let shut = move || {
+            if let Some(d) = dialog.get_as::<HtmlDialogElement>() {
+                if d.open() {
+                    d.close();
+                }
+            }
+        };
         let title_id = format!("{id_prefix}-title");
         let body_id = format!("{id_prefix}-body");
         h("dialog")
@@ -63,6 +73,7 @@ impl Confirm {
                 if ev.key() == "Escape" {
                     ev.prevent_default();
                     ev.stop_propagation();
+                    shut();
                     on_cancel.run(());
                 }
             })
@@ -91,14 +102,20 @@ impl Confirm {
                             .attr("type", "button")
                             .class("cc-btn")
                             .slot(cancel_button)
-                            .on("click", move |_| on_cancel.run(()))
+                            .on("click", move |_| {
+                                shut();
+                                on_cancel.run(());
+                            })
                             .text_with(t(cancel)),
                     )
                     .child(
                         h("button")
                             .attr("type", "button")
                             .class("cc-btn cc-btn-danger-solid")
-                            .on("click", move |_| on_confirm.run(()))
+                            .on("click", move |_| {
+                                shut();
+                                on_confirm.run(());
+                            })
                             .text_with(t(confirm)),
                     ),
             )
