@@ -165,6 +165,13 @@ pub fn active_id() -> String {
         .unwrap_or_default()
 }
 
+/// Whether `el` has the focus.
+pub fn has_focus(el: &Element) -> bool {
+    document()
+        .active_element()
+        .is_some_and(|a| a.is_same_node(Some(el.as_ref())))
+}
+
 /// Types `value` into `el` as a user would (an `input` event of `kind`).
 pub fn type_into(el: &HtmlInputElement, value: &str, kind: &str) {
     el.set_value(value);
