@@ -127,13 +127,13 @@ pub fn connection_view() -> El {
     // when only an error's text does: Retry (with the focus) stays.
     section.region(
         move || match (drivers.get(), loaded.get()) {
-            (Some(Ok(ds)), Some(Ok(l))) => Shown::Form(ds, l),
+            (Some(Ok(ds)), Some(Ok(l))) => Shown::Form(ds, Box::new(l)),
             (Some(Err(e)), _) | (_, Some(Err(e))) => Shown::Error(error_msg(&e).1),
             _ => Shown::Loading,
         },
         move |shown| match shown {
             Shown::Form(ds, l) => {
-                let (connection, duplicate, notice) = match l {
+                let (connection, duplicate, notice) = match *l {
                     Loaded::Blank => (None, false, None),
                     Loaded::Edit(c) => (Some(c), false, None),
                     Loaded::Duplicate(c) => (Some(c), true, None),
@@ -163,7 +163,7 @@ pub fn connection_view() -> El {
 enum Shown {
     Loading,
     Error(bool),
-    Form(Vec<Driver>, Loaded),
+    Form(Vec<Driver>, Box<Loaded>),
 }
 
 /// The text of a load error, and whether Retry may help.
