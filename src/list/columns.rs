@@ -394,13 +394,8 @@ pub fn columns_bar(columns: RwSignal<ColumnState>, id: &'static str) -> El {
             .iter()
             .filter_map(|c| items.iter().find(|(x, _)| x == c).map(|(_, e)| e))
             .collect();
-        // Items of columns no longer listed go; the others are put in order, moving only
+        // Every column is listed (shown or not), so the items are only put in order, moving
         // those out of place.
-        for (_, e) in &items {
-            if !wanted.contains(&e) && e.parent_node().is_some() {
-                e.remove();
-            }
-        }
         let mut here = ul.first_element_child();
         for e in wanted {
             if here.as_ref() == Some(e) {
