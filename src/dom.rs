@@ -43,7 +43,7 @@ fn create(tag: &str) -> Element {
 }
 
 /// A text node.
-pub fn text(s: &str) -> Node {
+fn text(s: &str) -> Node {
     document().create_text_node(s).into()
 }
 
@@ -138,12 +138,6 @@ impl El {
         self
     }
 
-    /// Keeps a JavaScript property (`value`, `checked`, `selected`, `indeterminate`) at what
-    /// `f` gives; set only when it differs, so a caret in a text field stays where it is.
-    pub fn prop_with(self, name: &'static str, f: impl Fn() -> JsValue + 'static) -> Self {
-        self.prop_boxed(name, Box::new(f))
-    }
-
     /// Keeps `value` at the text `f` gives.
     pub fn value_with(self, f: impl Fn() -> String + 'static) -> Self {
         self.prop_boxed("value", Box::new(move || JsValue::from_str(&f())))
@@ -154,6 +148,8 @@ impl El {
         self.prop_boxed(name, Box::new(move || JsValue::from_bool(f())))
     }
 
+    /// Keeps a JavaScript property at what `f` gives; set only when it differs, so a caret in
+    /// a text field stays where it is.
     fn prop_boxed(self, name: &'static str, f: Box<dyn Fn() -> JsValue>) -> Self {
         let el = SendWrapper::new(self.0.clone());
         let key = JsValue::from_str(name);
