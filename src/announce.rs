@@ -4,17 +4,18 @@
 //! is present before anything is said and stays across screens; every screen speaks through
 //! [`use_announcer`] instead of a live region of its own.
 
+use crate::cell::Var;
 use leptos::prelude::*;
 
 use crate::dom::{h, El};
 
 /// Says a text through the live region.
 #[derive(Clone, Copy)]
-pub struct Announcer(RwSignal<String>);
+pub struct Announcer(Var<String>);
 
 impl Announcer {
     fn new() -> Self {
-        Announcer(RwSignal::new(String::new()))
+        Announcer(Var::new(String::new()))
     }
 
     /// Puts `text` into the live region (an empty text clears it). Does nothing once the

@@ -1,6 +1,7 @@
 //! The root of the app: puts the host settings, the API client and the live settings into
 //! context (`context.rs`), and the routes.
 
+use crate::cell::{Stash, Var};
 use leptos::prelude::*;
 
 use crate::api::Client;
@@ -26,11 +27,11 @@ pub fn app(config: HostConfig, session: Option<Session>, live: Option<Live>) -> 
     crate::caller::Caller::provide(client);
     provide_context(config.clone());
     let announcer = crate::announce::provide_announcer();
-    provide_context(ListPlace(RwSignal::new("/".to_string())));
+    provide_context(ListPlace(Var::new("/".to_string())));
     // Before the address's own listener: a form with changes sees the browser's Back first.
     let back_guard = BackGuard::new();
     provide_context(back_guard);
-    let _ = StoredValue::new_local(listen(move |ev| back_guard.check(ev)));
+    let _ = Stash::new(listen(move |ev| back_guard.check(ev)));
     let nav = Nav::provide(config.base_path.clone());
     navigate_events(nav, use_client().session().clone());
     // A screen stays up while only its query or id changes (`/3` to `/4`); `/new` to `/17`

@@ -7,6 +7,7 @@
 //! changes the token), with the token the server just accepted: it costs the host
 //! no extra token and never races a screen's own token refresh.
 
+use crate::cell::{Derived, Stash, Var};
 use connections_api::Me;
 use leptos::prelude::*;
 
@@ -17,20 +18,20 @@ use web_sys::Node;
 /// The caller as the server named it; in context under [`crate::app::app`].
 #[derive(Debug, Clone, Copy)]
 pub struct Caller {
-    me: RwSignal<Option<Me>>,
+    me: Var<Option<Me>>,
     /// The host's token count (`Live::auth`) the last question was asked at.
-    asked: StoredValue<Option<u64>>,
-    client: StoredValue<Client, LocalStorage>,
-    auth: RwSignal<u64>,
+    asked: Stash<Option<u64>>,
+    client: Stash<Client>,
+    auth: Var<u64>,
 }
 
 impl Caller {
     /// Puts an unknown caller into context.
     pub fn provide(client: Client) {
         provide_context(Caller {
-            me: RwSignal::new(None),
-            asked: StoredValue::new(None),
-            client: StoredValue::new_local(client),
+            me: Var::new(None),
+            asked: Stash::new(None),
+            client: Stash::new(client),
             auth: crate::context::use_live().auth,
         });
     }
@@ -67,9 +68,9 @@ pub fn load_after(loaded: impl Fn() -> bool + 'static) {
 }
 
 /// Whether the caller may add, change and delete connections (tracked).
-pub fn use_can_write() -> Signal<bool> {
+pub fn use_can_write() -> Derived<bool> {
     let caller = use_context::<Caller>();
-    Signal::derive(move || {
+    Derived::new(move || {
         caller.is_none_or(|c| c.me.with(|m| m.as_ref().is_none_or(|m| m.can_write)))
     })
 }

@@ -2,6 +2,7 @@
 //! API client ([`use_client`]) and the live settings ([`Live`], [`use_locale`]). A leaf: it
 //! imports no screen, so every screen may import it and `app.rs` only provides.
 
+use crate::cell::{Derived, Var};
 use leptos::prelude::*;
 
 use crate::api::Client;
@@ -48,16 +49,16 @@ impl Default for HostConfig {
 /// What a host changes on a mounted app without a remount (`handle.update`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Live {
-    pub locale: RwSignal<Locale>,
+    pub locale: Var<Locale>,
     /// Counts the host's token changes; a screen refused as unauthorised tries again on each.
-    pub auth: RwSignal<u64>,
+    pub auth: Var<u64>,
 }
 
 impl Live {
     pub fn new(locale: Locale) -> Self {
         Live {
-            locale: RwSignal::new(locale),
-            auth: RwSignal::new(0),
+            locale: Var::new(locale),
+            auth: Var::new(0),
         }
     }
 }
@@ -80,16 +81,16 @@ pub fn use_live() -> Live {
 /// Where the list was last: `/` with its view's query (sort, filter, page), kept by the list
 /// and provided by [`app`](crate::app::app), so the form's Back returns to that view. Outside the
 /// app: `/`.
-pub fn use_list_place() -> RwSignal<String> {
-    use_context::<ListPlace>().map_or_else(|| RwSignal::new("/".to_string()), |p| p.0)
+pub fn use_list_place() -> Var<String> {
+    use_context::<ListPlace>().map_or_else(|| Var::new("/".to_string()), |p| p.0)
 }
 
 /// The context value behind [`use_list_place`].
 #[derive(Debug, Clone, Copy)]
-pub struct ListPlace(pub RwSignal<String>);
+pub struct ListPlace(pub Var<String>);
 
 /// The user interface's language, as the host sets it.
-pub fn use_locale() -> Signal<Locale> {
+pub fn use_locale() -> Derived<Locale> {
     use_live().locale.into()
 }
 

@@ -2,6 +2,7 @@
 //! modal `<dialog role="alertdialog">`. Focus goes to Cancel when it opens (the safe choice),
 //! stays inside while it is open (the browser's modal dialog), and Escape cancels.
 
+use crate::cell::Derived;
 use leptos::prelude::*;
 use web_sys::HtmlDialogElement;
 
@@ -11,10 +12,10 @@ use crate::i18n::{t, Msg};
 /// A confirmation: open while `open` holds. `title` and the body name it for assistive
 /// technology through `id_prefix`-title/-body; `confirm` is the destructive button's text.
 pub struct Confirm {
-    pub open: Signal<bool>,
+    pub open: Derived<bool>,
     /// Ids `<prefix>-title` and `<prefix>-body`.
     pub id_prefix: &'static str,
-    pub title: Signal<String>,
+    pub title: Derived<String>,
     pub cancel: Msg,
     pub confirm: Msg,
     pub on_cancel: UnsyncCallback<()>,

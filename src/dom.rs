@@ -12,6 +12,7 @@
 //! - [`mount`] puts a built tree into a host element; dropping its [`Mounted`] takes it out
 //!   and drops everything the tree made.
 
+use crate::cell::{Calc, Stash};
 use leptos::prelude::*;
 use leptos::reactive::effect::RenderEffect;
 use send_wrapper::SendWrapper;
@@ -280,7 +281,7 @@ where
     K: PartialEq + Send + Sync + Clone + 'static,
     N: Into<Nodes>,
 {
-    let key = Memo::new(move |_| key());
+    let key = Calc::new(move |_| key());
     place(Box::new(move || {
         // `get`, not `track`: a memo only tracked is never computed, so its first change
         // would look like a change from nothing, even to the same value.
@@ -375,7 +376,7 @@ impl From<Vec<El>> for Nodes {
 
 /// An element kept for later, as a node ref: set when the element is built.
 #[derive(Clone, Copy)]
-pub struct Slot(StoredValue<Option<SendWrapper<Element>>>);
+pub struct Slot(Stash<Option<SendWrapper<Element>>>);
 
 impl Default for Slot {
     fn default() -> Self {
@@ -385,7 +386,7 @@ impl Default for Slot {
 
 impl Slot {
     pub fn new() -> Self {
-        Slot(StoredValue::new(None))
+        Slot(Stash::new(None))
     }
 
     fn set(self, el: Element) {

@@ -2,6 +2,7 @@
 //! can ask first. [`app`](crate::app::app) listens before its router does (listeners of one
 //! phase run in the order they were added) and asks the [`BackGuard`] a form put in place.
 
+use crate::cell::Stash;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -45,11 +46,11 @@ type Check = Rc<dyn Fn(&web_sys::Event) -> Option<String>>;
 
 /// The check of the screen shown now (none: every Back goes through).
 #[derive(Clone, Copy)]
-pub struct BackGuard(StoredValue<Option<Check>, LocalStorage>);
+pub struct BackGuard(Stash<Option<Check>>);
 
 impl BackGuard {
     pub fn new() -> Self {
-        BackGuard(StoredValue::new_local(None))
+        BackGuard(Stash::new(None))
     }
 
     /// Puts `check` in place until the current owner (the form) is cleaned up.

@@ -11,6 +11,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod caller;
+pub mod cell;
 pub mod context;
 pub mod dialog;
 pub mod dom;

@@ -5,6 +5,7 @@
 //! future; the latest future's value wins (an older one that ends later is dropped), and the
 //! value shown stays until the next one arrives.
 
+use crate::cell::{Stash, Var};
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -12,7 +13,7 @@ use leptos::task::spawn_local;
 
 /// `None` until the first future ends; then the latest value.
 pub struct Loader<T: 'static> {
-    value: RwSignal<Option<T>, LocalStorage>,
+    value: Var<Option<T>>,
     again: Trigger,
 }
 
@@ -29,10 +30,10 @@ impl<T: Clone + 'static> Loader<T> {
     where
         Fut: Future<Output = T> + 'static,
     {
-        let value = RwSignal::new_local(None);
+        let value = Var::new(None);
         let again = Trigger::new();
         // Which future's value is the one to keep: the one started last.
-        let started = StoredValue::new(0u64);
+        let started = Stash::new(0u64);
         // A render effect's first run is now, not in a later task: the request goes out while
         // the screen is still being built, as `LocalResource`'s did (an `Effect` waited for
         // the whole view to be built and mounted first).
@@ -53,7 +54,7 @@ impl<T: Clone + 'static> Loader<T> {
             });
         });
         // Runs until the owner goes.
-        let _ = StoredValue::new_local(effect);
+        let _ = Stash::new(effect);
         Loader { value, again }
     }
 

@@ -7,6 +7,7 @@
 //! [`Nav::replace`] change the browser's address first, then the signals, so a screen that
 //! comes up reads the address it was moved to.
 
+use crate::cell::{Stash, Var};
 use leptos::prelude::*;
 
 use crate::history_guard::{listen, Guard};
@@ -56,19 +57,19 @@ pub fn query_value(search: &str, key: &str) -> Option<String> {
 /// The address as signals; `Copy`, provided by [`app`](crate::app::app).
 #[derive(Debug, Clone, Copy)]
 pub struct Nav {
-    base: StoredValue<String>,
+    base: Stash<String>,
     /// The path under the base path (`/`, `/new`, `/17`).
-    path: RwSignal<String>,
+    path: Var<String>,
     /// The query, with its `?` (empty when there is none).
-    search: RwSignal<String>,
+    search: Var<String>,
 }
 
 impl Nav {
     fn new(base: String) -> Nav {
         let nav = Nav {
-            base: StoredValue::new(base),
-            path: RwSignal::new("/".to_string()),
-            search: RwSignal::new(String::new()),
+            base: Stash::new(base),
+            path: Var::new("/".to_string()),
+            search: Var::new(String::new()),
         };
         nav.read_address();
         nav
@@ -98,7 +99,7 @@ impl Nav {
             nav.read_address();
             None
         });
-        let _ = StoredValue::new_local(guard);
+        let _ = Stash::new(guard);
         provide_context(nav);
         nav
     }

@@ -1,6 +1,7 @@
 //! Browser tests: components mounted in headless Chromium by wasm-bindgen-test.
 #![cfg(target_arch = "wasm32")]
 
+use cloudinary_connections::cell::Var;
 use cloudinary_connections::dom::{self, h};
 use cloudinary_connections::{app, HostConfig};
 use leptos::prelude::*;
@@ -69,7 +70,7 @@ async fn a_loaders_latest_future_wins_and_the_value_stays_while_it_reloads() {
 
     let owner = Owner::new();
     owner.set();
-    let n = RwSignal::new(1u32);
+    let n = Var::new(1u32);
     // Each future's `resolve`, in the order the fetcher was called; and how many ended.
     let ends: Rc<RefCell<Vec<js_sys::Function>>> = Rc::default();
     let ended = Rc::new(RefCell::new(0u32));
@@ -138,7 +139,7 @@ async fn when_shows_its_content_while_true_and_builds_it_only_when_it_turns_true
     use std::rc::Rc;
 
     let root = host_element();
-    let n = RwSignal::new(1u32);
+    let n = Var::new(1u32);
     let builds = Rc::new(Cell::new(0u32));
     let inner_runs = Rc::new(Cell::new(0u32));
     let (b, r) = (builds.clone(), inner_runs.clone());
@@ -212,7 +213,7 @@ async fn bound_attributes_texts_and_listeners_follow_until_unmounted() {
     use wasm_bindgen::JsCast;
 
     let root = host_element();
-    let on = RwSignal::new(true);
+    let on = Var::new(true);
     let clicks = Rc::new(Cell::new(0u32));
     let c = clicks.clone();
     let seen = Rc::new(std::cell::RefCell::new((String::new(), false)));
@@ -317,7 +318,7 @@ async fn a_region_follows_its_key_and_a_slot_keeps_its_element() {
     use wasm_bindgen::JsCast;
 
     let root = host_element();
-    let n = RwSignal::new(0u32);
+    let n = Var::new(0u32);
     let slot = dom::Slot::new();
     let _mounted = dom::mount(&root, move || {
         h("div")
@@ -380,7 +381,7 @@ async fn an_effect_runs_again_when_what_it_read_changes_until_its_owner_is_gone(
     // Effects run on the executor, which mounting starts.
     std::mem::forget(dom::mount(&host_element(), || h("div")));
     let owner = Owner::new();
-    let n = RwSignal::new(1u32);
+    let n = Var::new(1u32);
     let seen: Rc<RefCell<Vec<u32>>> = Rc::default();
     owner.with(|| {
         let seen = seen.clone();

@@ -1,6 +1,7 @@
 //! The message above the form after Save or Test: an error, the fields the server refused
 //! that have no place on screen, or a conflict with Reload.
 
+use crate::cell::Var;
 use leptos::prelude::*;
 use web_sys::Node;
 
@@ -24,8 +25,8 @@ pub enum Banner {
 
 /// Shows `banner` (nothing while it is `None`). Reload (of a conflict) calls `on_reload`.
 pub fn banner_view(
-    banner: RwSignal<Option<Banner>>,
-    reloading: RwSignal<bool>,
+    banner: Var<Option<Banner>>,
+    reloading: Var<bool>,
     on_reload: UnsyncCallback<()>,
 ) -> Node {
     let locale = use_locale();

@@ -2,6 +2,7 @@
 //! variable (for drivers that take one), the driver's declared fields, and Test connection
 //! with its result. Before a driver is picked, a hint to choose one.
 
+use crate::cell::{Calc, Derived};
 use leptos::prelude::*;
 use web_sys::Node;
 
@@ -13,8 +14,8 @@ use crate::i18n::{t, Msg};
 /// `on_test`: the Test connection button. Built again when the driver changes.
 pub fn credentials(
     ctx: FormCtx,
-    driver_id: Memo<String>,
-    testing: Signal<bool>,
+    driver_id: Calc<String>,
+    testing: Derived<bool>,
     on_test: UnsyncCallback<()>,
 ) -> Node {
     let FormCtx {

@@ -1,7 +1,7 @@
 //! The Driver control: a choice while creating (choosing one shows its Credentials), the
 //! driver's name, read only, once the connection exists.
 
-use leptos::prelude::*;
+use crate::cell::Calc;
 use web_sys::{Event, FocusEvent};
 
 use super::fields::{field_error, label, leaves_for_button, FormCtx};
@@ -10,7 +10,7 @@ use crate::dom::{h, target_value, El};
 use crate::i18n::{self as msg, t, Msg};
 
 /// `driver_id`: the chosen driver's id (empty: none yet).
-pub fn driver_control(ctx: FormCtx, driver_id: Memo<String>, is_edit: bool) -> El {
+pub fn driver_control(ctx: FormCtx, driver_id: Calc<String>, is_edit: bool) -> El {
     let FormCtx {
         form,
         drivers,

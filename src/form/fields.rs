@@ -1,8 +1,8 @@
 //! The form's fields: a label, the control, its help and its error, wired with
 //! `aria-invalid` and `aria-describedby`.
 
+use crate::cell::{Derived, Stash, Var};
 use connections_api::{Driver, Field};
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, FocusEvent, Node};
 
@@ -15,15 +15,15 @@ use crate::i18n::{self as msg, t, Locale, Msg};
 /// What every field works on; cheap to copy.
 #[derive(Clone, Copy)]
 pub struct FormCtx {
-    pub form: RwSignal<FormState>,
-    pub errors: RwSignal<super::state::Errors>,
-    pub drivers: StoredValue<Vec<Driver>>,
+    pub form: Var<FormState>,
+    pub errors: Var<super::state::Errors>,
+    pub drivers: Stash<Vec<Driver>>,
     /// The note after the API environment variable filled the fields.
-    pub env_note: RwSignal<Option<Msg>>,
+    pub env_note: Var<Option<Msg>>,
     /// The result of Test connection shown now.
-    pub tested: RwSignal<Option<Tested>>,
+    pub tested: Var<Option<Tested>>,
     /// The language errors are shown in.
-    pub locale: Signal<Locale>,
+    pub locale: Derived<Locale>,
 }
 
 impl FormCtx {
@@ -257,7 +257,7 @@ pub fn credential_field(ctx: FormCtx, field: Field) -> El {
             .child_opt(empty_choice)
             .children(options)
     } else if field.secret {
-        let shown = RwSignal::new(false);
+        let shown = Var::new(false);
         // Not `type=password`: Chromium offers its password manager and generator on
         // every password field whatever `autocomplete` says (and treats a field that
         // once was one as one still). A text field masked by `-webkit-text-security`

@@ -2,6 +2,7 @@
 //! the creation date, and on edit the connection's health) and the actions row (Save).
 //! `auth`'s History section goes below the health, in [`form_header`]'s caller.
 
+use crate::cell::{Derived, Var};
 use connections_api::Status;
 use leptos::prelude::*;
 
@@ -14,7 +15,7 @@ use crate::i18n::{self as msg, t, Msg};
 /// Back, the title and the creation date; the health of a stored connection. `back` gets
 /// the Back button.
 pub fn form_header(
-    form: RwSignal<FormState>,
+    form: Var<FormState>,
     back: Slot,
     on_back: UnsyncCallback<()>,
     health_of: Option<Status>,
@@ -58,7 +59,7 @@ pub fn form_header(
 }
 
 /// The actions row: Save, and "Saving…" while it is under way.
-pub fn actions(saving: Signal<bool>) -> El {
+pub fn actions(saving: Derived<bool>) -> El {
     let locale = use_locale();
     let can_write = crate::caller::use_can_write();
     h("div")

@@ -2,7 +2,6 @@
 //! last check and when that was (the list's Status column, explained).
 
 use connections_api::Status;
-use leptos::prelude::*;
 
 use crate::context::use_locale;
 use crate::dom::{h, El};

@@ -2,8 +2,8 @@
 //! when to this connection, newest first, in the user's locale, a page at a time
 //! (`GET /api/connections/{id}/history`).
 
+use crate::cell::{Derived, Var};
 use connections_api::{Action, Actor, Event, EventPage};
-use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::context::{use_client, use_locale};
@@ -84,7 +84,7 @@ type Page = Loader<Result<EventPage, ApiError>>;
 pub fn history(id: i64) -> El {
     let client = use_client();
     let locale = use_locale();
-    let offset = RwSignal::new(0u64);
+    let offset = Var::new(0u64);
     let page: Page = Loader::new(move || {
         let client = client.clone();
         let offset = offset.get();
@@ -126,7 +126,7 @@ fn place(page: Page) -> (u64, u64, u64) {
 }
 
 /// The table and its pager; they follow the page loaded.
-fn table(page: Page, locale: Signal<Locale>, offset: RwSignal<u64>) -> Vec<El> {
+fn table(page: Page, locale: Derived<Locale>, offset: Var<u64>) -> Vec<El> {
     let rows = move || {
         let items = page.with(|p| match p {
             Some(Ok(p)) => p.items.clone(),

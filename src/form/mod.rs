@@ -25,6 +25,7 @@ pub mod state;
 mod tested;
 mod view;
 
+use crate::cell::{Calc, Derived, Stash, Var};
 use connections_api::{Connection, ConnectionInput, Driver, State, VerifyRequest, VerifyResult};
 use leptos::prelude::*;
 use web_sys::{Event, FocusEvent, Node, SubmitEvent};
@@ -90,11 +91,11 @@ fn form_parts(
         (None, _) => FormState::create(),
     };
     let ctx = FormCtx {
-        form: RwSignal::new(initial),
-        errors: RwSignal::new(Errors::new()),
-        drivers: StoredValue::new(drivers),
-        env_note: RwSignal::new(None),
-        tested: RwSignal::new(None),
+        form: Var::new(initial),
+        errors: Var::new(Errors::new()),
+        drivers: Stash::new(drivers),
+        env_note: Var::new(None),
+        tested: Var::new(None),
         locale: use_locale(),
     };
     let FormCtx {
@@ -105,10 +106,10 @@ fn form_parts(
         ..
     } = ctx;
     let locale = use_locale();
-    let banner = RwSignal::new(None::<Banner>);
-    let confirm_open = RwSignal::new(false);
-    let reloading = RwSignal::new(false);
-    let idempotency = StoredValue::new(Idempotency::default());
+    let banner = Var::new(None::<Banner>);
+    let confirm_open = Var::new(false);
+    let reloading = Var::new(false);
+    let idempotency = Stash::new(Idempotency::default());
     let back_ref = Slot::new();
     let client = use_client();
     let nav = crate::route::use_nav();
@@ -399,8 +400,8 @@ fn form_parts(
     // The browser's own Back with changes asks too. The listener runs before the router's
     // (capture, on the window), puts the form's address back and opens the dialog; Discard
     // then goes back for real.
-    let from_history = StoredValue::new(false);
-    let pass_pop = StoredValue::new(false);
+    let from_history = Stash::new(false);
+    let pass_pop = Stash::new(false);
     let here = web_sys::window().and_then(|w| w.location().href().ok());
     use_back_guard().hold(move |ev| {
         if pass_pop.try_get_value() == Some(true) {
@@ -422,7 +423,7 @@ fn form_parts(
         here.clone()
     });
 
-    let driver_id = Memo::new(move |_| form.with(|f| f.driver.clone()));
+    let driver_id = Calc::new(move |_| form.with(|f| f.driver.clone()));
     let is_edit = form.with_untracked(FormState::is_edit);
     let history_id = match form.with_untracked(|f| f.mode.clone()) {
         Mode::Create => None,
@@ -459,7 +460,7 @@ fn form_parts(
         UnsyncCallback::new(reload),
         UnsyncCallback::new(on_test),
     );
-    let discard_title = Signal::derive(move || Msg::DiscardTitle.text(locale.get()).to_string());
+    let discard_title = Derived::new(move || Msg::DiscardTitle.text(locale.get()).to_string());
     let keep_editing = UnsyncCallback::new(move |()| {
         confirm_open.set(false);
         from_history.set_value(false);
@@ -517,8 +518,13 @@ fn form_parts(
                 .child(field_error(ctx, FieldKey::Name)),
         )
         .child(driver_control(ctx, driver_id, is_edit))
-        .child(credentials(ctx, driver_id, testing.into(), on_test))
-        .child(actions(saving.into()))
+        .child(credentials(
+            ctx,
+            driver_id,
+            Derived::new(move || testing.get()),
+            on_test,
+        ))
+        .child(actions(Derived::new(move || saving.get())))
         .child(crate::caller::reader_note());
     let dialog = Confirm {
         open: confirm_open.into(),
@@ -545,8 +551,8 @@ fn form_parts(
 
 /// Keys of the fields the form shows now (errors elsewhere go to the banner).
 fn shown_keys(
-    form: RwSignal<FormState>,
-    drivers: StoredValue<Vec<Driver>>,
+    form: Var<FormState>,
+    drivers: Stash<Vec<Driver>>,
 ) -> std::collections::BTreeSet<FieldKey> {
     // Inserted, not collected: `collect()` would bring a sort for `FieldKey` (src/inserted.rs).
     let mut keys = std::collections::BTreeSet::new();

@@ -2,6 +2,7 @@
 //! loads the drivers and the connection, then shows the form ([`form_parts`]) or why it
 //! cannot.
 
+use crate::cell::Calc;
 use connections_api::{Connection, Driver};
 use leptos::prelude::*;
 
@@ -65,7 +66,7 @@ fn phase(drivers: Drivers, loaded: Wanted) -> Phase {
 pub fn connection_view() -> El {
     let nav = use_nav();
     // While the app leaves for the list, the form keeps what it shows until it goes.
-    let target = Memo::new(move |prev: Option<&Target>| match nav.screen() {
+    let target = Calc::new(move |prev: Option<&Target>| match nav.screen() {
         Screen::Connection(id) => Target::Edit(id),
         Screen::New => Target::New {
             from: nav.query("from").and_then(|s| s.parse().ok()),

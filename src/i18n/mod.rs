@@ -15,7 +15,6 @@ mod problems;
 
 use connections_api::State;
 
-use leptos::prelude::*;
 pub use problems::{choice_label, driver_name, env_var_error, field_help, field_label, problem};
 
 pub use crate::locale::Locale;

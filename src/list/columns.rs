@@ -1,5 +1,6 @@
 //! The list's columns: which are shown and in what order ([`ColumnState`]), and the columns bar.
 
+use crate::cell::{Calc, Var};
 use connections_api::SortKey;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -225,9 +226,9 @@ fn focus_column(col: Column, control: &str) {
 }
 
 /// The columns bar: a checkbox per column, reorder by drag and drop or by keyboard, reset.
-pub fn columns_bar(columns: RwSignal<ColumnState>, id: &'static str) -> El {
-    let dragging = RwSignal::new(None::<Column>);
-    let drop_target = RwSignal::new(None::<Column>);
+pub fn columns_bar(columns: Var<ColumnState>, id: &'static str) -> El {
+    let dragging = Var::new(None::<Column>);
+    let drop_target = Var::new(None::<Column>);
     let total = Column::ALL.len();
     let locale = use_locale();
 
@@ -242,10 +243,10 @@ pub fn columns_bar(columns: RwSignal<ColumnState>, id: &'static str) -> El {
 
     // One item of the list: its checkbox, its drag and drop, its move buttons.
     let item = move |col: Column| {
-        let shown = Memo::new(move |_| columns.with(|c| c.is_shown(col)));
+        let shown = Calc::new(move |_| columns.with(|c| c.is_shown(col)));
         let last_shown =
-            Memo::new(move |_| columns.with(|c| c.is_shown(col) && c.shown_count() == 1));
-        let position = Memo::new(move |_| {
+            Calc::new(move |_| columns.with(|c| c.is_shown(col) && c.shown_count() == 1));
+        let position = Calc::new(move |_| {
             columns.with(|c| c.items().iter().position(|(x, _)| *x == col).unwrap_or(0))
         });
         let label = move || col.label(locale.get());

@@ -1,5 +1,6 @@
 //! The delete confirmation: the app's [`Confirm`] dialog naming what will be deleted.
 
+use crate::cell::{Derived, Var};
 use leptos::prelude::*;
 
 use crate::context::use_locale;
@@ -13,7 +14,7 @@ const MAX_NAMES: usize = 10;
 /// Open while `targets` is `Some`. Escape or Cancel closes it; Delete calls `on_confirm` with
 /// the ids. `return_focus` (the Delete button) gets focus back when the dialog closes.
 pub fn delete_dialog(
-    targets: RwSignal<Option<Vec<(i64, String)>>>,
+    targets: Var<Option<Vec<(i64, String)>>>,
     on_confirm: UnsyncCallback<Vec<i64>>,
     return_focus: Slot,
 ) -> El {
@@ -35,7 +36,7 @@ pub fn delete_dialog(
         close();
         on_confirm.run(ids);
     };
-    let title = Signal::derive(move || {
+    let title = Derived::new(move || {
         targets.with(|t| msg::delete_title(locale.get(), t.as_ref().map_or(0, Vec::len)))
     });
     let names = move || {
@@ -58,7 +59,7 @@ pub fn delete_dialog(
         })
     };
     Confirm {
-        open: Signal::derive(move || targets.with(Option::is_some)),
+        open: Derived::new(move || targets.with(Option::is_some)),
         id_prefix: "cc-delete",
         title,
         cancel: Msg::Cancel,

@@ -24,6 +24,7 @@ pub use prefs::{Prefs, STORAGE_KEY};
 pub use query::{cycle, Locator, Sort, Step, ViewQuery};
 pub use selection::{AllState, Selection};
 
+use crate::cell::{Calc, Derived, Stash, Var};
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -132,10 +133,10 @@ pub fn connection_list() -> El {
     });
 
     let prefs = Prefs::load();
-    let columns = RwSignal::new(prefs.columns);
+    let columns = Var::new(prefs.columns);
     // The view the address names (Back, a shared link), else the default one.
-    let query = RwSignal::new(address_view(nav, prefs.page_size));
-    let limit = Memo::new(move |_| query.with(|q| q.limit));
+    let query = Var::new(address_view(nav, prefs.page_size));
+    let limit = Calc::new(move |_| query.with(|q| q.limit));
     crate::erased::effect(move || {
         Prefs {
             columns: columns.get(),
@@ -150,14 +151,14 @@ pub fn connection_list() -> El {
         nav.query("saved")
             .and_then(|s| s.trim().parse::<i64>().ok())
     };
-    let highlight = RwSignal::new(None::<i64>);
+    let highlight = Var::new(None::<i64>);
     // The saved row to focus once the table has drawn it (see `table.rs`).
-    let focus_saved = StoredValue::new(None::<i64>);
+    let focus_saved = Stash::new(None::<i64>);
     // The id searched for now; while it is, the view is the first guess and stays out of the
     // address.
-    let locating = StoredValue::new(None::<i64>);
-    let locate_abort = StoredValue::new_local(None::<web_sys::AbortController>);
-    let unmark = StoredValue::new_local(None::<TimeoutHandle>);
+    let locating = Stash::new(None::<i64>);
+    let locate_abort = Stash::new(None::<web_sys::AbortController>);
+    let unmark = Stash::new(None::<TimeoutHandle>);
     on_cleanup(move || {
         if let Some(Some(c)) = locate_abort.try_update_value(Option::take) {
             c.abort();
@@ -297,10 +298,10 @@ pub fn connection_list() -> El {
         }
     });
 
-    let filter_text = RwSignal::new(query.with_untracked(|q| q.q.clone()));
-    let filter_gen = StoredValue::new(0u64);
+    let filter_text = Var::new(query.with_untracked(|q| q.q.clone()));
+    let filter_gen = Stash::new(0u64);
     // The debounce's pending timeout, cleared by the next keystroke and when the list goes.
-    let filter_timer = StoredValue::new_local(None::<TimeoutHandle>);
+    let filter_timer = Stash::new(None::<TimeoutHandle>);
     on_cleanup(move || {
         if let Some(Some(t)) = filter_timer.try_update_value(Option::take) {
             t.clear();
@@ -309,10 +310,10 @@ pub fn connection_list() -> El {
 
     // One page from the server. A newer request supersedes an older one (the resource keeps
     // only the latest run's answer), and the old rows stay until the new ones arrive.
-    let in_flight = RwSignal::new(0u32);
+    let in_flight = Var::new(0u32);
     // The request of the page asked for last; a newer one aborts it (and so does the list
     // going away).
-    let list_abort = StoredValue::new_local(None::<web_sys::AbortController>);
+    let list_abort = Stash::new(None::<web_sys::AbortController>);
     on_cleanup(move || {
         if let Some(Some(c)) = list_abort.try_update_value(Option::take) {
             c.abort();
@@ -337,7 +338,7 @@ pub fn connection_list() -> El {
             }
         })
     };
-    let loading = Memo::new(move |_| in_flight.get() > 0);
+    let loading = Calc::new(move |_| in_flight.get() > 0);
     // Refused as unauthorised: the host's next token tries again.
     let auth = use_live().auth;
     Effect::new(move |prev: Option<u64>| {
@@ -349,7 +350,7 @@ pub fn connection_list() -> El {
         }
         n
     });
-    let current = Memo::new(move |_| match page.get() {
+    let current = Calc::new(move |_| match page.get() {
         Some(Ok(p)) => Some(p),
         _ => None,
     });
@@ -358,7 +359,7 @@ pub fn connection_list() -> El {
     crate::erased::effect(move || {
         current.with(|p| p.as_ref().map(|p| marks.note(&p.items)));
     });
-    let rows = Memo::new(move |_| {
+    let rows = Calc::new(move |_| {
         current.with(|p| {
             Arc::new(
                 p.as_ref()
@@ -368,13 +369,13 @@ pub fn connection_list() -> El {
         })
     });
 
-    let selection = RwSignal::new(Selection::default());
-    let tested = RwSignal::new(HashMap::<i64, Status>::new());
-    let testing = RwSignal::new(HashSet::<i64>::new());
-    let results = RwSignal::new(Vec::<(bool, String)>::new());
-    let bulk = RwSignal::new(None::<Progress>);
+    let selection = Var::new(Selection::default());
+    let tested = Var::new(HashMap::<i64, Status>::new());
+    let testing = Var::new(HashSet::<i64>::new());
+    let results = Var::new(Vec::<(bool, String)>::new());
+    let bulk = Var::new(None::<Progress>);
     // After a delete: the index of the row whose place to focus when the next page arrives.
-    let focus_after = RwSignal::new(None::<usize>);
+    let focus_after = Var::new(None::<usize>);
     let list_ref = Slot::new();
 
     // Each page that arrives: keep the selection of rows that still exist, go to the last
@@ -470,7 +471,7 @@ pub fn connection_list() -> El {
         }
     });
 
-    let selected_count = Memo::new(move |_| selection.with(Selection::len));
+    let selected_count = Calc::new(move |_| selection.with(Selection::len));
     // Screen readers hear the count through the one live region (`announce`), not a second
     // one in the toolbar that comes and goes with it.
     Effect::new(move |prev: Option<usize>| {
@@ -485,7 +486,7 @@ pub fn connection_list() -> El {
         }
         n
     });
-    let only_selected = Memo::new(move |_| selection.with(Selection::only));
+    let only_selected = Calc::new(move |_| selection.with(Selection::only));
     // Selected rows in page order, with their names (for the dialog and the results).
     let selected_rows = move || -> Vec<(i64, String)> {
         selection.with_untracked(|s| {
@@ -499,8 +500,8 @@ pub fn connection_list() -> El {
     };
 
     // One bulk run (Test or Delete) at a time; `cancel_run` stops it starting more rows.
-    let cancel_run = StoredValue::new_local(Rc::new(Cell::new(false)));
-    let running = Memo::new(move |_| bulk.with(Option::is_some));
+    let cancel_run = Stash::new(Rc::new(Cell::new(false)));
+    let running = Calc::new(move |_| bulk.with(Option::is_some));
     // Starts a run over `targets`: `work` does one row and says whether it went well;
     // `finished` gets the run's progress and its result lines in the rows' order.
     let start_run =
@@ -612,7 +613,7 @@ pub fn connection_list() -> El {
         );
     };
 
-    let delete_targets = RwSignal::new(None::<Vec<(i64, String)>>);
+    let delete_targets = Var::new(None::<Vec<(i64, String)>>);
     let delete_button = Slot::new();
     let delete_client = client.clone();
     let on_confirm_delete = UnsyncCallback::new(move |ids: Vec<i64>| {
@@ -669,7 +670,7 @@ pub fn connection_list() -> El {
 
     // Driver names as the server declares them (the Driver column), asked once a page came
     // (a refused token is reported once, by the page's request).
-    let page_came = Memo::new(move |_| current.with(Option::is_some));
+    let page_came = Calc::new(move |_| current.with(Option::is_some));
     let drivers = {
         let client = client.clone();
         crate::loader::Loader::new(move || {
@@ -684,7 +685,7 @@ pub fn connection_list() -> El {
             }
         })
     };
-    let driver_names = Memo::new(move |_| {
+    let driver_names = Calc::new(move |_| {
         Arc::new(
             drivers
                 .get()
@@ -694,18 +695,18 @@ pub fn connection_list() -> El {
         )
     });
 
-    let columns_open = RwSignal::new(false);
-    let shown = Memo::new(move |_| columns.with(ColumnState::shown));
+    let columns_open = Var::new(false);
+    let shown = Calc::new(move |_| columns.with(ColumnState::shown));
     let table_state = TableState {
         columns: shown,
         selection,
-        sort: Signal::derive(move || query.with(|q| q.sort)),
+        sort: Derived::new(move || query.with(|q| q.sort)),
         tested,
         testing,
         highlight,
         focus_saved,
         drivers: driver_names,
-        body: StoredValue::new_local(None),
+        body: Stash::new(None),
     };
 
     // Which state the body is in; the table stays mounted while rows come and go.
@@ -717,7 +718,7 @@ pub fn connection_list() -> El {
         NoMatch,
         Rows,
     }
-    let kind = Memo::new(move |_| {
+    let kind = Calc::new(move |_| {
         page.with(|p| match p {
             None => Kind::Loading,
             Some(Err(ApiError::Unauthorized)) => Kind::Error(Msg::ErrUnauthorized),
@@ -801,9 +802,9 @@ pub fn connection_list() -> El {
 
     let pager_shown = move || current.with(Option::is_some);
     let page_total =
-        Signal::derive(move || current.with(|p| p.as_ref().map_or(0, |p: &Arc<Page>| p.total)));
-    let page_rows = Signal::derive(move || rows.with(|r| r.len() as u64));
-    let page_offset = Signal::derive(move || current.with(|p| p.as_ref().map_or(0, |p| p.offset)));
+        Derived::new(move || current.with(|p| p.as_ref().map_or(0, |p: &Arc<Page>| p.total)));
+    let page_rows = Derived::new(move || rows.with(|r| r.len() as u64));
+    let page_offset = Derived::new(move || current.with(|p| p.as_ref().map_or(0, |p| p.offset)));
 
     // What the markup shows, named here so that the markup stays short.
     let refresh_busy = move || loading.get().to_string();
@@ -990,7 +991,7 @@ pub fn connection_list() -> El {
         .when(pager_shown, move || {
             Pager {
                 offset: page_offset,
-                limit: Signal::derive(move || limit.get()),
+                limit: Derived::new(move || limit.get()),
                 rows: page_rows,
                 total: page_total,
                 on_move,

@@ -1,6 +1,7 @@
 //! The pager as in the Actindo grid: rows per page, "from–to of total", first / previous /
 //! next / last.
 
+use crate::cell::Derived;
 use leptos::prelude::*;
 
 use crate::context::use_locale;
@@ -58,10 +59,10 @@ pub fn offset_for_size(offset: u64, new_limit: u64) -> u64 {
 /// The pager bar. `offset`/`limit` are what is asked for, `rows`/`total` what came back;
 /// a button asks `on_move` for its page (by the page's cursors, see [`super::query`]).
 pub struct Pager {
-    pub offset: Signal<u64>,
-    pub limit: Signal<u64>,
-    pub rows: Signal<u64>,
-    pub total: Signal<u64>,
+    pub offset: Derived<u64>,
+    pub limit: Derived<u64>,
+    pub rows: Derived<u64>,
+    pub total: Derived<u64>,
     pub on_move: UnsyncCallback<PageMove>,
     pub on_limit: UnsyncCallback<u64>,
 }
@@ -80,7 +81,7 @@ impl Pager {
         let locale = use_locale();
         let at_start = move || offset.get() == 0;
         let at_end = move || !has_next(offset.get(), limit.get(), total.get());
-        let (at_start, at_end) = (Signal::derive(at_start), Signal::derive(at_end));
+        let (at_start, at_end) = (Derived::new(at_start), Derived::new(at_end));
         let buttons = [
             (PageMove::First, Msg::FirstPage, "«", at_start),
             (PageMove::Previous, Msg::PreviousPage, "‹", at_start),

@@ -3,6 +3,7 @@
 //! (by id); a row whose state differs now is marked for as long as the list stays
 //! open. Kept simple on purpose: per browser, not per user.
 
+use crate::cell::Var;
 use std::collections::{BTreeMap, HashSet};
 
 use connections_api::Connection;
@@ -15,11 +16,11 @@ const MOST: usize = 5000;
 
 /// The marked ids of the open list; in context for the table.
 #[derive(Debug, Clone, Copy)]
-pub struct Marks(pub RwSignal<HashSet<i64>>);
+pub struct Marks(pub Var<HashSet<i64>>);
 
 impl Marks {
     pub fn provide() -> Marks {
-        let marks = Marks(RwSignal::new(HashSet::new()));
+        let marks = Marks(Var::new(HashSet::new()));
         provide_context(marks);
         marks
     }

@@ -1,5 +1,6 @@
 //! The table of one page: headers that sort, a checkbox per row, read-only cells.
 
+use crate::cell::{Calc, Derived, Stash, Var};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -18,21 +19,21 @@ use crate::i18n::{t, Msg};
 /// Everything the table reads and writes besides the rows.
 #[derive(Clone, Copy)]
 pub struct TableState {
-    pub columns: Memo<Vec<Column>>,
-    pub selection: RwSignal<Selection>,
-    pub sort: Signal<Option<Sort>>,
+    pub columns: Calc<Vec<Column>>,
+    pub selection: Var<Selection>,
+    pub sort: Derived<Option<Sort>>,
     /// Statuses returned by Test after the page was loaded.
-    pub tested: RwSignal<HashMap<i64, Status>>,
+    pub tested: Var<HashMap<i64, Status>>,
     /// Rows being tested right now.
-    pub testing: RwSignal<HashSet<i64>>,
+    pub testing: Var<HashSet<i64>>,
     /// The row the form just saved.
-    pub highlight: RwSignal<Option<i64>>,
+    pub highlight: Var<Option<i64>>,
     /// The saved row to focus (and scroll to the middle) once, when it is drawn.
-    pub focus_saved: StoredValue<Option<i64>>,
+    pub focus_saved: Stash<Option<i64>>,
     /// Driver names by id (`GET /api/drivers`; empty until it answers).
-    pub drivers: Memo<Arc<Vec<(String, String)>>>,
+    pub drivers: Calc<Arc<Vec<(String, String)>>>,
     /// The drawn rows (kept by the list across mounts of the table).
-    pub body: StoredValue<Option<Body>, LocalStorage>,
+    pub body: Stash<Option<Body>>,
 }
 
 fn focus_row(tr: Option<web_sys::Element>) {
@@ -56,7 +57,7 @@ fn row_of(el: &web_sys::Element) -> Option<(web_sys::Element, i64)> {
 /// The table of `rows`: a header that sorts through `on_sort`, rows that open through
 /// `on_open`.
 pub fn table(
-    rows: Memo<Arc<Vec<Arc<Connection>>>>,
+    rows: Calc<Arc<Vec<Arc<Connection>>>>,
     state: TableState,
     on_sort: UnsyncCallback<SortKey>,
     on_open: UnsyncCallback<i64>,
@@ -72,11 +73,11 @@ pub fn table(
         drivers,
         body,
     } = state;
-    let ids = Memo::new(move |_| rows.with(|r| r.iter().map(|c| c.id).collect::<Vec<_>>()));
-    let all_state = Memo::new(move |_| ids.with(|ids| selection.with(|s| s.all_state(ids))));
+    let ids = Calc::new(move |_| rows.with(|r| r.iter().map(|c| c.id).collect::<Vec<_>>()));
+    let all_state = Calc::new(move |_| ids.with(|ids| selection.with(|s| s.all_state(ids))));
     // Roving tab stop: one row is in the tab order; arrow keys move between rows.
-    let focused = RwSignal::new(None::<i64>);
-    let tab_stop = Memo::new(move |_| {
+    let focused = Var::new(None::<i64>);
+    let tab_stop = Calc::new(move |_| {
         ids.with(|ids| {
             focused
                 .get()
@@ -89,7 +90,7 @@ pub fn table(
     // the table (kept by the list), so rows survive a "no match" state in between.
     let tbody = Slot::new();
     let locale = use_locale();
-    let drawn = StoredValue::new(None::<Arc<Vec<Arc<Connection>>>>);
+    let drawn = Stash::new(None::<Arc<Vec<Arc<Connection>>>>);
     let marks = use_context::<super::seen::Marks>();
     crate::erased::effect(move || {
         let Some(el) = tbody.get_as::<web_sys::HtmlElement>() else {
