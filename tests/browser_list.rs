@@ -11,7 +11,6 @@ use cloudinary_connections::list::STORAGE_KEY;
 use cloudinary_connections::locale::Locale;
 use cloudinary_connections::{app, HostConfig, Live};
 use connections_api::{Connection, Page, Status};
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
