@@ -276,6 +276,14 @@ pub fn connection_list() -> El {
 
     // The view goes into the address (replacing the entry: paging is not history) and is
     // where the form's Back returns. While a saved row is searched for, its probes stay out.
+    // The address is written in a task of its own, after this round of effects: writing it
+    // takes the browser a few milliseconds, and the page's request goes out first.
+    let address_timer = Stash::new(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(Some(t)) = address_timer.try_update_value(Option::take) {
+            t.clear();
+        }
+    });
     crate::erased::effect(move || {
         let path = format!(
             "/{}",
@@ -294,7 +302,18 @@ pub fn connection_list() -> El {
             url_state::to_search(&address_view(nav, DEFAULT_LIMIT), DEFAULT_LIMIT)
         );
         if shown != path {
-            nav.replace(&path);
+            let timer = set_timeout_with_handle(
+                move || {
+                    address_timer.try_set_value(None);
+                    nav.replace(&path);
+                },
+                std::time::Duration::ZERO,
+            )
+            .ok();
+            if let Some(Some(old)) = address_timer.try_update_value(|t| std::mem::replace(t, timer))
+            {
+                old.clear();
+            }
         }
     });
 

@@ -41,7 +41,7 @@ impl Prefs {
 
     /// Parses a stored value; anything that does not fit gives the default.
     pub fn from_json(s: &str) -> Prefs {
-        let Ok(stored) = serde_json::from_str::<Stored>(s) else {
+        let Ok(stored) = serde_json::from_slice::<Stored>(s.as_bytes()) else {
             return Prefs::default();
         };
         let Some(columns) = ColumnState::from_stored(&stored.columns) else {

@@ -238,6 +238,11 @@ impl Body {
             self.columns = columns.to_vec();
             self.prototype = None;
         }
+        if page.is_empty() && !self.rows.is_empty() {
+            // All rows go (a filter that matches nothing): one DOM call, not one per row.
+            self.tbody.set_text_content(None);
+            self.spare.extend(self.rows.drain(..).rev());
+        }
         while self.rows.len() > page.len() {
             if let Some(row) = self.rows.pop() {
                 row.tr.remove();
@@ -257,12 +262,17 @@ impl Body {
             badges: &mut self.badges,
             locale: extra.locale,
         };
+        // New rows go in together: one insertion into the live table, not one per row.
+        let batch = self.doc.create_document_fragment();
         for (i, (row, conn)) in self.rows.iter_mut().zip(page).enumerate() {
             fill(&mut w, row, conn, columns, extra);
             set_row_state(row, selection.contains(conn.id), tab_stop == Some(conn.id));
             if i >= old {
-                let _ = self.tbody.append_child(&row.tr);
+                let _ = batch.append_child(&row.tr);
             }
+        }
+        if self.rows.len() > old {
+            let _ = self.tbody.append_child(&batch);
         }
     }
 

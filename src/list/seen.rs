@@ -1,9 +1,10 @@
 //! Connections whose status changed since the user last looked: the state each
 //! connection had when this browser last showed it is kept in `localStorage`
 //! (by id); a row whose state differs now is marked for as long as the list stays
-//! open. Kept simple on purpose: per browser, not per user.
+//! open. Kept simple on purpose: per browser, not per user. The list reads the stored
+//! states once and writes them back only when a page brought a new or changed state.
 
-use crate::cell::Var;
+use crate::cell::{Stash, Var};
 use std::collections::{BTreeMap, HashSet};
 
 use connections_api::Connection;
@@ -16,11 +17,11 @@ const MOST: usize = 5000;
 
 /// The marked ids of the open list; in context for the table.
 #[derive(Debug, Clone, Copy)]
-pub struct Marks(pub Var<HashSet<i64>>);
+pub struct Marks(pub Var<HashSet<i64>>, Stash<Option<BTreeMap<i64, String>>>);
 
 impl Marks {
     pub fn provide() -> Marks {
-        let marks = Marks(Var::new(HashSet::new()));
+        let marks = Marks(Var::new(HashSet::new()), Stash::new(None));
         provide_context(marks);
         marks
     }
@@ -28,29 +29,39 @@ impl Marks {
     /// Compares the shown connections with what was seen before, marks the changed
     /// ones and remembers the states now shown.
     pub fn note(&self, shown: &[Connection]) {
-        let mut seen = load();
-        let changed = compare(&mut seen, shown);
-        save(&seen);
+        let changed = self.1.update_value(|seen| {
+            let seen = seen.get_or_insert_with(load);
+            let (changed, news) = compare(seen, shown);
+            if news {
+                save(seen);
+            }
+            changed
+        });
         if !changed.is_empty() {
             self.0.update(|m| m.extend(changed));
         }
     }
 }
 
-/// The changed ids among `shown`, and `seen` updated to what is shown now.
-pub fn compare(seen: &mut BTreeMap<i64, String>, shown: &[Connection]) -> Vec<i64> {
+/// The changed ids among `shown`, and `seen` updated to what is shown now; with whether
+/// `seen` got a new or changed state (else it need not be written back).
+pub fn compare(seen: &mut BTreeMap<i64, String>, shown: &[Connection]) -> (Vec<i64>, bool) {
     let mut changed = Vec::new();
+    let mut news = false;
     for c in shown {
-        let now = c.status.state.as_str().to_string();
-        if seen.get(&c.id).is_some_and(|before| *before != now) {
-            changed.push(c.id);
+        let now = c.status.state.as_str();
+        match seen.get(&c.id) {
+            Some(before) if before == now => continue,
+            Some(_) => changed.push(c.id),
+            None => {}
         }
-        seen.insert(c.id, now);
+        seen.insert(c.id, now.to_string());
+        news = true;
     }
     while seen.len() > MOST {
         seen.pop_first();
     }
-    changed
+    (changed, news)
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -60,7 +71,7 @@ fn storage() -> Option<web_sys::Storage> {
 fn load() -> BTreeMap<i64, String> {
     storage()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| serde_json::from_slice(text.as_bytes()).ok())
         .unwrap_or_default()
 }
 
@@ -95,13 +106,32 @@ mod tests {
     #[test]
     fn a_changed_state_is_marked_once_and_new_rows_are_not() {
         let mut seen = BTreeMap::new();
-        assert!(compare(&mut seen, &[conn(1, State::Ok), conn(2, State::Ok)]).is_empty());
+        let first = [conn(1, State::Ok), conn(2, State::Ok)];
+        assert_eq!(compare(&mut seen, &first), (vec![], true), "new rows");
         let shown = [
             conn(1, State::InvalidCredentials),
             conn(2, State::Ok),
             conn(3, State::Ok),
         ];
-        assert_eq!(compare(&mut seen, &shown), vec![1]);
-        assert!(compare(&mut seen, &shown).is_empty(), "seen now");
+        assert_eq!(compare(&mut seen, &shown), (vec![1], true));
+        assert_eq!(
+            compare(&mut seen, &shown),
+            (vec![], false),
+            "seen now: nothing to write"
+        );
+        assert_eq!(
+            seen.get(&1).map(String::as_str),
+            Some("invalid_credentials")
+        );
+    }
+
+    #[test]
+    fn the_oldest_ids_go_beyond_the_most_remembered() {
+        let mut seen: BTreeMap<i64, String> = (1..=MOST as i64).map(|i| (i, "ok".into())).collect();
+        let (_, news) = compare(&mut seen, &[conn(MOST as i64 + 1, State::Ok)]);
+        assert!(news);
+        assert_eq!(seen.len(), MOST);
+        assert!(!seen.contains_key(&1));
+        assert!(seen.contains_key(&(MOST as i64 + 1)));
     }
 }

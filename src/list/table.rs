@@ -97,6 +97,12 @@ pub fn table(
             return;
         };
         let page = rows.get();
+        // No rows: the table is about to give way to "no match" (or the list to move to its
+        // last page). Taking 500 rows out of a live table one by one would cost more than the
+        // table's own removal, so the rows stay until then.
+        if page.is_empty() {
+            return;
+        }
         let changed = marks.map(|m| m.0.get()).unwrap_or_default();
         let saved = highlight.get();
         let locale = locale.get();
