@@ -206,10 +206,7 @@ impl Client {
         if resp.ok() {
             Ok(())
         } else {
-            Err(error_from(
-                resp.status(),
-                resp.json::<ErrorBody>().await.ok(),
-            ))
+            Err(error_answer(resp).await)
         }
     }
 
@@ -281,10 +278,17 @@ async fn ok_bytes(resp: Response) -> Result<Vec<u8>, ApiError> {
             .await
             .map_err(|_| not_understood(resp.status()));
     }
-    Err(error_from(
+    Err(error_answer(resp).await)
+}
+
+/// The error an unsuccessful answer names (its body read as bytes, as every body is: one
+/// JSON reader in the wasm, not a second one for text).
+async fn error_answer(resp: Response) -> ApiError {
+    let body = resp.binary().await.ok();
+    error_from(
         resp.status(),
-        resp.json::<ErrorBody>().await.ok(),
-    ))
+        body.and_then(|b| serde_json::from_slice::<ErrorBody>(&b).ok()),
+    )
 }
 
 fn not_understood(status: u16) -> ApiError {
