@@ -1,11 +1,11 @@
 //! The one client of the JSON API (`docs/api.md`), over gloo-net.
 
+use connections_api::json::{self, FromJson};
 use connections_api::{
     Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, EventPage, ListQuery, Me, Page,
     ProblemDetail, VerifyRequest, VerifyResult,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
-use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
 use crate::auth::{self, Next};
@@ -261,10 +261,10 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
     })
 }
 
-async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+async fn decode<T: FromJson>(resp: Response) -> Result<T, ApiError> {
     let status = resp.status();
     let bytes = ok_bytes(resp).await?;
-    serde_json::from_slice::<T>(&bytes).map_err(|_| not_understood(status))
+    json::from_slice::<T>(&bytes).ok_or_else(|| not_understood(status))
 }
 
 /// A successful answer's body, or the error an unsuccessful one names. Not generic, so this
@@ -287,7 +287,7 @@ async fn error_answer(resp: Response) -> ApiError {
     let body = resp.binary().await.ok();
     error_from(
         resp.status(),
-        body.and_then(|b| serde_json::from_slice::<ErrorBody>(&b).ok()),
+        body.and_then(|b| json::from_slice::<ErrorBody>(&b)),
     )
 }
 

@@ -1,9 +1,10 @@
 //! The list's columns: which are shown and in what order ([`ColumnState`]), and the columns bar.
 
 use crate::cell::{Calc, Var};
+use connections_api::json::{FromJson, Json};
 use connections_api::SortKey;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::JsCast;
 
 use crate::context::use_locale;
@@ -11,7 +12,7 @@ use crate::dom::{bind, h, target_checked, El};
 use crate::i18n::{self as msg, t, Locale, Msg};
 
 /// A column the list can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Column {
     Id,
@@ -114,10 +115,20 @@ impl Default for ColumnState {
 }
 
 /// One column as kept in browser storage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredColumn {
     pub key: String,
     pub shown: bool,
+}
+
+impl FromJson for StoredColumn {
+    fn from_json(j: Json) -> Option<StoredColumn> {
+        let mut o = j.into_object()?;
+        Some(StoredColumn {
+            key: o.field("key")?,
+            shown: o.field("shown")?,
+        })
+    }
 }
 
 impl ColumnState {

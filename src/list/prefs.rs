@@ -1,7 +1,8 @@
 //! The list's choices kept in browser storage: columns and page size, under a versioned key.
 
+use connections_api::json::{self, FromJson, Json};
 use connections_api::DEFAULT_LIMIT;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::columns::{ColumnState, StoredColumn};
 use super::pager::is_page_size;
@@ -24,10 +25,20 @@ impl Default for Prefs {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Stored {
     columns: Vec<StoredColumn>,
     page_size: u64,
+}
+
+impl FromJson for Stored {
+    fn from_json(j: Json) -> Option<Stored> {
+        let mut o = j.into_object()?;
+        Some(Stored {
+            columns: o.field("columns")?,
+            page_size: o.field("page_size")?,
+        })
+    }
 }
 
 impl Prefs {
@@ -41,7 +52,7 @@ impl Prefs {
 
     /// Parses a stored value; anything that does not fit gives the default.
     pub fn from_json(s: &str) -> Prefs {
-        let Ok(stored) = serde_json::from_slice::<Stored>(s.as_bytes()) else {
+        let Some(stored) = json::from_slice::<Stored>(s.as_bytes()) else {
             return Prefs::default();
         };
         let Some(columns) = ColumnState::from_stored(&stored.columns) else {

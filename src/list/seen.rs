@@ -7,6 +7,7 @@
 use crate::cell::{Stash, Var};
 use std::collections::{BTreeMap, HashSet};
 
+use connections_api::json::{self, FromJson};
 use connections_api::Connection;
 use leptos::prelude::*;
 
@@ -71,8 +72,17 @@ fn storage() -> Option<web_sys::Storage> {
 fn load() -> BTreeMap<i64, String> {
     storage()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_slice(text.as_bytes()).ok())
+        .and_then(|text| read(text.as_bytes()))
         .unwrap_or_default()
+}
+
+/// The stored states: an object of states by id (ids as texts, as JSON object keys are).
+fn read(text: &[u8]) -> Option<BTreeMap<i64, String>> {
+    let mut seen = BTreeMap::new();
+    for (id, state) in json::parse(text)?.into_object()?.0 {
+        seen.insert(id.parse().ok()?, String::from_json(state)?);
+    }
+    Some(seen)
 }
 
 fn save(seen: &BTreeMap<i64, String>) {
@@ -133,5 +143,17 @@ mod tests {
         assert_eq!(seen.len(), MOST);
         assert!(!seen.contains_key(&1));
         assert!(seen.contains_key(&(MOST as i64 + 1)));
+    }
+
+    #[test]
+    fn the_stored_states_read_back_as_written() {
+        let seen: BTreeMap<i64, String> =
+            [(17, "ok".to_string()), (-2, "error".to_string())].into();
+        let text = serde_json::to_string(&seen).expect("json");
+        assert_eq!(text, r#"{"-2":"error","17":"ok"}"#);
+        assert_eq!(read(text.as_bytes()), Some(seen));
+        assert_eq!(read(br#"{"x":"ok"}"#), None);
+        assert_eq!(read(br#"{"1":2}"#), None);
+        assert_eq!(read(b"[]"), None);
     }
 }

@@ -8,6 +8,7 @@ mod drivers;
 mod env_var;
 mod facts;
 mod history;
+pub mod json;
 mod redact;
 mod types;
 mod validate;
