@@ -177,13 +177,11 @@ impl<'a> Parser<'a> {
         if int == 0 || (first == Some(b'0') && int > 1) {
             return None;
         }
-        let mut whole = true;
         if self.peek() == Some(b'.') {
             self.at += 1;
             if self.digits() == 0 {
                 return None;
             }
-            whole = false;
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
             self.at += 1;
@@ -193,13 +191,10 @@ impl<'a> Parser<'a> {
             if self.digits() == 0 {
                 return None;
             }
-            whole = false;
         }
+        // A fraction or an exponent does not parse as `i64`: such a number is `Number`.
         let text = std::str::from_utf8(&self.s[start..self.at]).ok()?;
-        Some(match text.parse::<i64>() {
-            Ok(n) if whole => Json::Int(n),
-            _ => Json::Number,
-        })
+        Some(text.parse().map_or(Json::Number, Json::Int))
     }
 
     /// A string at the cursor (its opening quote), borrowed when it holds no escape.
@@ -799,6 +794,9 @@ mod tests {
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
         assert!(parse(deep(MAX_DEPTH + 1).as_bytes()).is_some());
         assert_eq!(parse(deep(MAX_DEPTH + 2).as_bytes()), None);
+        let deep = |n: usize| format!("{}1{}", r#"{"a":"#.repeat(n), "}".repeat(n));
+        assert!(parse(deep(MAX_DEPTH).as_bytes()).is_some());
+        assert_eq!(parse(deep(MAX_DEPTH + 1).as_bytes()), None);
     }
 
     /// Our tree as a serde value (numbers that are not integers become 0.5).
