@@ -19,7 +19,7 @@ const WRK_CONNECTIONS = 16;
 const BENCH_DIR = join(ROOT, 'bench');
 const OUT_DIR = join(ROOT, 'target', 'bench');
 // The list waits this long after the last keystroke before it asks the server (src/list/mod.rs).
-const FILTER_DEBOUNCE_MS = 100;
+const FILTER_DEBOUNCE_MS = 80;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

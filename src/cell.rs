@@ -110,10 +110,10 @@ impl<T: 'static> Var<T> {
         Some(read(&self.store.try_get()?, f))
     }
 
-    /// Changes the value in place and notifies its readers.
+    /// Changes the value in place and notifies its readers (nothing once it is disposed, as
+    /// Leptos' `update`).
     pub fn update(&self, f: impl FnOnce(&mut T)) {
-        write(&self.store.get(), f);
-        self.changed.notify();
+        self.try_update(f);
     }
 
     /// [`Var::update`], or `None` once the value is disposed.
@@ -123,8 +123,9 @@ impl<T: 'static> Var<T> {
         Some(out)
     }
 
+    /// Sets the value and notifies its readers (nothing once it is disposed).
     pub fn set(&self, value: T) {
-        self.update(|v| *v = value);
+        self.try_set(value);
     }
 
     /// [`Var::set`], giving the value back once the value is disposed.
@@ -273,16 +274,18 @@ impl<T: 'static> Stash<T> {
         Some(read(&self.store.try_get()?, f))
     }
 
-    pub fn update_value<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
-        write(&self.store.get(), f)
+    /// Changes the value in place (nothing once it is disposed, as Leptos' `update_value`).
+    pub fn update_value(&self, f: impl FnOnce(&mut T)) {
+        self.try_update_value(f);
     }
 
     pub fn try_update_value<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
         Some(write(&self.store.try_get()?, f))
     }
 
+    /// Sets the value (nothing once it is disposed).
     pub fn set_value(&self, value: T) {
-        self.update_value(|v| *v = value);
+        self.try_set_value(value);
     }
 
     /// [`Stash::set_value`], giving the value back once the value is disposed.

@@ -765,6 +765,47 @@ async fn after_a_delete_focus_goes_to_the_row_that_took_its_place() {
     assert_eq!(announced(&root), "Deleted “Shop US”.");
 }
 
+#[wasm_bindgen_test]
+async fn a_delete_that_empties_the_last_page_leaves_no_stale_row() {
+    // Six connections, five a page: the second page holds one row.
+    let root = mount_at("/mock-delete-last/api", many(6), "/?page=2&size=5");
+    assert!(
+        until(|| row_ids(&root) == ["6"]).await,
+        "{:?}",
+        row_ids(&root)
+    );
+    // From now on the first page is held: the empty second page stays on screen.
+    fetch::answer_with(|req| {
+        let reply = answer(req);
+        if req.method == "GET" && req.param("offset").as_deref() == Some("0") {
+            reply.held()
+        } else {
+            reply
+        }
+    });
+    checkbox(&root, "Select Row 06").expect("row").click();
+    assert!(until(|| button(&root, "Delete").is_some()).await);
+    button(&root, "Delete").expect("Delete").click();
+    let dialog = one_dialog(&root);
+    assert!(until(|| dialog.has_attribute("open")).await);
+    button(&dialog, "Delete").expect("confirm").click();
+    assert!(
+        until(|| fetch::held() == 1).await,
+        "the first page is asked for"
+    );
+    assert!(
+        row_ids(&root).is_empty(),
+        "the deleted row is still drawn: {:?}",
+        row_ids(&root)
+    );
+    fetch::release_all();
+    assert!(
+        until(|| row_ids(&root).len() == 5).await,
+        "{:?}",
+        row_ids(&root)
+    );
+}
+
 /// The app's one `<dialog>` (delete confirmation).
 fn one_dialog(root: &Element) -> Element {
     let dialogs = all(root, "dialog[role=alertdialog]");

@@ -44,11 +44,12 @@ use bulk::{BulkKind, Progress, RowWork, RunEnd};
 use pager::Pager;
 use table::{table, TableState};
 
-/// Debounce of the quick filter: longer than the gap between keys of steady typing, short
-/// enough that the rows follow 150 ms after the last key (the request and drawing 500 rows
-/// take 25–40 ms). A keystroke inside a request's flight aborts it, so a short pause costs
-/// the server little.
-const FILTER_DELAY_MS: u64 = 100;
+/// Debounce of the quick filter: a burst of keys asks once, and the rows follow within 150 ms
+/// of the last key (the request, drawing 500 rows and the next frame take 40–70 ms). Slower
+/// typing asks once a key; a keystroke inside a request's flight aborts it, and a search
+/// costs the server under a millisecond even at 100,000 connections (docs/benchmarks.md), so
+/// the short pause costs little.
+const FILTER_DELAY_MS: u64 = 80;
 /// How long the saved row stays marked.
 const SAVED_MARK_MS: i32 = 4000;
 /// Performance mark set each time a page of rows is in the DOM (read by the benchmark).
@@ -279,12 +280,22 @@ pub fn connection_list() -> El {
     // The address is written in a task of its own, after this round of effects: writing it
     // takes the browser a few milliseconds, and the page's request goes out first.
     let address_timer = Stash::new(None::<TimeoutHandle>);
-    on_cleanup(move || {
+    let cancel_address = move || {
         if let Some(Some(t)) = address_timer.try_update_value(Option::take) {
             t.clear();
         }
-    });
+    };
+    on_cleanup(cancel_address);
+    // The view the address names now, as a path.
+    let shown_path = move || {
+        format!(
+            "/{}",
+            url_state::to_search(&address_view(nav, DEFAULT_LIMIT), DEFAULT_LIMIT)
+        )
+    };
     crate::erased::effect(move || {
+        // Each run decides afresh: a write the last one planned goes.
+        cancel_address();
         let path = format!(
             "/{}",
             query.with(|q| url_state::to_search(q, DEFAULT_LIMIT))
@@ -297,23 +308,19 @@ pub fn connection_list() -> El {
         }
         // Only when the address names another view: a host page's own query (or a page path
         // outside the base path, which shows the list too) stays as it is otherwise.
-        let shown = format!(
-            "/{}",
-            url_state::to_search(&address_view(nav, DEFAULT_LIMIT), DEFAULT_LIMIT)
-        );
-        if shown != path {
+        if shown_path() != path {
             let timer = set_timeout_with_handle(
                 move || {
                     address_timer.try_set_value(None);
-                    nav.replace(&path);
+                    // Still so: no saved row is searched for, the address names another view.
+                    if locating.try_get_value().flatten().is_none() && shown_path() != path {
+                        nav.replace(&path);
+                    }
                 },
                 std::time::Duration::ZERO,
             )
             .ok();
-            if let Some(Some(old)) = address_timer.try_update_value(|t| std::mem::replace(t, timer))
-            {
-                old.clear();
-            }
+            address_timer.try_set_value(timer);
         }
     });
 
@@ -726,6 +733,7 @@ pub fn connection_list() -> El {
         focus_saved,
         drivers: driver_names,
         body: Stash::new(None),
+        leaving: Derived::new(move || current.with(|p| p.as_ref().is_none_or(|p| p.total == 0))),
     };
 
     // Which state the body is in; the table stays mounted while rows come and go.

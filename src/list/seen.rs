@@ -30,14 +30,20 @@ impl Marks {
     /// Compares the shown connections with what was seen before, marks the changed
     /// ones and remembers the states now shown.
     pub fn note(&self, shown: &[Connection]) {
-        let changed = self.1.update_value(|seen| {
+        let changed = self.1.try_update_value(|seen| {
             let seen = seen.get_or_insert_with(load);
             let (changed, news) = compare(seen, shown);
             if news {
-                save(seen);
+                // Written onto what is stored now, so that what another tab (or another
+                // mount on this page) wrote meanwhile stays.
+                let mut stored = load();
+                compare(&mut stored, shown);
+                save(&stored);
+                *seen = stored;
             }
             changed
         });
+        let changed = changed.unwrap_or_default();
         if !changed.is_empty() {
             self.0.update(|m| m.extend(changed));
         }

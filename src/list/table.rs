@@ -34,6 +34,9 @@ pub struct TableState {
     pub drivers: Calc<Arc<Vec<(String, String)>>>,
     /// The drawn rows (kept by the list across mounts of the table).
     pub body: Stash<Option<Body>>,
+    /// Whether the list has no row to show at all (no match, no connections, an error): the
+    /// table is about to give way to that state.
+    pub leaving: Derived<bool>,
 }
 
 fn focus_row(tr: Option<web_sys::Element>) {
@@ -72,6 +75,7 @@ pub fn table(
         focus_saved,
         drivers,
         body,
+        leaving,
     } = state;
     let ids = Calc::new(move |_| rows.with(|r| r.iter().map(|c| c.id).collect::<Vec<_>>()));
     let all_state = Calc::new(move |_| ids.with(|ids| selection.with(|s| s.all_state(ids))));
@@ -97,10 +101,10 @@ pub fn table(
             return;
         };
         let page = rows.get();
-        // No rows: the table is about to give way to "no match" (or the list to move to its
-        // last page). Taking 500 rows out of a live table one by one would cost more than the
-        // table's own removal, so the rows stay until then.
-        if page.is_empty() {
+        // The table is about to give way to "no match" (or another state without rows): taking
+        // its rows out first would cost as much again as the table's own removal. An empty
+        // page of a list that still has rows (a delete emptied the last page) is drawn empty.
+        if page.is_empty() && leaving.get() {
             return;
         }
         let changed = marks.map(|m| m.0.get()).unwrap_or_default();

@@ -21,7 +21,9 @@ use crate::{
     EventStatus, Field, Format, Me, Page, ProblemDetail, State, Status, VerifyResult,
 };
 
-/// A parsed JSON value. Object keys borrow from the input unless they held an escape.
+/// A parsed JSON value. Object keys borrow from the input unless they held an escape. Of a
+/// key given twice, a struct's decoder takes the first (serde refuses the document); counts
+/// above `i64::MAX` are not read as integers (the contract's never are).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
     Null,
@@ -68,7 +70,8 @@ impl<'a> Object<'a> {
     }
 }
 
-/// Deepest nesting accepted (as `serde_json`).
+/// Deepest nesting accepted (`serde_json` stops at 128 levels too, counted slightly
+/// differently).
 const MAX_DEPTH: usize = 128;
 
 /// Parses one JSON document (whitespace around it allowed, nothing else).
@@ -192,8 +195,12 @@ impl<'a> Parser<'a> {
                 return None;
             }
         }
-        // A fraction or an exponent does not parse as `i64`: such a number is `Number`.
+        // A fraction or an exponent does not parse as `i64`: such a number is `Number`, and so
+        // is `-0`, which serde reads as a float too.
         let text = std::str::from_utf8(&self.s[start..self.at]).ok()?;
+        if text == "-0" {
+            return Some(Json::Number);
+        }
         Some(text.parse().map_or(Json::Number, Json::Int))
     }
 
@@ -750,7 +757,8 @@ mod tests {
         ] {
             assert_eq!(parse(bad), None, "{}", String::from_utf8_lossy(bad));
         }
-        assert_eq!(parse(b"-0"), Some(Json::Int(0)));
+        assert_eq!(parse(b"-0"), Some(Json::Number));
+        assert_eq!(parse(b"0"), Some(Json::Int(0)));
         assert_eq!(parse(b"9223372036854775807"), Some(Json::Int(i64::MAX)));
         assert_eq!(parse(b"9223372036854775808"), Some(Json::Number));
         assert_eq!(parse(b"1e3"), Some(Json::Number));
