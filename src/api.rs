@@ -1,16 +1,43 @@
 //! The one client of the JSON API (`docs/api.md`), over gloo-net.
 
-use connections_api::json::{self, FromJson};
+use connections_api::json::{self, FromJson, Json};
 use connections_api::{
-    Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, EventPage, ListQuery, Me, Page,
+    Connection, ConnectionInput, Driver, ErrorBody, ErrorCode, EventPage, ListQuery, Me,
     ProblemDetail, VerifyRequest, VerifyResult,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::auth::{self, Next};
 use crate::host::events::HostEvent;
 use crate::session::Session;
+
+/// One page of the list as the app keeps it: `Page` with each connection shared, so that
+/// the table's rows and the list's state hold the same connections, not copies.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListPage {
+    pub items: Vec<Arc<Connection>>,
+    pub total: u64,
+    pub offset: u64,
+    pub limit: u64,
+    pub next: Option<String>,
+    pub prev: Option<String>,
+}
+
+impl FromJson for ListPage {
+    fn from_json(j: Json) -> Option<ListPage> {
+        let mut o = j.into_object()?;
+        Some(ListPage {
+            items: o.field("items")?,
+            total: o.field("total")?,
+            offset: o.field("offset")?,
+            limit: o.field("limit")?,
+            next: o.field("next")?,
+            prev: o.field("prev")?,
+        })
+    }
+}
 
 /// What went wrong with a request, in terms the screens act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +163,7 @@ impl Client {
         &self,
         query: &ListQuery,
         abort: Option<&web_sys::AbortController>,
-    ) -> Result<Page, ApiError> {
+    ) -> Result<ListPage, ApiError> {
         let qs = query.to_query_string();
         let path = if qs.is_empty() {
             "/connections".to_string()

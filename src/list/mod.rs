@@ -30,11 +30,11 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use connections_api::{Page, SortKey, Status, DEFAULT_LIMIT};
+use connections_api::{SortKey, Status, DEFAULT_LIMIT};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, ListPage};
 use crate::context::{use_client, use_list_place, use_live, use_locale};
 use crate::dom::{h, target_value, El, Slot};
 use crate::host::events::HostEvent;
@@ -386,13 +386,7 @@ pub fn connection_list() -> El {
         current.with(|p| p.as_ref().map(|p| marks.note(&p.items)));
     });
     let rows = Calc::new(move |_| {
-        current.with(|p| {
-            Arc::new(
-                p.as_ref()
-                    .map(|p| p.items.iter().cloned().map(Arc::new).collect::<Vec<_>>())
-                    .unwrap_or_default(),
-            )
-        })
+        current.with(|p| Arc::new(p.as_ref().map(|p| p.items.clone()).unwrap_or_default()))
     });
 
     let selection = Var::new(Selection::default());
@@ -829,7 +823,7 @@ pub fn connection_list() -> El {
 
     let pager_shown = move || current.with(Option::is_some);
     let page_total =
-        Derived::new(move || current.with(|p| p.as_ref().map_or(0, |p: &Arc<Page>| p.total)));
+        Derived::new(move || current.with(|p| p.as_ref().map_or(0, |p: &Arc<ListPage>| p.total)));
     let page_rows = Derived::new(move || rows.with(|r| r.len() as u64));
     let page_offset = Derived::new(move || current.with(|p| p.as_ref().map_or(0, |p| p.offset)));
 

@@ -1,7 +1,9 @@
 //! What the list asks the server for: filter, sort, page ([`ViewQuery`]); the sort cycle of
 //! the headers; and the search for the page that holds a just-saved row ([`Locator`]).
 
-use connections_api::{ListQuery, Order, Page, SortKey, CURSOR_END, DEFAULT_LIMIT};
+use connections_api::{ListQuery, Order, SortKey, CURSOR_END, DEFAULT_LIMIT};
+
+use crate::api::ListPage;
 
 /// A sort the user chose by clicking a header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +112,7 @@ impl ViewQuery {
     /// cursors when it has them, else by offset. The offset kept is this side's count of
     /// the rows before the page, for "from–to of total" (the last page's comes back from
     /// the server).
-    pub fn go(&mut self, to: PageMove, page: Option<&Page>) {
+    pub fn go(&mut self, to: PageMove, page: Option<&ListPage>) {
         let (offset, key) = match (to, page) {
             (PageMove::First, _) => (0, None),
             (PageMove::Next, Some(p)) if p.next.is_some() => (
@@ -238,6 +240,7 @@ impl Locator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn sort_cycle_asc_desc_none() {
@@ -285,8 +288,8 @@ mod tests {
         assert_eq!(ViewQuery::default().to_list_query().q, None);
     }
 
-    fn page(offset: u64, n: u64, total: u64, next: Option<&str>, prev: Option<&str>) -> Page {
-        Page {
+    fn page(offset: u64, n: u64, total: u64, next: Option<&str>, prev: Option<&str>) -> ListPage {
+        ListPage {
             items: Vec::new(),
             total,
             offset,
@@ -300,7 +303,7 @@ mod tests {
     fn pager_moves_by_keys_when_the_page_has_them() {
         let mut v = ViewQuery::default();
         let mut p = page(0, 0, 100, Some("id.25."), None);
-        p.items.resize(25, sample());
+        p.items.resize(25, Arc::new(sample()));
         v.go(PageMove::Next, Some(&p));
         let q = v.to_list_query();
         assert_eq!(

@@ -6,6 +6,7 @@
 
 use crate::cell::{Stash, Var};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use connections_api::json::{self, FromJson};
 use connections_api::Connection;
@@ -29,7 +30,7 @@ impl Marks {
 
     /// Compares the shown connections with what was seen before, marks the changed
     /// ones and remembers the states now shown.
-    pub fn note(&self, shown: &[Connection]) {
+    pub fn note(&self, shown: &[Arc<Connection>]) {
         let changed = self.1.try_update_value(|seen| {
             let seen = seen.get_or_insert_with(load);
             let (changed, news) = compare(seen, shown);
@@ -52,7 +53,7 @@ impl Marks {
 
 /// The changed ids among `shown`, and `seen` updated to what is shown now; with whether
 /// `seen` got a new or changed state (else it need not be written back).
-pub fn compare(seen: &mut BTreeMap<i64, String>, shown: &[Connection]) -> (Vec<i64>, bool) {
+pub fn compare(seen: &mut BTreeMap<i64, String>, shown: &[Arc<Connection>]) -> (Vec<i64>, bool) {
     let mut changed = Vec::new();
     let mut news = false;
     for c in shown {
@@ -102,8 +103,8 @@ mod tests {
     use super::*;
     use connections_api::{State, Status};
 
-    fn conn(id: i64, state: State) -> Connection {
-        Connection {
+    fn conn(id: i64, state: State) -> Arc<Connection> {
+        Arc::new(Connection {
             id,
             name: format!("C{id}"),
             driver: "cloudinary-default".into(),
@@ -116,7 +117,7 @@ mod tests {
             created_at: String::new(),
             updated_at: String::new(),
             version: 1,
-        }
+        })
     }
 
     #[test]

@@ -346,6 +346,12 @@ impl<T: FromJson> FromJson for Option<T> {
     }
 }
 
+impl<T: FromJson> FromJson for std::sync::Arc<T> {
+    fn from_json(j: Json) -> Option<Self> {
+        T::from_json(j).map(std::sync::Arc::new)
+    }
+}
+
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(j: Json) -> Option<Self> {
         match j {
@@ -634,7 +640,10 @@ mod tests {
             name: "Ada".into(),
             can_write: true,
         };
-        assert_eq!(ours(&me), Some(me));
+        assert_eq!(ours(&me), Some(me.clone()));
+        let shared: Option<std::sync::Arc<Me>> =
+            from_slice(&serde_json::to_vec(&me).expect("serialize"));
+        assert_eq!(shared.as_deref(), Some(&me));
         let events = EventPage {
             items: vec![
                 Event {
