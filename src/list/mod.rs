@@ -717,18 +717,6 @@ pub fn connection_list() -> El {
 
     let columns_open = Var::new(false);
     let shown = Calc::new(move |_| columns.with(ColumnState::shown));
-    let table_state = TableState {
-        columns: shown,
-        selection,
-        sort: Derived::new(move || query.with(|q| q.sort)),
-        tested,
-        testing,
-        highlight,
-        focus_saved,
-        drivers: driver_names,
-        body: Stash::new(None),
-        leaving: Derived::new(move || current.with(|p| p.as_ref().is_none_or(|p| p.total == 0))),
-    };
 
     // Which state the body is in; the table stays mounted while rows come and go.
     #[derive(Clone, Copy, PartialEq)]
@@ -750,6 +738,19 @@ pub fn connection_list() -> El {
             Some(Ok(_)) => Kind::Rows,
         })
     });
+    let table_state = TableState {
+        columns: shown,
+        selection,
+        sort: Derived::new(move || query.with(|q| q.sort)),
+        tested,
+        testing,
+        highlight,
+        focus_saved,
+        drivers: driver_names,
+        body: Stash::new(None),
+        // The region below drops the table whenever the kind of state is not `Rows`.
+        leaving: Derived::new(move || kind.get() != Kind::Rows),
+    };
     let filter_now = move || query.with(|q| q.q.trim().to_string());
     let body = move |shown: Kind| match shown {
         Kind::Loading => h("p")

@@ -263,15 +263,15 @@ impl Body {
             locale: extra.locale,
         };
         // New rows go in together: one insertion into the live table, not one per row.
-        let batch = self.doc.create_document_fragment();
+        let batch = (self.rows.len() > old).then(|| self.doc.create_document_fragment());
         for (i, (row, conn)) in self.rows.iter_mut().zip(page).enumerate() {
             fill(&mut w, row, conn, columns, extra);
             set_row_state(row, selection.contains(conn.id), tab_stop == Some(conn.id));
-            if i >= old {
+            if let Some(batch) = batch.as_ref().filter(|_| i >= old) {
                 let _ = batch.append_child(&row.tr);
             }
         }
-        if self.rows.len() > old {
+        if let Some(batch) = batch {
             let _ = self.tbody.append_child(&batch);
         }
     }

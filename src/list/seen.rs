@@ -32,15 +32,18 @@ impl Marks {
     /// ones and remembers the states now shown.
     pub fn note(&self, shown: &[Arc<Connection>]) {
         let changed = self.1.try_update_value(|seen| {
+            let just_read = seen.is_none();
             let seen = seen.get_or_insert_with(load);
             let (changed, news) = compare(seen, shown);
-            if news {
+            if news && !just_read {
                 // Written onto what is stored now, so that what another tab (or another
-                // mount on this page) wrote meanwhile stays.
+                // mount on this page) wrote since the list read it stays.
                 let mut stored = load();
                 compare(&mut stored, shown);
-                save(&stored);
                 *seen = stored;
+            }
+            if news {
+                save(seen);
             }
             changed
         });
