@@ -1,24 +1,28 @@
 //! The list's first page, asked for by the standalone page while the app loads: a script at
 //! the end of `index.html` works out the list's first address from the page's own (as
 //! `list/url_state.rs` and `list/prefs.rs` do) and starts `fetch` for it, leaving
-//! `window.ccEarly = { url, response }`. The app's first list request takes that answer over
-//! when it asks for the very same address, instead of asking again once the wasm has started.
-//! It is taken once, by the first list request, whether it fits or not; an answer that failed
-//! or is not a 200 is dropped and the app asks itself.
+//! `window.ccEarly = { url, body }`: `body` is a promise of the answer's bytes (an
+//! `ArrayBuffer`), read by the page while the wasm loads, or of `null` when the request failed
+//! or the answer is not a 200. The app's first list request takes those bytes over when it
+//! asks for the very same address, instead of asking again once the wasm has started. As the
+//! bytes are already read, the rows are drawn in the task that shows the app's first screen,
+//! without waiting for a body to be read in a later task (and a frame drawn before it). It is
+//! taken once, by the first list request, whether it fits or not; without bytes the app asks
+//! itself.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 const GLOBAL: &str = "ccEarly";
 
-/// The early answer, if the page asked for `url` early and it came back as a 200.
-pub async fn take(url: &str) -> Option<web_sys::Response> {
+/// The early answer's body, if the page asked for `url` early and it came back as a 200.
+pub async fn take(url: &str) -> Option<Vec<u8>> {
     let promise = take_promise(url)?;
-    let response: web_sys::Response = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
-    (response.status() == 200).then_some(response)
+    let body: js_sys::ArrayBuffer = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+    Some(js_sys::Uint8Array::new(&body).to_vec())
 }
 
-/// Takes `window.ccEarly` away (whatever it holds) and gives its answer's promise if its
+/// Takes `window.ccEarly` away (whatever it holds) and gives its body's promise if its
 /// address is `url`.
 fn take_promise(url: &str) -> Option<js_sys::Promise> {
     let window = web_sys::window()?;
@@ -34,7 +38,7 @@ fn take_promise(url: &str) -> Option<js_sys::Promise> {
     if asked != url {
         return None;
     }
-    js_sys::Reflect::get(&early, &JsValue::from_str("response"))
+    js_sys::Reflect::get(&early, &JsValue::from_str("body"))
         .ok()?
         .dyn_into()
         .ok()
@@ -67,9 +71,6 @@ mod tests {
         assert_eq!(array("sizes"), sizes.join(", "));
         assert!(PAGE.contains(&format!("localStorage.getItem('{STORAGE_KEY}')")));
         assert!(PAGE.contains(&format!("var limit = {DEFAULT_LIMIT};")));
-        assert!(PAGE.contains(&format!(
-            "window.{} = {{ url: url, response: ",
-            super::GLOBAL
-        )));
+        assert!(PAGE.contains(&format!("window.{} = {{ url: url, body: ", super::GLOBAL)));
     }
 }
