@@ -194,8 +194,11 @@ fn headers(root: &Element) -> Vec<String> {
         .collect()
 }
 
+/// The table's body while it is shown: a hidden table keeps the rows of its last page.
+const SHOWN_BODY: &str = ".cc-table-wrap:not([hidden]) tbody";
+
 fn rows(root: &Element) -> usize {
-    all(root, "tbody tr").len()
+    all(root, &format!("{SHOWN_BODY} tr")).len()
 }
 
 fn three() -> Vec<Connection> {
@@ -441,7 +444,7 @@ fn shift_click(el: &Element) {
 }
 
 fn row_ids(root: &Element) -> Vec<String> {
-    all(root, "tbody tr")
+    all(root, &format!("{SHOWN_BODY} tr"))
         .iter()
         .filter_map(|r| r.get_attribute("data-id"))
         .collect()
@@ -494,7 +497,7 @@ fn filter_now(root: &Element, text: &str) {
 }
 
 fn names(root: &Element) -> Vec<String> {
-    all(root, "tbody td.cc-name")
+    all(root, &format!("{SHOWN_BODY} td.cc-name"))
         .iter()
         .map(|c| c.text_content().unwrap_or_default())
         .collect()

@@ -94,7 +94,10 @@ fn focus_is_lost() -> bool {
 /// After a delete: focus the row now at `index` (the last row if the page got shorter), else
 /// the table, else the empty list's Add button; never the page's body.
 fn focus_place(list: &web_sys::Element, index: usize) {
-    let rows = list.query_selector_all(".cc-table tbody tr[data-id]").ok();
+    // The rows of the table on show: a hidden table keeps the rows of its last page.
+    let rows = list
+        .query_selector_all(".cc-table-wrap:not([hidden]) tbody tr[data-id]")
+        .ok();
     let n = rows.as_ref().map_or(0, |r| r.length() as usize);
     let target: Option<web_sys::HtmlElement> = if n > 0 {
         rows.and_then(|r| r.item(index.min(n - 1) as u32))
@@ -748,59 +751,62 @@ pub fn connection_list() -> El {
         focus_saved,
         drivers: driver_names,
         body: Stash::new(None),
-        // The region below drops the table whenever the kind of state is not `Rows`.
-        leaving: Derived::new(move || kind.get() != Kind::Rows),
+        // The table stays in the page: hidden whenever the kind of state is not `Rows`.
+        hidden: Derived::new(move || kind.get() != Kind::Rows),
     };
     let filter_now = move || query.with(|q| q.q.trim().to_string());
-    let body = move |shown: Kind| match shown {
-        Kind::Loading => h("p")
-            .class("cc-state")
-            .attr("role", "status")
-            .text_with(t(Msg::Loading)),
-        // One error block for every error: another error after Retry changes its text, and
-        // the Retry button (with the focus) stays.
-        Kind::Error(_) => h("div")
-            .class("cc-state cc-error")
-            .attr("role", "alert")
-            .child(h("p").text_with(move || match kind.get() {
-                Kind::Error(text) => text.text(locale.get()),
-                _ => "",
-            }))
-            .child(
-                h("button")
-                    .attr("type", "button")
-                    .class("cc-btn")
-                    .on("click", move |_| page.refetch())
-                    .text_with(t(Msg::Retry)),
-            ),
-        Kind::Empty => h("div")
-            .class("cc-state cc-empty")
-            .attr("role", "status")
-            .child(h("p").child(h("strong").text_with(t(Msg::Empty))))
-            .child(h("p").text_with(t(Msg::EmptyHint)))
-            .when(
-                move || can_write.get(),
-                move || {
+    // What the list shows instead of its rows; the table itself is built once, below.
+    let state_block = move |shown: Kind| -> Option<El> {
+        Some(match shown {
+            Kind::Loading => h("p")
+                .class("cc-state")
+                .attr("role", "status")
+                .text_with(t(Msg::Loading)),
+            // One error block for every error: another error after Retry changes its text, and
+            // the Retry button (with the focus) stays.
+            Kind::Error(_) => h("div")
+                .class("cc-state cc-error")
+                .attr("role", "alert")
+                .child(h("p").text_with(move || match kind.get() {
+                    Kind::Error(text) => text.text(locale.get()),
+                    _ => "",
+                }))
+                .child(
                     h("button")
                         .attr("type", "button")
-                        .class("cc-btn cc-btn-primary")
-                        .on("click", move |_| go.run("/new".into()))
-                        .child(icon("+"))
-                        .text_with(t(Msg::AddFirst))
-                },
-            ),
-        Kind::NoMatch => h("div")
-            .class("cc-state cc-empty")
-            .attr("role", "status")
-            .child(h("p").text_with(move || msg::no_match(locale.get(), &filter_now())))
-            .child(
-                h("button")
-                    .attr("type", "button")
-                    .class("cc-btn")
-                    .on("click", move |_| clear_filter())
-                    .text_with(t(Msg::ClearFilter)),
-            ),
-        Kind::Rows => table(rows, table_state, on_sort, on_open),
+                        .class("cc-btn")
+                        .on("click", move |_| page.refetch())
+                        .text_with(t(Msg::Retry)),
+                ),
+            Kind::Empty => h("div")
+                .class("cc-state cc-empty")
+                .attr("role", "status")
+                .child(h("p").child(h("strong").text_with(t(Msg::Empty))))
+                .child(h("p").text_with(t(Msg::EmptyHint)))
+                .when(
+                    move || can_write.get(),
+                    move || {
+                        h("button")
+                            .attr("type", "button")
+                            .class("cc-btn cc-btn-primary")
+                            .on("click", move |_| go.run("/new".into()))
+                            .child(icon("+"))
+                            .text_with(t(Msg::AddFirst))
+                    },
+                ),
+            Kind::NoMatch => h("div")
+                .class("cc-state cc-empty")
+                .attr("role", "status")
+                .child(h("p").text_with(move || msg::no_match(locale.get(), &filter_now())))
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("cc-btn")
+                        .on("click", move |_| clear_filter())
+                        .text_with(t(Msg::ClearFilter)),
+                ),
+            Kind::Rows => return None,
+        })
     };
 
     // The toolbar's actions, named so its markup stays short.
@@ -1008,8 +1014,9 @@ pub fn connection_list() -> El {
         })
         .region(
             move || std::mem::discriminant(&kind.get()),
-            move |_| body(kind.get_untracked()),
+            move |_| state_block(kind.get_untracked()),
         )
+        .child(table(rows, table_state, on_sort, on_open))
         .when(pager_shown, move || {
             Pager {
                 offset: page_offset,

@@ -34,9 +34,9 @@ pub struct TableState {
     pub drivers: Calc<Arc<Vec<(String, String)>>>,
     /// The drawn rows (kept by the list across mounts of the table).
     pub body: Stash<Option<Body>>,
-    /// Whether the list has no row to show at all (no match, no connections, an error): the
-    /// table is about to give way to that state.
-    pub leaving: Derived<bool>,
+    /// Whether the list has no row to show at all (loading, no match, no connections, an
+    /// error): the table is hidden then, its rows kept for the next page with rows.
+    pub hidden: Derived<bool>,
 }
 
 fn focus_row(tr: Option<web_sys::Element>) {
@@ -75,7 +75,7 @@ pub fn table(
         focus_saved,
         drivers,
         body,
-        leaving,
+        hidden,
     } = state;
     let ids = Calc::new(move |_| rows.with(|r| r.iter().map(|c| c.id).collect::<Vec<_>>()));
     let all_state = Calc::new(move |_| ids.with(|ids| selection.with(|s| s.all_state(ids))));
@@ -101,10 +101,11 @@ pub fn table(
             return;
         };
         let page = rows.get();
-        // The table is about to give way to "no match" (or another state without rows): taking
-        // its rows out first would cost as much again as the table's own removal. An empty
-        // page of a list that still has rows (a delete emptied the last page) is drawn empty.
-        if page.is_empty() && leaving.get() {
+        // The table is hidden while the list shows "no match" (or another state without
+        // rows): its rows stay as they are, so that the next page with rows rewrites only what
+        // differs (after "no match", the same rows as before: nothing). An empty page of a
+        // list that still has rows (a delete emptied the last page) is drawn empty.
+        if page.is_empty() && hidden.get() {
             return;
         }
         let changed = marks.map(|m| m.0.get()).unwrap_or_default();
@@ -285,54 +286,57 @@ pub fn table(
         show_selection();
     };
 
-    h("div").class("cc-table-wrap").child(
-        // Explicit roles: the stylesheet lays rows out as flex lines (see list.css), and
-        // some browsers drop a table's semantics when its display changes.
-        h("table")
-            .class("cc-table")
-            .attr("role", "table")
-            .child(
-                h("caption")
-                    .class("cc-visually-hidden")
-                    .text_with(t(Msg::ListCaption))
-                    .text(". ")
-                    .text_with(t(Msg::TableHint)),
-            )
-            .child(
-                h("thead").attr("role", "rowgroup").child(
-                    h("tr")
-                        .attr("role", "row")
-                        .child(
-                            h("th")
-                                .attr("scope", "col")
-                                .attr("role", "columnheader")
-                                .class("cc-check")
-                                .child(
-                                    h("input")
-                                        .attr("type", "checkbox")
-                                        .attr_with("aria-label", t(Msg::SelectAll))
-                                        .flag_with("checked", move || {
-                                            all_state.get() == AllState::All
-                                        })
-                                        .flag_with("indeterminate", move || {
-                                            all_state.get() == AllState::Some
-                                        })
-                                        .attr_if("disabled", move || ids.with(Vec::is_empty))
-                                        .on("change", toggle_all),
-                                ),
-                        )
-                        .dynamic(move || {
-                            columns.get().into_iter().map(header).collect::<Vec<El>>()
-                        }),
+    h("div")
+        .class("cc-table-wrap")
+        .attr_if("hidden", move || hidden.get())
+        .child(
+            // Explicit roles: the stylesheet lays rows out as flex lines (see list.css), and
+            // some browsers drop a table's semantics when its display changes.
+            h("table")
+                .class("cc-table")
+                .attr("role", "table")
+                .child(
+                    h("caption")
+                        .class("cc-visually-hidden")
+                        .text_with(t(Msg::ListCaption))
+                        .text(". ")
+                        .text_with(t(Msg::TableHint)),
+                )
+                .child(
+                    h("thead").attr("role", "rowgroup").child(
+                        h("tr")
+                            .attr("role", "row")
+                            .child(
+                                h("th")
+                                    .attr("scope", "col")
+                                    .attr("role", "columnheader")
+                                    .class("cc-check")
+                                    .child(
+                                        h("input")
+                                            .attr("type", "checkbox")
+                                            .attr_with("aria-label", t(Msg::SelectAll))
+                                            .flag_with("checked", move || {
+                                                all_state.get() == AllState::All
+                                            })
+                                            .flag_with("indeterminate", move || {
+                                                all_state.get() == AllState::Some
+                                            })
+                                            .attr_if("disabled", move || ids.with(Vec::is_empty))
+                                            .on("change", toggle_all),
+                                    ),
+                            )
+                            .dynamic(move || {
+                                columns.get().into_iter().map(header).collect::<Vec<El>>()
+                            }),
+                    ),
+                )
+                .child(
+                    h("tbody")
+                        .attr("role", "rowgroup")
+                        .on_as("click", on_click)
+                        .on_as("keydown", on_keydown)
+                        .on_as("focusin", on_focusin)
+                        .slot(tbody),
                 ),
-            )
-            .child(
-                h("tbody")
-                    .attr("role", "rowgroup")
-                    .on_as("click", on_click)
-                    .on_as("keydown", on_keydown)
-                    .on_as("focusin", on_focusin)
-                    .slot(tbody),
-            ),
-    )
+        )
 }

@@ -58,7 +58,7 @@ export async function openApp(browser, { lang = 'en', colorScheme = 'light' } = 
 
 /** The screens and states the walk visits, in order. */
 export const STATES = [
-  'empty list', 'list with rows', 'columns bar open', 'rows selected', 'delete dialog',
+  'empty list', 'list with rows', 'no match', 'columns bar open', 'rows selected', 'delete dialog',
   'new connection without a driver', 'new connection with a driver', 'validation errors',
   'Test connection rate limited', 'edit view', 'discard dialog', '412 banner',
 ];
@@ -90,6 +90,23 @@ export async function walk(page, server, lang, visit) {
   await page.getByRole('cell', { name: 'Rejected', exact: true }).waitFor();
   await page.getByText(t('StatusRateLimited'), { exact: true }).first().waitFor();
   await visit('list with rows');
+
+  // No match: the table stays in the page, hidden, its rows kept for the next page with rows;
+  // nothing of it is exposed or reachable.
+  const filter = page.getByRole('searchbox', { name: t('Filter'), exact: true });
+  await filter.fill('zzz');
+  await page.getByText(tpl('no_match', 'zzz'), { exact: true }).waitFor();
+  assert.equal(await page.locator('.cc-table-wrap[hidden] tbody tr').count(), 3, 'the rows are kept');
+  assert.equal(await page.getByRole('table').count(), 0, 'no table exposed');
+  assert.equal(await page.getByRole('row').count(), 0, 'no row exposed');
+  assert.equal(await page.getByRole('checkbox').count(), 0, 'no checkbox exposed');
+  const reached = await page.evaluate(() => [...document.querySelectorAll('.cc-table-wrap *')]
+    .filter((el) => el.checkVisibility()).length);
+  assert.equal(reached, 0, 'nothing of the table is rendered');
+  await visit('no match');
+  await button(t('ClearFilter')).click();
+  await page.getByRole('cell', { name: 'Rejected', exact: true }).waitFor();
+  assert.equal(await filter.inputValue(), '');
 
   const columns = page.getByRole('button', { name: prefix('columns') });
   await columns.click();

@@ -89,11 +89,17 @@ pub fn accessible_text(node: &Node) -> String {
 fn reachable_buttons(root: &Element) -> Vec<Element> {
     all(root, "button")
         .into_iter()
-        .filter(|b| b.closest("dialog:not([open])").ok().flatten().is_none())
+        .filter(|b| {
+            b.closest("dialog:not([open]), [hidden]")
+                .ok()
+                .flatten()
+                .is_none()
+        })
         .collect()
 }
 
-/// The button a user can reach (not in a closed dialog) whose accessible name is `name`.
+/// The button a user can reach (not in a closed dialog nor a hidden part) whose accessible
+/// name is `name`.
 pub fn button(root: &Element, name: &str) -> Option<HtmlElement> {
     reachable_buttons(root)
         .into_iter()
@@ -109,10 +115,12 @@ pub fn button_names(root: &Element) -> Vec<String> {
         .collect()
 }
 
-/// The checkbox whose accessible name is `name`: its `aria-label`, else its `<label>`'s text.
+/// The checkbox a user can reach whose accessible name is `name`: its `aria-label`, else its
+/// `<label>`'s text.
 pub fn checkbox(root: &Element, name: &str) -> Option<HtmlInputElement> {
     all(root, "input[type=checkbox]")
         .into_iter()
+        .filter(|c| c.closest("[hidden]").ok().flatten().is_none())
         .find(|c| match c.get_attribute("aria-label") {
             Some(label) => label == name,
             None => c
