@@ -280,10 +280,17 @@ pub fn connection_list() -> El {
 
     // The view goes into the address (replacing the entry: paging is not history) and is
     // where the form's Back returns. While a saved row is searched for, its probes stay out.
-    // The address is written in a task of its own, after this round of effects: writing it
-    // takes the browser a few milliseconds, and the page's request goes out first.
+    // The address is written once the view's answer is on screen, after the frame that shows
+    // it: writing it takes the browser a few milliseconds, which would otherwise fall between
+    // the request and its rows (docs/benchmarks.md). The effect below plans the write, the
+    // one after the list's request carries it out.
+    let address_pending = Stash::new(None::<String>);
+    let address_frame = Stash::new(None::<AnimationFrameRequestHandle>);
     let address_timer = Stash::new(None::<TimeoutHandle>);
     let cancel_address = move || {
+        if let Some(Some(f)) = address_frame.try_update_value(Option::take) {
+            f.cancel();
+        }
         if let Some(Some(t)) = address_timer.try_update_value(Option::take) {
             t.clear();
         }
@@ -306,12 +313,20 @@ pub fn connection_list() -> El {
         if list_place.get_untracked() != path {
             list_place.set(path.clone());
         }
-        if locating.get_value().is_some() {
-            return;
-        }
         // Only when the address names another view: a host page's own query (or a page path
         // outside the base path, which shows the list too) stays as it is otherwise.
-        if shown_path() != path {
+        let write = locating.get_value().is_none() && shown_path() != path;
+        address_pending.set_value(write.then_some(path));
+    });
+    // Carries out the planned write after the next frame once an answer (rows, no match or an
+    // error) has come.
+    let write_address = move || {
+        cancel_address();
+        let Some(path) = address_pending.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        let frame = request_animation_frame_with_handle(move || {
+            address_frame.try_set_value(None);
             let timer = set_timeout_with_handle(
                 move || {
                     address_timer.try_set_value(None);
@@ -324,8 +339,10 @@ pub fn connection_list() -> El {
             )
             .ok();
             address_timer.try_set_value(timer);
-        }
-    });
+        })
+        .ok();
+        address_frame.try_set_value(frame);
+    };
 
     let filter_text = Var::new(query.with_untracked(|q| q.q.clone()));
     let filter_gen = Stash::new(0u64);
@@ -368,6 +385,11 @@ pub fn connection_list() -> El {
         })
     };
     let loading = Calc::new(move |_| in_flight.get() > 0);
+    // Each answer (the view's page, no match or an error) carries out the address write.
+    crate::erased::effect(move || {
+        page.with(|_| ());
+        untrack(write_address);
+    });
     // Refused as unauthorised: the host's next token tries again.
     let auth = use_live().auth;
     Effect::new(move |prev: Option<u64>| {
