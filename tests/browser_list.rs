@@ -509,6 +509,15 @@ async fn rows_after_no_match_and_a_narrower_filter_are_the_right_ones() {
     assert!(until(|| rows(&root) == 3).await, "rows appear");
     let text = || root.text_content().unwrap_or_default();
 
+    // A focused row: the table hidden for "no match" takes the focus away, and keys on a row
+    // it keeps neither open nor select anything.
+    let second = one(&root, "tbody tr[data-id=\"2\"]").expect("row 2");
+    second
+        .dyn_ref::<web_sys::HtmlElement>()
+        .expect("tr")
+        .focus()
+        .expect("focus");
+    assert!(has_focus(&second));
     filter_now(&root, "zzz");
     assert!(
         until(|| text().contains("No connections match")).await,
@@ -516,6 +525,19 @@ async fn rows_after_no_match_and_a_narrower_filter_are_the_right_ones() {
         text()
     );
     assert_eq!(rows(&root), 0);
+    let wrap = one(&root, ".cc-table-wrap").expect("the table is kept");
+    assert!(wrap.has_attribute("hidden") && wrap.has_attribute("inert"));
+    // The browser takes the focus out of an inert part when it next updates the rendering.
+    assert!(
+        until(|| !has_focus(&second)).await,
+        "the hidden row lost the focus"
+    );
+    let before = address();
+    press(&second, "Enter");
+    press(&second, " ");
+    assert_eq!(address(), before, "Enter on a hidden row opens nothing");
+    assert!(all(&root, "tbody input:checked, tbody tr.cc-selected").is_empty());
+    assert!(!text().contains("1 selected"), "{}", text());
 
     filter_now(&root, "");
     assert!(until(|| rows(&root) == 3).await, "all rows again");
@@ -536,6 +558,16 @@ async fn rows_after_no_match_and_a_narrower_filter_are_the_right_ones() {
     );
     assert_eq!(row_ids(&root), ["3"]);
     assert!(checkbox(&root, "Select Archive").is_some());
+
+    // No match, then other rows than the ones the hidden table kept.
+    filter_now(&root, "zzz");
+    assert!(until(|| rows(&root) == 0).await, "no match again");
+    filter_now(&root, "shop");
+    assert!(until(|| rows(&root) == 2).await, "two rows match");
+    assert_eq!(names(&root), ["Shop EU", "Shop US"]);
+    assert_eq!(row_ids(&root), ["1", "2"]);
+    assert!(checkbox(&root, "Select Archive").is_none());
+    assert!(checkbox(&root, "Select Shop US").is_some());
 }
 
 /// Every text node, `aria-label`, `title` and `placeholder` under `root`, trimmed.
@@ -867,6 +899,39 @@ async fn the_view_lives_in_the_address_and_comes_back_from_it() {
         visible_text(&again)
     );
     assert_eq!(address(), here, "the address stays");
+}
+
+/// A view left for the Connection view before its answer came is in the address all the same:
+/// the entry the browser's Back returns to names the view the form's Back returns to.
+#[wasm_bindgen_test]
+async fn a_view_left_before_its_answer_is_the_one_back_returns_to() {
+    SLOW.with(|s| s.borrow_mut().push("arch".to_string()));
+    let root = mount("/mock-leave/api", three());
+    assert!(until(|| rows(&root) == 3).await, "rows appear");
+    // The address of the entry each push leaves behind.
+    js_sys::eval(
+        "window.ccLeft = []; history.pushState = function (s, t, u) { \
+         window.ccLeft.push(location.pathname + location.search); \
+         return History.prototype.pushState.call(history, s, t, u); };",
+    )
+    .expect("hook");
+    filter_now(&root, "arch");
+    assert!(
+        until(|| fetch::requests()
+            .iter()
+            .any(|r| r.param("q").as_deref() == Some("arch")))
+        .await,
+        "the request for \"arch\" went out"
+    );
+    assert_eq!(address(), "/", "not written before the answer");
+    let name = one(&root, "tbody tr[data-id=\"1\"] td.cc-name").expect("row 1");
+    name.dyn_ref::<HtmlElement>().expect("td").click();
+    assert!(until(|| address() == "/1").await, "{}", address());
+    let left = js_sys::eval("const l = window.ccLeft; delete history.pushState; l.join(' ')")
+        .expect("left")
+        .as_string()
+        .unwrap_or_default();
+    assert_eq!(left, "/?q=arch");
 }
 
 #[wasm_bindgen_test]

@@ -129,7 +129,6 @@ pub fn connection_list() -> El {
     let locale = use_locale();
     let can_write = crate::caller::use_can_write();
     let nav = use_nav();
-    let go = UnsyncCallback::new(move |path: String| nav.push(&path));
     // Drops `?saved=` from the URL without a history entry: the address becomes the view shown.
     let list_place = use_list_place();
     let drop_saved = UnsyncCallback::new(move |view: ViewQuery| {
@@ -282,9 +281,10 @@ pub fn connection_list() -> El {
     // where the form's Back returns. While a saved row is searched for, its probes stay out.
     // The address is written once the view's answer is on screen, after the frame that shows
     // it: writing it takes the browser a few milliseconds, which would otherwise fall between
-    // the request and its rows (docs/benchmarks.md). The effect below plans the write, the
-    // one after the list's request carries it out.
-    let address_pending = Stash::new(None::<String>);
+    // the request and its rows (docs/benchmarks.md). The effect below plans the write (the
+    // path, and the address it was planned on); an answer schedules it; leaving for another
+    // screen carries it out at once.
+    let address_pending = Stash::new(None::<(String, String)>);
     let address_frame = Stash::new(None::<AnimationFrameRequestHandle>);
     let address_timer = Stash::new(None::<TimeoutHandle>);
     let cancel_address = move || {
@@ -315,34 +315,59 @@ pub fn connection_list() -> El {
         }
         // Only when the address names another view: a host page's own query (or a page path
         // outside the base path, which shows the list too) stays as it is otherwise.
-        let write = locating.get_value().is_none() && shown_path() != path;
-        address_pending.set_value(write.then_some(path));
+        let shown = shown_path();
+        let write = locating.get_value().is_none() && shown != path;
+        address_pending.set_value(write.then_some((path, shown)));
     });
-    // Carries out the planned write after the next frame once an answer (rows, no match or an
-    // error) has come.
-    let write_address = move || {
+    // The planned write, now: only while no saved row is searched for and the address is still
+    // the one it was planned on (not another entry the browser's Back or the host went to).
+    let flush_address = move || {
         cancel_address();
-        let Some(path) = address_pending.try_update_value(Option::take).flatten() else {
+        if let Some(Some((path, planned_on))) = address_pending.try_update_value(Option::take) {
+            if locating.try_get_value().flatten().is_none() && shown_path() == planned_on {
+                nav.replace(&path);
+            }
+        }
+    };
+    // After an answer (rows, no match or an error): the planned write, after the next frame
+    // (in a hidden tab, where frames wait, after the current task).
+    let schedule_address = move || {
+        let planned = address_pending.with_value(Option::is_some);
+        let scheduled =
+            address_frame.with_value(Option::is_some) || address_timer.with_value(Option::is_some);
+        if !planned || scheduled {
             return;
-        };
-        let frame = request_animation_frame_with_handle(move || {
-            address_frame.try_set_value(None);
-            let timer = set_timeout_with_handle(
+        }
+        let later = move || {
+            set_timeout_with_handle(
                 move || {
                     address_timer.try_set_value(None);
-                    // Still so: no saved row is searched for, the address names another view.
-                    if locating.try_get_value().flatten().is_none() && shown_path() != path {
-                        nav.replace(&path);
-                    }
+                    flush_address();
                 },
                 std::time::Duration::ZERO,
             )
+            .ok()
+        };
+        let tab_hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.hidden());
+        if tab_hidden {
+            address_timer.set_value(later());
+        } else {
+            let frame = request_animation_frame_with_handle(move || {
+                address_frame.try_set_value(None);
+                address_timer.try_set_value(later());
+            })
             .ok();
-            address_timer.try_set_value(timer);
-        })
-        .ok();
-        address_frame.try_set_value(frame);
+            address_frame.set_value(frame);
+        }
     };
+    // Leaving for the Connection view: a planned address write is carried out first, so that
+    // the entry the browser's Back returns to names the view the form's Back returns to.
+    let go = UnsyncCallback::new(move |path: String| {
+        flush_address();
+        nav.push(&path);
+    });
 
     let filter_text = Var::new(query.with_untracked(|q| q.q.clone()));
     let filter_gen = Stash::new(0u64);
@@ -388,7 +413,7 @@ pub fn connection_list() -> El {
     // Each answer (the view's page, no match or an error) carries out the address write.
     crate::erased::effect(move || {
         page.with(|_| ());
-        untrack(write_address);
+        untrack(schedule_address);
     });
     // Refused as unauthorised: the host's next token tries again.
     let auth = use_live().auth;

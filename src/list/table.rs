@@ -32,7 +32,7 @@ pub struct TableState {
     pub focus_saved: Stash<Option<i64>>,
     /// Driver names by id (`GET /api/drivers`; empty until it answers).
     pub drivers: Calc<Arc<Vec<(String, String)>>>,
-    /// The drawn rows (kept by the list across mounts of the table).
+    /// The drawn rows (kept by the list; the table writes into it whichever `tbody` it has).
     pub body: Stash<Option<Body>>,
     /// Whether the list has no row to show at all (loading, no match, no connections, an
     /// error): the table is hidden then, its rows kept for the next page with rows.
@@ -90,8 +90,8 @@ pub fn table(
         })
     });
 
-    // The rows are written by `Body` (see `rows.rs`), not built as elements here. It outlives
-    // the table (kept by the list), so rows survive a "no match" state in between.
+    // The rows are written by `Body` (see `rows.rs`), not built as elements here. The table
+    // stays while the list shows another state (hidden), and so do its rows.
     let tbody = Slot::new();
     let locale = use_locale();
     let drawn = Stash::new(None::<Arc<Vec<Arc<Connection>>>>);
@@ -103,7 +103,7 @@ pub fn table(
         let page = rows.get();
         // The table is hidden while the list shows "no match" (or another state without
         // rows): its rows stay as they are, so that the next page with rows rewrites only what
-        // differs (after "no match", the same rows as before: nothing). An empty page of a
+        // differs (after "no match", back to the same rows: nothing). An empty page of a
         // list that still has rows (a delete emptied the last page) is drawn empty.
         if page.is_empty() && hidden.get() {
             return;
@@ -193,9 +193,11 @@ pub fn table(
         show_selection();
     };
     // One listener of each kind for all rows.
+    // A row of the page shown: not one kept in the hidden table.
+    let live = move |id: i64| !hidden.get_untracked() && ids.with_untracked(|i| i.contains(&id));
     let on_click = move |ev: web_sys::MouseEvent| {
         let Some(target) = target_of(&ev) else { return };
-        let Some((_, id)) = row_of(&target) else {
+        let Some((_, id)) = row_of(&target).filter(|(_, id)| live(*id)) else {
             return;
         };
         if target.closest(".cc-check").ok().flatten().is_none() {
@@ -209,7 +211,9 @@ pub fn table(
         let Some(tr) = target_of(&ev).filter(|t| t.tag_name().eq_ignore_ascii_case("tr")) else {
             return;
         };
-        let Some((_, id)) = row_of(&tr) else { return };
+        let Some((_, id)) = row_of(&tr).filter(|(_, id)| live(*id)) else {
+            return;
+        };
         match ev.key().as_str() {
             "Enter" => {
                 ev.prevent_default();
@@ -289,6 +293,9 @@ pub fn table(
     h("div")
         .class("cc-table-wrap")
         .attr_if("hidden", move || hidden.get())
+        // Nothing in it can hold the focus or be clicked while hidden (a row focused when the
+        // list went to "no match" loses the focus).
+        .attr_if("inert", move || hidden.get())
         .child(
             // Explicit roles: the stylesheet lays rows out as flex lines (see list.css), and
             // some browsers drop a table's semantics when its display changes.
