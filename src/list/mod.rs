@@ -797,7 +797,6 @@ pub fn connection_list() -> El {
         highlight,
         focus_saved,
         drivers: driver_names,
-        body: Stash::new(None),
         // The table stays in the page: hidden whenever the kind of state is not `Rows`.
         hidden: Derived::new(move || kind.get() != Kind::Rows),
     };

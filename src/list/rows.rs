@@ -126,8 +126,8 @@ pub struct Body {
     /// A row with empty cells for `columns`; new rows are its clones.
     prototype: Option<Element>,
     rows: Vec<Row>,
-    /// Rows taken out of `tbody` when a page had fewer rows (or the table was unmounted for
-    /// a "no match" state), with what they showed: the next longer page reuses them.
+    /// Rows taken out of `tbody` when a page had fewer rows, with what they showed: the next
+    /// longer page reuses them.
     spare: Vec<Row>,
     tab_stop: Option<i64>,
     /// Status badges built once per state, message and busy flag; cells get clones.
@@ -155,17 +155,6 @@ impl Body {
             badges: HashMap::new(),
             locale: Locale::default(),
         })
-    }
-
-    /// Draws into `tbody` from now on (the table was mounted again). The rows drawn into the
-    /// old one become spare rows.
-    pub fn attach(&mut self, tbody: HtmlElement) {
-        if tbody != self.tbody {
-            self.tbody = tbody;
-            while let Some(row) = self.rows.pop() {
-                self.spare.push(row);
-            }
-        }
     }
 
     fn prototype(&mut self) -> &Element {
@@ -239,7 +228,7 @@ impl Body {
             self.prototype = None;
         }
         if page.is_empty() && !self.rows.is_empty() {
-            // All rows go (a filter that matches nothing): one DOM call, not one per row.
+            // All rows go (a delete emptied the last page): one DOM call, not one per row.
             self.tbody.set_text_content(None);
             self.spare.extend(self.rows.drain(..).rev());
         }

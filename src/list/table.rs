@@ -32,8 +32,6 @@ pub struct TableState {
     pub focus_saved: Stash<Option<i64>>,
     /// Driver names by id (`GET /api/drivers`; empty until it answers).
     pub drivers: Calc<Arc<Vec<(String, String)>>>,
-    /// The drawn rows (kept by the list; the table writes into it whichever `tbody` it has).
-    pub body: Stash<Option<Body>>,
     /// Whether the list has no row to show at all (loading, no match, no connections, an
     /// error): the table is hidden then, its rows kept for the next page with rows.
     pub hidden: Derived<bool>,
@@ -74,7 +72,6 @@ pub fn table(
         highlight,
         focus_saved,
         drivers,
-        body,
         hidden,
     } = state;
     let ids = Calc::new(move |_| rows.with(|r| r.iter().map(|c| c.id).collect::<Vec<_>>()));
@@ -93,6 +90,7 @@ pub fn table(
     // The rows are written by `Body` (see `rows.rs`), not built as elements here. The table
     // stays while the list shows another state (hidden), and so do its rows.
     let tbody = Slot::new();
+    let body = Stash::new(None::<Body>);
     let locale = use_locale();
     let drawn = Stash::new(None::<Arc<Vec<Arc<Connection>>>>);
     let marks = use_context::<super::seen::Marks>();
@@ -124,14 +122,9 @@ pub fn table(
                         drivers: &names,
                     };
                     body.update_value(|b| {
-                        let el = el.clone();
-                        let b = match b {
-                            Some(b) => {
-                                b.attach(el);
-                                b
-                            }
-                            None => b.insert(Body::new(el).expect("tbody in a document")),
-                        };
+                        let b = b.get_or_insert_with(|| {
+                            Body::new(el.clone()).expect("tbody in a document")
+                        });
                         b.set_tab_stop(tab_stop.get_untracked());
                         selection.with_untracked(|s| b.draw(&page, cols, &extra, s));
                     });
