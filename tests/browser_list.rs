@@ -387,6 +387,16 @@ async fn an_empty_list_says_so_and_offers_add() {
     assert_eq!(adds, 1, "one Add (bottom right): {names:?}");
 }
 
+/// Whether a list request filtering by `q` goes out (waited for).
+async fn asked_for(q: &str) -> bool {
+    until(|| {
+        fetch::requests()
+            .iter()
+            .any(|r| r.param("q").as_deref() == Some(q))
+    })
+    .await
+}
+
 #[wasm_bindgen_test]
 async fn an_older_filter_answer_never_overwrites_a_newer_one() {
     SLOW.with(|s| *s.borrow_mut() = vec!["shop".to_string()]);
@@ -402,13 +412,7 @@ async fn an_older_filter_answer_never_overwrites_a_newer_one() {
     let type_text = |text: &str| filter_now(&root, text);
     // "shop" is answered late (two rows), "shop e" at once (one row).
     type_text("shop");
-    assert!(
-        until(|| fetch::requests()
-            .iter()
-            .any(|r| r.param("q").as_deref() == Some("shop")))
-        .await,
-        "the request for \"shop\" went out"
-    );
+    assert!(asked_for("shop").await, "the request for \"shop\" went out");
     type_text("shop e");
     assert!(until(|| rows(&root) == 1).await, "the newer answer shows");
     assert!(
@@ -916,13 +920,7 @@ async fn a_view_left_before_its_answer_is_the_one_back_returns_to() {
     )
     .expect("hook");
     filter_now(&root, "arch");
-    assert!(
-        until(|| fetch::requests()
-            .iter()
-            .any(|r| r.param("q").as_deref() == Some("arch")))
-        .await,
-        "the request for \"arch\" went out"
-    );
+    assert!(asked_for("arch").await, "the request for \"arch\" went out");
     assert_eq!(address(), "/", "not written before the answer");
     let name = one(&root, "tbody tr[data-id=\"1\"] td.cc-name").expect("row 1");
     name.dyn_ref::<HtmlElement>().expect("td").click();
